@@ -1,0 +1,92 @@
+/**
+ * createApp(deps): every route and middleware, with its database, logger and language model passed
+ * in, so tests build the real app on a test database with a scripted model. No I/O on import.
+ */
+import type { LanguageModel } from "ai";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { createAuth } from "./auth/auth.ts";
+import { authRoutes, requireUser } from "./auth/auth.routes.ts";
+import { chatRoutes } from "./chat/chat.routes.ts";
+import { ChatService } from "./chat/chat.service.ts";
+import type { Config } from "./config.ts";
+import type { DatabaseHandle } from "./db/client.ts";
+import { healthRoutes, type Lifecycle } from "./health/health.routes.ts";
+import { createRouter } from "./http/app-env.ts";
+import { errorBody, HttpError, renderError } from "./http/errors.ts";
+import type { Logger } from "./logger.ts";
+import { mcpRoutes } from "./mcp/mcp.routes.ts";
+import { taskRoutes } from "./tasks/tasks.routes.ts";
+import { TaskService } from "./tasks/tasks.service.ts";
+import { version } from "./version.ts";
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  model: LanguageModel;
+  lifecycle?: Lifecycle;
+  clock?: () => Date;
+}
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const { config, database, logger } = deps;
+  const lifecycle = deps.lifecycle ?? { draining: false };
+  const auth = createAuth(database.db, config.auth, logger);
+  const tasks = new TaskService(database.db);
+  const chat = new ChatService(database.db, tasks, deps.model, logger, deps.clock);
+  const signedIn = requireUser(auth);
+
+  const app = createRouter();
+  app.onError((err, c) => renderError(err, c, logger));
+  app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const start = performance.now();
+    await next();
+    logger.info(
+      { requestId: c.var.requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) },
+      "request",
+    );
+  });
+  app.use(secureHeaders());
+  app.use("/api/*", cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id"] }));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new HttpError(413, "payload_too_large", `request body is larger than ${BODY_LIMIT_BYTES / 1024} KB`);
+      },
+    }),
+  );
+
+  app.route("/", healthRoutes(database, lifecycle));
+  app.route("/api/auth", authRoutes(auth));
+
+  for (const path of ["/api/tasks", "/api/tasks/*", "/api/chat", "/api/chat/*", "/api/conversations", "/api/conversations/*", "/mcp"]) {
+    app.use(path, signedIn);
+  }
+  app.route("/api/tasks", taskRoutes(tasks));
+  app.route("/api", chatRoutes(chat));
+  app.route("/mcp", mcpRoutes(tasks));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "The token from POST /api/auth/sign-in/email (or the session cookie in a browser)",
+  });
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Todo Chatbot API", version, description: "Tasks, the assistant and its conversations. Auth lives under /api/auth (Better Auth)." },
+  });
+
+  return { app, auth };
+}
+
+export type App = ReturnType<typeof createApp>["app"];

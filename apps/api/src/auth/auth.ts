@@ -1,0 +1,45 @@
+/**
+ * Accounts with Better Auth: email + password, bearer tokens for API clients, a JWT plugin (JWKS at
+ * /api/auth/jwks) and rate limits kept in the database so every replica shares them.
+ */
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { bearer, jwt } from "better-auth/plugins";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/client.ts";
+import { account, jwks, rateLimit, session, user, verification } from "../db/schema.ts";
+import type { Logger } from "../logger.ts";
+
+/** The header our own middleware sets to the resolved client address (incoming values are dropped). */
+export const CLIENT_IP_HEADER = "x-todo-client-ip";
+
+export function createAuth(db: Database, config: Config["auth"], logger: Logger) {
+  const limit = { window: config.rateLimit.windowSeconds, max: config.rateLimit.max };
+  return betterAuth({
+    appName: "Todo Chatbot",
+    baseURL: config.baseURL,
+    basePath: "/api/auth",
+    secret: config.secret,
+    trustedOrigins: config.trustedOrigins,
+    database: drizzleAdapter(db, {
+      provider: "pg",
+      schema: { user, session, account, verification, jwks, rateLimit },
+    }),
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    plugins: [bearer(), jwt()],
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 300,
+      customRules: { "/sign-in/*": limit, "/sign-up/*": limit },
+    },
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
+    telemetry: { enabled: false },
+    logger: {
+      log: (level, message) => logger[level]({ component: "auth" }, message),
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,93 @@
+/** Chat and conversation routes: validate, take the user from the session, call the chat service. */
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  ChatRequestSchema,
+  ChatResponseSchema,
+  ConversationSchema,
+  ConversationSummarySchema,
+  ErrorBodySchema,
+} from "@todo/contracts";
+import { createRouter } from "../http/app-env.ts";
+import type { ChatService } from "./chat.service.ts";
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
+const errors = {
+  400: { description: "Invalid input", ...json(ErrorBodySchema) },
+  401: { description: "Not signed in", ...json(ErrorBodySchema) },
+  404: { description: "No such conversation for this user", ...json(ErrorBodySchema) },
+} as const;
+const security = [{ bearerAuth: [] }];
+const IdParams = z.object({ id: z.uuid("id must be a conversation id (a UUID)") });
+
+const chatRoute = createRoute({
+  method: "post",
+  path: "/chat",
+  tags: ["chat"],
+  security,
+  summary: "Send a message to the assistant and get its reply with the tools it used",
+  request: { body: { required: true, ...json(ChatRequestSchema) } },
+  responses: {
+    200: { description: "The reply", ...json(ChatResponseSchema) },
+    ...errors,
+    502: { description: "The model failed", ...json(ErrorBodySchema) },
+    503: { description: "The model is rate-limited", ...json(ErrorBodySchema) },
+  },
+});
+
+const chatStreamRoute = createRoute({
+  method: "post",
+  path: "/chat/stream",
+  tags: ["chat"],
+  security,
+  summary: "The same as /chat, as an AI SDK UI-message stream (server-sent events)",
+  description: "The conversation id is in the x-conversation-id header and in the start chunk's message metadata.",
+  request: { body: { required: true, ...json(ChatRequestSchema) } },
+  responses: {
+    200: { description: "UI-message stream", content: { "text/event-stream": { schema: z.string() } } },
+    ...errors,
+  },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/conversations",
+  tags: ["chat"],
+  security,
+  summary: "The caller's conversations, most recent first",
+  responses: {
+    200: { description: "Conversations", ...json(z.object({ conversations: z.array(ConversationSummarySchema) })) },
+    401: errors[401],
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/conversations/{id}",
+  tags: ["chat"],
+  security,
+  summary: "One conversation with its messages",
+  request: { params: IdParams },
+  responses: { 200: { description: "The conversation", ...json(ConversationSchema) }, ...errors },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/conversations/{id}",
+  tags: ["chat"],
+  security,
+  summary: "Delete a conversation and its messages",
+  request: { params: IdParams },
+  responses: { 204: { description: "Deleted" }, ...errors },
+});
+
+export function chatRoutes(chat: ChatService) {
+  return createRouter()
+    .openapi(chatRoute, async (c) => c.json(await chat.reply(c.var.userId, c.req.valid("json")), 200))
+    .openapi(chatStreamRoute, async (c) => (await chat.stream(c.var.userId, c.req.valid("json"))) as never)
+    .openapi(listRoute, async (c) => c.json({ conversations: await chat.listConversations(c.var.userId) }, 200))
+    .openapi(getRoute, async (c) => c.json(await chat.getConversation(c.var.userId, c.req.valid("param").id), 200))
+    .openapi(deleteRoute, async (c) => {
+      await chat.deleteConversation(c.var.userId, c.req.valid("param").id);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,207 @@
+/**
+ * The assistant. Stateless between requests: each turn loads the conversation from the database,
+ * builds the caller's MCP server (bound to their user id), runs the model with those tools for a
+ * few steps, and stores the message, the tool calls and the reply.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  APICallError,
+  generateText,
+  stepCountIs,
+  streamText,
+  type LanguageModel,
+  type ModelMessage,
+  type StepResult,
+  type ToolSet,
+} from "ai";
+import type { ChatRequest, ChatResponse, Conversation, ConversationSummary } from "@todo/contracts";
+import type { Database } from "../db/client.ts";
+import type { StoredToolCall } from "../db/schema.ts";
+import { HttpError, notFound } from "../http/errors.ts";
+import type { Logger } from "../logger.ts";
+import { createMcpServer } from "../mcp/mcp.server.ts";
+import type { TaskService } from "../tasks/tasks.service.ts";
+import { connectTools } from "./chat.tools.ts";
+import { ConversationRepository, toMessage, toSummary } from "./conversations.repository.ts";
+import { localDate } from "./offline/offline.dates.ts";
+
+/** How much history the model sees. */
+export const HISTORY_LIMIT = 50;
+const MAX_STEPS = 5;
+
+export function systemPrompt(now: Date, timeZone: string): string {
+  const today = localDate(now, timeZone);
+  const weekday = new Intl.DateTimeFormat("en-GB", { weekday: "long", timeZone }).format(now);
+  return [
+    "You are the Todo Chatbot assistant. You manage the signed-in person's todo list, and only through your tools:",
+    "add_task, list_tasks, complete_task, delete_task and update_task. Always call a tool to read or change tasks;",
+    "never invent tasks or claim a change you did not make. Refer to tasks by their number (#3). When the person",
+    "names a task by words, pass those words as `match`. Dates are YYYY-MM-DD.",
+    `Today is ${weekday} ${today} (time zone ${timeZone}). Keep replies short and friendly.`,
+  ].join(" ");
+}
+
+/** Stored history as model messages, tool calls and results included, so a resumed chat has context. */
+export function toModelMessages(rows: { id: string; role: "user" | "assistant"; content: string; toolCalls: StoredToolCall[] }[]): ModelMessage[] {
+  const out: ModelMessage[] = [];
+  for (const row of rows) {
+    if (row.role === "user") {
+      out.push({ role: "user", content: row.content });
+      continue;
+    }
+    if (row.toolCalls.length > 0) {
+      const ids = row.toolCalls.map((_, i) => `${row.id}-${i}`);
+      out.push({
+        role: "assistant",
+        content: row.toolCalls.map((tc, i) => ({ type: "tool-call", toolCallId: ids[i]!, toolName: tc.name, input: tc.arguments })),
+      });
+      out.push({
+        role: "tool",
+        content: row.toolCalls.map((tc, i) => ({
+          type: "tool-result",
+          toolCallId: ids[i]!,
+          toolName: tc.name,
+          output: tc.isError
+            ? { type: "error-text", value: String(tc.result) }
+            : { type: "json", value: (tc.result ?? null) as never },
+        })),
+      });
+    }
+    if (row.content) out.push({ role: "assistant", content: row.content });
+  }
+  return out;
+}
+
+/** The tool calls of a run, each with its arguments and its result or error. */
+export function collectToolCalls(steps: StepResult<ToolSet>[]): StoredToolCall[] {
+  const calls: StoredToolCall[] = [];
+  for (const step of steps) {
+    for (const part of step.content) {
+      if (part.type === "tool-result") {
+        calls.push({ name: part.toolName, arguments: (part.input ?? {}) as Record<string, unknown>, result: part.output });
+      } else if (part.type === "tool-error") {
+        const message = part.error instanceof Error ? part.error.message : String(part.error);
+        calls.push({ name: part.toolName, arguments: (part.input ?? {}) as Record<string, unknown>, result: message, isError: true });
+      }
+    }
+  }
+  return calls;
+}
+
+/** What a person sees when the model fails: actionable, never the provider's internals. */
+export function modelFailure(err: unknown): HttpError {
+  const status = APICallError.isInstance(err) ? err.statusCode : undefined;
+  if (status === 429) return new HttpError(503, "model_rate_limited", "the assistant's model is busy (rate-limited); try again in a moment");
+  if (status === 401 || status === 403)
+    return new HttpError(502, "model_unavailable", "the assistant's model rejected our credentials; check the API key");
+  return new HttpError(502, "model_unavailable", "the assistant's model is unavailable right now; try again in a moment");
+}
+
+const titleFrom = (message: string) => (message.length > 60 ? `${message.slice(0, 57).trimEnd()}…` : message);
+
+export class ChatService {
+  private readonly conversations: ConversationRepository;
+
+  constructor(
+    db: Database,
+    private readonly tasks: TaskService,
+    private readonly model: LanguageModel,
+    private readonly logger: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.conversations = new ConversationRepository(db);
+  }
+
+  private async begin(userId: string, req: ChatRequest) {
+    let history: ModelMessage[] = [];
+    let title = titleFrom(req.message);
+    if (req.conversationId) {
+      const conversation = await this.conversations.find(userId, req.conversationId);
+      if (!conversation) throw notFound("conversation");
+      title = conversation.title;
+      history = toModelMessages(await this.conversations.recentMessages(userId, conversation.id, HISTORY_LIMIT));
+    }
+    const timeZone = req.timeZone ?? "UTC";
+    const connected = await connectTools(createMcpServer(this.tasks, userId));
+    return {
+      conversationId: req.conversationId ?? randomUUID(),
+      title,
+      connected,
+      settings: {
+        model: this.model,
+        system: systemPrompt(this.clock(), timeZone),
+        messages: [...history, { role: "user" as const, content: req.message }],
+        tools: connected.tools,
+        stopWhen: stepCountIs(MAX_STEPS),
+        providerOptions: { offline: { timeZone } },
+      },
+    };
+  }
+
+  async reply(userId: string, req: ChatRequest): Promise<ChatResponse> {
+    const turn = await this.begin(userId, req);
+    try {
+      const result = await generateText(turn.settings).catch((err: unknown) => {
+        this.logger.warn({ err, userId }, "model call failed");
+        throw modelFailure(err);
+      });
+      const toolCalls = collectToolCalls(result.steps);
+      await this.conversations.appendTurn(userId, turn.conversationId, turn.title, {
+        userText: req.message,
+        replyText: result.text,
+        toolCalls,
+      });
+      return { conversationId: turn.conversationId, reply: result.text, toolCalls };
+    } finally {
+      await turn.connected.close();
+    }
+  }
+
+  /** The same turn as an AI SDK UI-message stream (SSE); stored when the model finishes. */
+  async stream(userId: string, req: ChatRequest): Promise<Response> {
+    const turn = await this.begin(userId, req);
+    const { conversationId } = turn;
+    const result = streamText({
+      ...turn.settings,
+      onFinish: async ({ text, steps }) => {
+        try {
+          await this.conversations.appendTurn(userId, conversationId, turn.title, {
+            userText: req.message,
+            replyText: text,
+            toolCalls: collectToolCalls(steps),
+          });
+        } catch (err) {
+          this.logger.error({ err, conversationId }, "failed to store a chat turn");
+        } finally {
+          await turn.connected.close();
+        }
+      },
+      onError: async ({ error }) => {
+        this.logger.warn({ err: error, userId }, "model stream failed");
+        await turn.connected.close();
+      },
+    });
+    // Run to completion even if the client goes away, so the turn is still stored.
+    void result.consumeStream();
+    return result.toUIMessageStreamResponse({
+      headers: { "x-conversation-id": conversationId, "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+      messageMetadata: ({ part }) => (part.type === "start" ? { conversationId } : undefined),
+      onError: (error) => modelFailure(error).message,
+    });
+  }
+
+  async listConversations(userId: string): Promise<ConversationSummary[]> {
+    return (await this.conversations.list(userId)).map(toSummary);
+  }
+
+  async getConversation(userId: string, id: string): Promise<Conversation> {
+    const conversation = await this.conversations.find(userId, id);
+    if (!conversation) throw notFound("conversation");
+    const messages = await this.conversations.messages(userId, id);
+    return { ...toSummary(conversation), messages: messages.map(toMessage) };
+  }
+
+  async deleteConversation(userId: string, id: string): Promise<void> {
+    if (!(await this.conversations.delete(userId, id))) throw notFound("conversation");
+  }
+}

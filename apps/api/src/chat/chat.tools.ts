@@ -1,0 +1,50 @@
+/**
+ * The assistant's tools, taken from the project's MCP server over an in-memory transport: the model
+ * sees exactly what an outside MCP client sees, and every call runs through the same handlers.
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { dynamicTool, jsonSchema, type ToolSet } from "ai";
+import { version } from "../version.ts";
+
+export interface ConnectedTools {
+  tools: ToolSet;
+  close(): Promise<void>;
+}
+
+export class ToolError extends Error {
+  override name = "ToolError";
+}
+
+export async function connectTools(server: McpServer): Promise<ConnectedTools> {
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  const client = new Client({ name: "todo-chatbot-agent", version });
+  await client.connect(clientTransport);
+  const { tools: listed } = await client.listTools();
+
+  const tools: ToolSet = {};
+  for (const t of listed) {
+    tools[t.name] = dynamicTool({
+      description: t.description ?? t.title ?? t.name,
+      inputSchema: jsonSchema(t.inputSchema as Parameters<typeof jsonSchema>[0]),
+      execute: async (args) => {
+        const result = await client.callTool({ name: t.name, arguments: args as Record<string, unknown> });
+        const text = (result.content as { type: string; text?: string }[])
+          .filter((c) => c.type === "text")
+          .map((c) => c.text)
+          .join("\n");
+        if (result.isError) throw new ToolError(text || `${t.name} failed`);
+        return result.structuredContent ?? { text };
+      },
+    });
+  }
+  return {
+    tools,
+    async close() {
+      await client.close();
+      await server.close();
+    },
+  };
+}

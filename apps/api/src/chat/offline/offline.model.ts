@@ -1,0 +1,143 @@
+/**
+ * The offline assistant: a rule-based language model behind the AI SDK's LanguageModelV3
+ * interface. It reads the person's last message, emits a tool call (which runs through the same MCP
+ * tools a real model uses), then turns the tool's result into a reply. No network, no API key.
+ */
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3Content,
+  LanguageModelV3GenerateResult,
+  LanguageModelV3StreamPart,
+  LanguageModelV3StreamResult,
+} from "@ai-sdk/provider";
+import { localDate } from "./offline.dates.ts";
+import { parseIntent, type Intent } from "./offline.intent.ts";
+import { plainReply, toolErrorReply, toolReply } from "./offline.reply.ts";
+
+const TOOL_FOR: Partial<Record<Intent["kind"], string>> = {
+  add: "add_task",
+  list: "list_tasks",
+  complete: "complete_task",
+  delete: "delete_task",
+  update: "update_task",
+};
+
+export interface OfflineOptions {
+  /** The person's IANA time zone (per request, via providerOptions.offline.timeZone). */
+  timeZone?: string;
+}
+
+type Prompt = LanguageModelV3CallOptions["prompt"];
+
+function lastUserText(prompt: Prompt): string {
+  for (let i = prompt.length - 1; i >= 0; i--) {
+    const msg = prompt[i]!;
+    if (msg.role === "user") {
+      return msg.content
+        .filter((p) => p.type === "text")
+        .map((p) => (p as { text: string }).text)
+        .join(" ");
+    }
+  }
+  return "";
+}
+
+let callCounter = 0;
+
+export class OfflineLanguageModel implements LanguageModelV3 {
+  readonly specificationVersion = "v3";
+  readonly provider = "offline";
+  readonly modelId = "offline-assistant";
+  readonly supportedUrls = {};
+
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  /** Decides this step's output: a reply to tool results, a tool call, or plain text. */
+  respond(options: LanguageModelV3CallOptions): LanguageModelV3Content[] {
+    const offline = (options.providerOptions?.offline ?? {}) as OfflineOptions;
+    const timeZone = offline.timeZone ?? "UTC";
+    const now = this.clock();
+    const today = localDate(now, timeZone);
+    const last = options.prompt.at(-1);
+
+    if (last?.role === "tool") {
+      const replies = last.content.flatMap((part) => {
+        if (part.type !== "tool-result") return [];
+        const out = part.output;
+        if (out.type === "json") return [toolReply(part.toolName, out.value, today)];
+        if (out.type === "error-text" || out.type === "text") return [toolErrorReply(part.toolName, out.value)];
+        if (out.type === "error-json") return [toolErrorReply(part.toolName, JSON.stringify(out.value))];
+        return [toolReply(part.toolName, {}, today)];
+      });
+      return [{ type: "text", text: replies.join("\n\n") }];
+    }
+
+    const intent = parseIntent(lastUserText(options.prompt), { now, timeZone, today });
+    const toolName = TOOL_FOR[intent.kind];
+    const hasTool = toolName !== undefined && (options.tools ?? []).some((t) => t.name === toolName);
+    if (toolName && hasTool && "args" in intent) {
+      return [
+        {
+          type: "tool-call",
+          toolCallId: `offline-${Date.now().toString(36)}-${(callCounter++).toString(36)}`,
+          toolName,
+          input: JSON.stringify(intent.args),
+        },
+      ];
+    }
+    return [{ type: "text", text: plainReply(intent) }];
+  }
+
+  async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
+    const content = this.respond(options);
+    return {
+      content,
+      finishReason: finishReason(content),
+      usage: usage(),
+      warnings: [],
+    };
+  }
+
+  async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
+    const content = this.respond(options);
+    const parts: LanguageModelV3StreamPart[] = [{ type: "stream-start", warnings: [] }];
+    content.forEach((c, i) => {
+      if (c.type === "text") {
+        const id = `text-${i}`;
+        parts.push({ type: "text-start", id });
+        // Word-sized deltas, so a client renders the reply as it is "written", like a real model's.
+        for (const delta of c.text.match(/\S+\s*|\s+/g) ?? []) parts.push({ type: "text-delta", id, delta });
+        parts.push({ type: "text-end", id });
+      } else if (c.type === "tool-call") {
+        parts.push(
+          { type: "tool-input-start", id: c.toolCallId, toolName: c.toolName },
+          { type: "tool-input-delta", id: c.toolCallId, delta: c.input },
+          { type: "tool-input-end", id: c.toolCallId },
+          c,
+        );
+      }
+    });
+    parts.push({ type: "finish", finishReason: finishReason(content), usage: usage() });
+    return {
+      stream: new ReadableStream({
+        start(controller) {
+          for (const p of parts) controller.enqueue(p);
+          controller.close();
+        },
+      }),
+    };
+  }
+}
+
+function finishReason(content: LanguageModelV3Content[]) {
+  const tools = content.some((c) => c.type === "tool-call");
+  return { unified: tools ? ("tool-calls" as const) : ("stop" as const), raw: undefined };
+}
+
+function usage() {
+  return {
+    inputTokens: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 },
+    outputTokens: { total: 0, text: 0, reasoning: 0 },
+  };
+}

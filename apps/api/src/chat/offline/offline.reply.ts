@@ -1,0 +1,79 @@
+/** What the offline assistant says: after a tool ran, and when it has no tool to run. */
+import type { Task } from "@todo/contracts";
+import { describeDate } from "./offline.dates.ts";
+import type { Intent } from "./offline.intent.ts";
+
+function details(task: Task, today: string): string {
+  const bits: string[] = [task.priority];
+  if (task.dueDate) bits.push(`due ${describeDate(task.dueDate, today)}`);
+  for (const tag of task.tags) bits.push(`#${tag}`);
+  return bits.join(" · ");
+}
+
+const line = (task: Task, today: string) =>
+  `${task.completed ? "✓" : "•"} #${task.number} ${task.title} — ${details(task, today)}`;
+
+export function toolReply(toolName: string, output: unknown, today: string): string {
+  const value = output as { task?: Task; tasks?: Task[]; total?: number };
+  const task = value.task;
+  switch (toolName) {
+    case "add_task":
+      return task ? `Added #${task.number} “${task.title}” (${details(task, today)}).` : "Added it.";
+    case "complete_task":
+      return task ? `Nice work — #${task.number} “${task.title}” is done. ✓` : "Marked it done.";
+    case "delete_task":
+      return task ? `Deleted #${task.number} “${task.title}”.` : "Deleted it.";
+    case "update_task":
+      return task
+        ? `Updated #${task.number} “${task.title}” (${task.completed ? "done" : "open"} · ${details(task, today)}).`
+        : "Updated it.";
+    case "list_tasks": {
+      const tasks = value.tasks ?? [];
+      if (tasks.length === 0) return "Nothing here — your list is clear for that. Add one with “add …”.";
+      const more = (value.total ?? tasks.length) > tasks.length ? `\n…and ${value.total! - tasks.length} more.` : "";
+      const noun = tasks.length === 1 ? "task" : "tasks";
+      return `You have ${value.total ?? tasks.length} ${noun}:\n${tasks.map((t) => line(t, today)).join("\n")}${more}`;
+    }
+    default:
+      return "Done.";
+  }
+}
+
+const VERB: Record<string, string> = {
+  add_task: "add that",
+  list_tasks: "list your tasks",
+  complete_task: "complete that",
+  delete_task: "delete that",
+  update_task: "update that",
+};
+
+export function toolErrorReply(toolName: string, message: string): string {
+  return `I couldn't ${VERB[toolName] ?? "do that"}: ${message.replace(/^MCP error -?\d+:\s*/, "")}`;
+}
+
+export const HELP_TEXT = [
+  "I can manage your todo list. Try:",
+  "• “add buy milk tomorrow, high priority #groceries”",
+  "• “what's left?”, “show done tasks”, “what's due today?”, “tasks tagged work”",
+  "• “complete 3” or “I'm done with the milk”",
+  "• “move the milk to friday”, “make 2 low priority”, “rename 2 to Call the bank”",
+  "• “delete the meeting task”",
+].join("\n");
+
+export function plainReply(intent: Intent): string {
+  switch (intent.kind) {
+    case "help":
+      return HELP_TEXT;
+    case "greeting":
+      return "Hi! I look after your todo list. Say “add …” to create a task, or “what's left?” to see what's open.";
+    case "thanks":
+      return "You're welcome! Anything else for your list?";
+    case "unclear":
+      if (intent.reason === "empty-add") return "What should I add? For example: “add call the dentist on friday”.";
+      if (intent.reason === "no-change")
+        return "What should change? For example: “update 3: high priority, due friday” or “rename 3 to …”.";
+      return "I'm not sure what to do with that. I can add, list, complete, update and delete tasks — for example “add buy milk tomorrow” or “what's left?”. Say “help” for more.";
+    default:
+      return "";
+  }
+}

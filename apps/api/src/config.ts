@@ -1,0 +1,153 @@
+/**
+ * Configuration: the only reader of process.env. Parsed once with zod; a bad or missing key stops
+ * start-up with a message that names it.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(8000),
+    HOST: z.string().default("0.0.0.0"),
+    ENVIRONMENT: z.string().default("development"),
+    LOG_LEVEL: z
+      .string()
+      .toLowerCase()
+      .pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
+      .default("info"),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .url({ protocol: /^postgres(ql)?$/, message: "must be a postgres:// or postgresql:// URL" })
+        .optional(),
+    ),
+    DATA_DIR: z.string().default("./.data"),
+    DATABASE_POOL_MIN: z.coerce.number().int().min(0).max(100).default(5),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(15),
+    BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+    BETTER_AUTH_URL: optionalString.pipe(z.url().optional()),
+    FRONTEND_URL: optionalString.pipe(z.url().optional()),
+    AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+    AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    OPENAI_API_KEY: optionalString,
+    OPENROUTER_API_KEY: optionalString,
+    LLM_BASE_URL: optionalString.pipe(z.url().optional()),
+    LLM_API_KEY: optionalString,
+    LLM_MODEL: optionalString,
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+  })
+  .refine((env) => env.DATABASE_POOL_MIN <= env.DATABASE_POOL_MAX, {
+    path: ["DATABASE_POOL_MIN"],
+    message: "must not exceed DATABASE_POOL_MAX",
+  })
+  .refine((env) => env.NODE_ENV !== "production" || env.BETTER_AUTH_SECRET !== undefined, {
+    path: ["BETTER_AUTH_SECRET"],
+    message: "is required when NODE_ENV=production (generate one with: openssl rand -base64 32)",
+  });
+
+export type LlmConfig =
+  | { provider: "offline" }
+  | { provider: "openai"; apiKey: string; model: string; baseURL?: string }
+  | { provider: "openai-compatible"; name: string; apiKey?: string; model: string; baseURL: string };
+
+export interface Config {
+  nodeEnv: "development" | "production" | "test";
+  environment: string;
+  port: number;
+  host: string;
+  logLevel: string;
+  database:
+    | { kind: "postgres"; url: string; poolMin: number; poolMax: number }
+    | { kind: "pglite"; dataDir: string };
+  dataDir: string;
+  auth: {
+    secret: string;
+    baseURL: string;
+    trustedOrigins: string[];
+    rateLimit: { max: number; windowSeconds: number };
+  };
+  llm: LlmConfig;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";
+
+function chooseLlm(env: z.output<typeof EnvSchema>): LlmConfig {
+  if (env.LLM_BASE_URL) {
+    return {
+      provider: "openai-compatible",
+      name: "custom",
+      baseURL: env.LLM_BASE_URL,
+      apiKey: env.LLM_API_KEY ?? env.OPENROUTER_API_KEY ?? env.OPENAI_API_KEY,
+      model: env.LLM_MODEL ?? "gpt-4o",
+    };
+  }
+  if (env.OPENAI_API_KEY) return { provider: "openai", apiKey: env.OPENAI_API_KEY, model: env.LLM_MODEL ?? "gpt-4o" };
+  if (env.OPENROUTER_API_KEY) {
+    return {
+      provider: "openai-compatible",
+      name: "openrouter",
+      baseURL: OPENROUTER_BASE_URL,
+      apiKey: env.OPENROUTER_API_KEY,
+      model: env.LLM_MODEL ?? "openai/gpt-4o",
+    };
+  }
+  return { provider: "offline" };
+}
+
+/**
+ * Without BETTER_AUTH_SECRET outside production, a secret is made once and kept in the data
+ * directory, so sessions and the JWT key survive restarts of `npm start`.
+ */
+function localSecret(dataDir: string): string {
+  const file = join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.DATA_DIR);
+  const frontendURL = env.FRONTEND_URL ?? "http://localhost:3000";
+  return {
+    nodeEnv: env.NODE_ENV,
+    environment: env.ENVIRONMENT,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    database: env.DATABASE_URL
+      ? { kind: "postgres", url: env.DATABASE_URL, poolMin: env.DATABASE_POOL_MIN, poolMax: env.DATABASE_POOL_MAX }
+      : { kind: "pglite", dataDir: join(dataDir, "pglite") },
+    dataDir,
+    auth: {
+      secret: env.BETTER_AUTH_SECRET ?? localSecret(dataDir),
+      baseURL: env.BETTER_AUTH_URL ?? frontendURL,
+      trustedOrigins: [...new Set([frontendURL, env.BETTER_AUTH_URL].filter((v): v is string => !!v))].map(
+        (u) => new URL(u).origin,
+      ),
+      rateLimit: { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_SECONDS },
+    },
+    llm: chooseLlm(env),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The one error shape, { error: { code, message, field? } }, and the single place that renders it.
+ * 4xx carry a message a person can act on; 5xx are logged with their cause and never leak it.
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
+import type { Logger } from "../logger.ts";
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found`);
+
+export function errorBody(code: string, message: string, field?: string) {
+  return { error: field === undefined ? { code, message } : { code, message, field } };
+}
+
+/** A zod failure as a validation error naming the first offending field. */
+export function validationError(error: ZodError, where = "body"): HttpError {
+  const issue = error.issues[0];
+  const path = issue?.path.map(String).join(".") ?? "";
+  const field = path || undefined;
+  let message = issue?.message ?? "invalid input";
+  if (issue?.code === "unrecognized_keys") {
+    message = `unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`;
+    return new HttpError(400, "validation_error", message, issue.keys[0]);
+  }
+  if (issue?.code === "invalid_type" && issue.input === undefined) message = "is required";
+  if (issue?.code === "invalid_value" || issue?.code === "invalid_union") message = message.replace(/^Invalid input: /, "");
+  const prefix = field ?? where;
+  return new HttpError(400, "validation_error", message.startsWith(prefix) ? message : `${prefix}: ${message}`, field);
+}
+
+export function renderError(err: unknown, c: Context, logger: Logger): Response {
+  if (err instanceof HttpError) return c.json(errorBody(err.code, err.message, err.field), err.status);
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 413) return c.json(errorBody("payload_too_large", err.message || "request body is too large"), 413);
+    if (status === 415) {
+      return c.json(errorBody("unsupported_media_type", "send the body as JSON with Content-Type: application/json"), 415);
+    }
+    if (status < 500) {
+      const message = err.message || "bad request";
+      const code = /json/i.test(message) ? "invalid_json" : "bad_request";
+      return c.json(errorBody(code, code === "invalid_json" ? "request body is not valid JSON" : message), status);
+    }
+  }
+  logger.error({ err, path: c.req.path, requestId: c.get("requestId" as never) }, "unhandled error");
+  return c.json(errorBody("internal_error", "something went wrong on our side; please try again"), 500);
+}

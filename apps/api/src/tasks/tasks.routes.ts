@@ -1,0 +1,99 @@
+/** REST routes for tasks: validate, take the user from the session, call the task service. */
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  CreateTaskSchema,
+  ErrorBodySchema,
+  ListTasksQuerySchema,
+  TaskPageSchema,
+  TaskSchema,
+  UpdateTaskSchema,
+} from "@todo/contracts";
+import { createRouter } from "../http/app-env.ts";
+import type { TaskService } from "./tasks.service.ts";
+
+const IdParams = z.object({ id: z.uuid("id must be a task id (a UUID)") });
+const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
+const errors = {
+  400: { description: "Invalid input", ...json(ErrorBodySchema) },
+  401: { description: "Not signed in", ...json(ErrorBodySchema) },
+  404: { description: "No such task for this user", ...json(ErrorBodySchema) },
+} as const;
+
+const tags = ["tasks"];
+const security = [{ bearerAuth: [] }];
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/",
+  tags,
+  security,
+  summary: "List the caller's tasks with filters, sorting and pagination",
+  request: { query: ListTasksQuerySchema },
+  responses: { 200: { description: "A page of tasks", ...json(TaskPageSchema) }, ...errors },
+});
+
+const meRoute = createRoute({
+  method: "get",
+  path: "/me",
+  tags,
+  security,
+  summary: "All of the caller's tasks, oldest first",
+  responses: { 200: { description: "The caller's tasks", ...json(z.array(TaskSchema)) }, ...errors },
+});
+
+const createTaskRoute = createRoute({
+  method: "post",
+  path: "/",
+  tags,
+  security,
+  summary: "Create a task",
+  request: { body: { required: true, ...json(CreateTaskSchema) } },
+  responses: { 201: { description: "The new task", ...json(TaskSchema) }, ...errors },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags,
+  security,
+  summary: "One task",
+  request: { params: IdParams },
+  responses: { 200: { description: "The task", ...json(TaskSchema) }, ...errors },
+});
+
+const updateRoute = createRoute({
+  method: "patch",
+  path: "/{id}",
+  tags,
+  security,
+  summary: "Change some fields of a task",
+  request: { params: IdParams, body: { required: true, ...json(UpdateTaskSchema) } },
+  responses: { 200: { description: "The updated task", ...json(TaskSchema) }, ...errors },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/{id}",
+  tags,
+  security,
+  summary: "Delete a task",
+  request: { params: IdParams },
+  responses: { 204: { description: "Deleted" }, ...errors },
+});
+
+export function taskRoutes(service: TaskService) {
+  return createRouter()
+    .openapi(meRoute, async (c) => c.json(await service.allTasks(c.var.userId), 200))
+    .openapi(listRoute, async (c) => c.json(await service.listTasks(c.var.userId, c.req.valid("query")), 200))
+    .openapi(createTaskRoute, async (c) =>
+      c.json(await service.createTask(c.var.userId, c.req.valid("json")), 201),
+    )
+    .openapi(getRoute, async (c) => c.json(await service.getTask(c.var.userId, c.req.valid("param").id), 200))
+    .openapi(updateRoute, async (c) =>
+      c.json(await service.updateTask(c.var.userId, c.req.valid("param").id, c.req.valid("json")), 200),
+    )
+    .openapi(deleteRoute, async (c) => {
+      await service.deleteTask(c.var.userId, c.req.valid("param").id);
+      return c.body(null, 204);
+    });
+}

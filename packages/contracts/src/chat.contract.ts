@@ -1,0 +1,62 @@
+/** Chat and conversation shapes shared by the API and the web app. */
+import { z } from "zod";
+
+export const CHAT_LIMITS = { messageMax: 4000 } as const;
+
+export const ChatRequestSchema = z.strictObject({
+  message: z
+    .string()
+    .trim()
+    .min(1, "message cannot be empty")
+    .max(CHAT_LIMITS.messageMax, `message is at most ${CHAT_LIMITS.messageMax} characters`),
+  conversationId: z.uuid("conversationId must be a conversation id").optional(),
+  timeZone: z
+    .string()
+    .max(64)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "timeZone must be an IANA time zone such as Europe/Paris")
+    .optional()
+    .describe("The person's time zone, so 'today' and 'tomorrow' mean their day"),
+});
+export type ChatRequest = z.infer<typeof ChatRequestSchema>;
+
+export const ToolCallSchema = z.object({
+  name: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+  result: z.unknown(),
+  isError: z.boolean().optional(),
+});
+export type ToolCall = z.infer<typeof ToolCallSchema>;
+
+export const ChatResponseSchema = z.object({
+  conversationId: z.uuid(),
+  reply: z.string(),
+  toolCalls: z.array(ToolCallSchema),
+});
+export type ChatResponse = z.infer<typeof ChatResponseSchema>;
+
+export const MessageSchema = z.object({
+  id: z.uuid(),
+  role: z.enum(["user", "assistant"]),
+  content: z.string(),
+  toolCalls: z.array(ToolCallSchema),
+  createdAt: z.iso.datetime(),
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+export const ConversationSummarySchema = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
+
+export const ConversationSchema = ConversationSummarySchema.extend({ messages: z.array(MessageSchema) });
+export type Conversation = z.infer<typeof ConversationSchema>;

@@ -1,0 +1,4 @@
+export * from "./service.contract.ts";
+export * from "./errors.contract.ts";
+export * from "./tasks.contract.ts";
+export * from "./chat.contract.ts";

@@ -1,0 +1,121 @@
+/**
+ * Task shapes: one schema per shape, used to validate REST bodies, MCP tool inputs and web forms.
+ */
+import { z } from "zod";
+
+export const PRIORITIES = ["low", "medium", "high"] as const;
+export const PrioritySchema = z.enum(PRIORITIES).describe("Task priority: low, medium or high");
+export type Priority = z.infer<typeof PrioritySchema>;
+
+export const TASK_LIMITS = {
+  titleMax: 200,
+  descriptionMax: 2000,
+  tagMax: 32,
+  tagsMax: 10,
+} as const;
+
+/** A calendar date, YYYY-MM-DD, that really exists (2026-02-30 is rejected). */
+export const DueDateSchema = z.iso.date().describe("Due date as YYYY-MM-DD");
+
+export const TagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, "tags cannot be empty")
+  .max(TASK_LIMITS.tagMax, `tags are at most ${TASK_LIMITS.tagMax} characters`)
+  .regex(/^[\p{L}\p{N}_-]+$/u, "tags are single words: letters, digits, - and _")
+  .describe("A short label such as work or groceries");
+
+const TitleSchema = z
+  .string()
+  .trim()
+  .min(1, "title cannot be empty")
+  .max(TASK_LIMITS.titleMax, `title is at most ${TASK_LIMITS.titleMax} characters`)
+  .describe("What needs doing, 1-200 characters");
+
+const DescriptionSchema = z
+  .string()
+  .max(TASK_LIMITS.descriptionMax, `description is at most ${TASK_LIMITS.descriptionMax} characters`)
+  .describe("Optional details, up to 2,000 characters");
+
+const TagsSchema = z
+  .array(TagSchema)
+  .max(TASK_LIMITS.tagsMax, `at most ${TASK_LIMITS.tagsMax} tags`)
+  .transform((tags) => [...new Set(tags)])
+  .describe("Labels for the task");
+
+export const TaskSchema = z.object({
+  id: z.uuid().describe("Stable id used in REST URLs"),
+  number: z.int().positive().describe("The task's number in its owner's list (#3); never reused"),
+  title: z.string(),
+  description: z.string(),
+  completed: z.boolean(),
+  priority: PrioritySchema,
+  dueDate: DueDateSchema.nullable(),
+  tags: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  completedAt: z.iso.datetime().nullable(),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+export const CreateTaskSchema = z.strictObject({
+  title: TitleSchema,
+  description: DescriptionSchema.default(""),
+  priority: PrioritySchema.default("medium"),
+  dueDate: DueDateSchema.nullish().transform((v) => v ?? null),
+  tags: TagsSchema.default([]),
+});
+export type CreateTaskInput = z.input<typeof CreateTaskSchema>;
+export type CreateTask = z.output<typeof CreateTaskSchema>;
+
+export const UpdateTaskSchema = z
+  .strictObject({
+    title: TitleSchema.optional(),
+    description: DescriptionSchema.optional(),
+    completed: z.boolean().describe("true marks the task done, false reopens it").optional(),
+    priority: PrioritySchema.optional(),
+    dueDate: DueDateSchema.nullable().describe("Due date as YYYY-MM-DD, or null to clear it").optional(),
+    tags: TagsSchema.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: "nothing to update: give at least one field" });
+export type UpdateTaskInput = z.input<typeof UpdateTaskSchema>;
+export type UpdateTask = z.output<typeof UpdateTaskSchema>;
+
+export const TASK_STATUSES = ["all", "pending", "completed"] as const;
+export const TASK_SORTS = ["created", "due", "priority", "title"] as const;
+
+export const ListTasksQuerySchema = z.strictObject({
+  status: z.enum(TASK_STATUSES).default("all").describe("Which tasks: all, pending or completed"),
+  priority: PrioritySchema.optional(),
+  tag: TagSchema.optional().describe("Only tasks carrying this tag"),
+  dueBefore: DueDateSchema.optional().describe("Only tasks due on or before this date"),
+  dueAfter: DueDateSchema.optional().describe("Only tasks due on or after this date"),
+  q: z.string().trim().max(200, "q is at most 200 characters").optional().describe("Text to find in title or description"),
+  sort: z.enum(TASK_SORTS).default("created").describe("Sort key: created, due, priority or title"),
+  order: z.enum(["asc", "desc"]).optional().describe("Sort direction; defaults to desc for created and priority, asc otherwise"),
+  limit: z.coerce.number().int().min(1, "limit is at least 1").max(100, "limit is at most 100").default(50),
+  offset: z.coerce.number().int().min(0, "offset cannot be negative").max(1_000_000).default(0),
+});
+export type ListTasksQuery = z.output<typeof ListTasksQuerySchema>;
+
+export const TaskPageSchema = z.object({
+  tasks: z.array(TaskSchema),
+  total: z.int().describe("How many tasks match the filters, ignoring limit and offset"),
+  limit: z.int(),
+  offset: z.int(),
+});
+export type TaskPage = z.infer<typeof TaskPageSchema>;
+
+/** How a person or a model points at one task: its number (#3) or words from its title. */
+export const TaskRefSchema = z.strictObject({
+  number: z.int().positive().optional().describe("The task's number, e.g. 3 for #3, when it is known"),
+  match: z
+    .string()
+    .trim()
+    .min(1)
+    .max(TASK_LIMITS.titleMax)
+    .optional()
+    .describe("Words from the task's title, e.g. 'milk' for 'Buy milk', when the number is not known"),
+});
+export type TaskRef = z.infer<typeof TaskRefSchema>;
