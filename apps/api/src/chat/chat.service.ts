@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import {
   APICallError,
   generateText,
+  RetryError,
   stepCountIs,
   streamText,
   type LanguageModel,
@@ -28,6 +29,8 @@ import { localDate } from "./offline/offline.dates.ts";
 /** How much history the model sees. */
 export const HISTORY_LIMIT = 50;
 const MAX_STEPS = 5;
+/** One retry of a failed model call: a person is waiting, so fail fast and let them retry. */
+const MAX_RETRIES = 1;
 
 export function systemPrompt(now: Date, timeZone: string): string {
   const today = localDate(now, timeZone);
@@ -90,6 +93,7 @@ export function collectToolCalls(steps: StepResult<ToolSet>[]): StoredToolCall[]
 
 /** What a person sees when the model fails: actionable, never the provider's internals. */
 export function modelFailure(err: unknown): HttpError {
+  if (RetryError.isInstance(err)) return modelFailure(err.lastError);
   const status = APICallError.isInstance(err) ? err.statusCode : undefined;
   if (status === 429) return new HttpError(503, "model_rate_limited", "the assistant's model is busy (rate-limited); try again in a moment");
   if (status === 401 || status === 403)
@@ -133,6 +137,7 @@ export class ChatService {
         messages: [...history, { role: "user" as const, content: req.message }],
         tools: connected.tools,
         stopWhen: stepCountIs(MAX_STEPS),
+        maxRetries: MAX_RETRIES,
         providerOptions: { offline: { timeZone } },
       },
     };

@@ -11,7 +11,7 @@ function words(text: string): string[] {
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0 && !STOP_WORDS.has(w))
+    .filter((w) => (w.length > 1 || /\d/.test(w)) && !STOP_WORDS.has(w))
     .map((w) => (w.length > 3 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w));
 }
 
@@ -25,7 +25,7 @@ export function matchScore(query: string, title: string): number {
   if (qs === ts) return 100;
   if (` ${ts} `.includes(` ${qs} `)) return 85;
   if (` ${qs} `.includes(` ${ts} `)) return 75;
-  const hits = q.filter((w) => t.some((tw) => tw === w || (w.length >= 4 && (tw.startsWith(w) || w.startsWith(tw)))));
+  const hits = q.filter((w) => t.some((tw) => tw === w || (Math.min(w.length, tw.length) >= 4 && (tw.startsWith(w) || w.startsWith(tw)))));
   return Math.round((hits.length / q.length) * 60);
 }
 

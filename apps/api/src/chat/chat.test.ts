@@ -1,0 +1,233 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { buildApp, drivers, signUp, type TestDatabase } from "../../test/support.ts";
+import { lastRole, startFakeOpenAI, type FakeOpenAI } from "../../test/fake-openai.ts";
+
+/** Reads an SSE UI-message stream into its JSON chunks. */
+async function readStream(res: Response): Promise<any[]> {
+  const text = await res.text();
+  return text
+    .split("\n\n")
+    .map((block) => block.replace(/^data: /, "").trim())
+    .filter((d) => d && d !== "[DONE]")
+    .map((d) => JSON.parse(d));
+}
+
+const clock = () => new Date("2026-11-22T09:00:00Z");
+
+for (const driver of drivers) {
+  describe(`the assistant on ${driver.name}`, () => {
+    let db: TestDatabase;
+    let app: ReturnType<typeof buildApp>["app"];
+
+    before(async () => {
+      db = await driver.create();
+      app = buildApp(db.handle, { clock }).app;
+    });
+    after(() => db.dispose());
+
+    test("the offline assistant acts through the MCP tools and the tasks really change", async () => {
+      const me = await signUp(app);
+      const added = await me.post("/api/chat", { message: "add buy milk tomorrow, high priority", timeZone: "Europe/Paris" });
+      assert.equal(added.status, 200);
+      assert.deepEqual(added.body.toolCalls.map((t: { name: string }) => t.name), ["add_task"]);
+      assert.deepEqual(added.body.toolCalls[0].arguments, { title: "Buy milk", priority: "high", dueDate: "2026-11-23" });
+      assert.equal(added.body.toolCalls[0].result.task.title, "Buy milk");
+      assert.match(added.body.reply, /Added #1 “Buy milk” \(high · due tomorrow\)/);
+      const conversationId = added.body.conversationId;
+
+      const tasks = (await me.get("/api/tasks/me")).body;
+      assert.equal(tasks.length, 1);
+      assert.equal(tasks[0].priority, "high");
+      assert.equal(tasks[0].dueDate, "2026-11-23");
+
+      await me.post("/api/chat", { message: "add team meeting on friday #work", conversationId });
+      const left = await me.post("/api/chat", { message: "what's left?", conversationId });
+      assert.match(left.body.reply, /You have 2 tasks/);
+      assert.match(left.body.reply, /#1 Buy milk/);
+      assert.match(left.body.reply, /#2 Team meeting/);
+
+      const done = await me.post("/api/chat", { message: "I'm done with the milk", conversationId });
+      assert.equal(done.body.toolCalls[0].name, "complete_task");
+      assert.match(done.body.reply, /“Buy milk” is done/);
+      assert.equal((await me.get("/api/tasks?status=completed")).body.tasks[0].title, "Buy milk");
+
+      const after = await me.post("/api/chat", { message: "what's left?", conversationId });
+      assert.match(after.body.reply, /You have 1 task:/);
+      assert.doesNotMatch(after.body.reply, /Buy milk/);
+
+      const removed = await me.post("/api/chat", { message: "delete the meeting task", conversationId });
+      assert.match(removed.body.reply, /Deleted #2 “Team meeting”/);
+      assert.equal((await me.get("/api/tasks?status=pending")).body.total, 0);
+
+      const conversation = await me.get(`/api/conversations/${conversationId}`);
+      assert.equal(conversation.body.title, "add buy milk tomorrow, high priority");
+      assert.equal(conversation.body.messages.length, 12, "six turns, each a user message and a reply");
+      assert.deepEqual(
+        conversation.body.messages.slice(0, 2).map((m: { role: string }) => m.role),
+        ["user", "assistant"],
+      );
+      assert.equal(conversation.body.messages[1].toolCalls[0].name, "add_task");
+    });
+
+    test("a failed tool call is explained, not hidden", async () => {
+      const me = await signUp(app);
+      await me.post("/api/tasks", { title: "Team meeting" });
+      await me.post("/api/tasks", { title: "Meeting notes" });
+      const res = await me.post("/api/chat", { message: "delete the meeting task" });
+      assert.equal(res.body.toolCalls[0].isError, true);
+      assert.match(res.body.reply, /several tasks match "meeting": #1 Team meeting; #2 Meeting notes/);
+      assert.equal((await me.get("/api/tasks/me")).body.length, 2, "nothing was deleted");
+      const missing = await me.post("/api/chat", { message: "complete 42" });
+      assert.match(missing.body.reply, /there is no task #42/);
+    });
+
+    test("help and hints need no tool", async () => {
+      const me = await signUp(app);
+      const help = await me.post("/api/chat", { message: "what can you do?" });
+      assert.deepEqual(help.body.toolCalls, []);
+      assert.match(help.body.reply, /add buy milk tomorrow/);
+      const unclear = await me.post("/api/chat", { message: "the weather is nice" });
+      assert.match(unclear.body.reply, /I can add, list, complete, update and delete tasks/);
+    });
+
+    test("the streaming variant speaks the AI SDK UI-message stream and stores the turn", async () => {
+      const me = await signUp(app);
+      const res = await app.request("/api/chat/stream", {
+        method: "POST",
+        headers: { authorization: `Bearer ${me.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ message: "add call mom friday" }),
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("x-vercel-ai-ui-message-stream"), "v1");
+      assert.match(res.headers.get("content-type") ?? "", /text\/event-stream/);
+      const conversationId = res.headers.get("x-conversation-id");
+      assert.ok(conversationId);
+      const chunks = await readStream(res);
+      const types = chunks.map((c) => c.type);
+      assert.equal(chunks[0].type, "start");
+      assert.equal(chunks[0].messageMetadata.conversationId, conversationId);
+      for (const t of ["tool-input-available", "tool-output-available", "text-start", "text-delta", "finish"]) {
+        assert.ok(types.includes(t), `stream has ${t}`);
+      }
+      assert.ok(types.indexOf("tool-output-available") < types.indexOf("text-start"), "tool progress comes before the reply");
+      const output = chunks.find((c) => c.type === "tool-output-available");
+      assert.equal(output.output.task.title, "Call mom");
+      const text = chunks.filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
+      assert.match(text, /Added #1 “Call mom”/);
+      assert.ok(chunks.filter((c) => c.type === "text-delta").length > 1, "the reply arrives in pieces");
+
+      // Stored once the stream finished.
+      let stored;
+      for (let i = 0; i < 50; i++) {
+        stored = await me.get(`/api/conversations/${conversationId}`);
+        if (stored.status === 200) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(stored!.status, 200);
+      assert.equal(stored!.body.messages[1].content, text);
+      assert.equal(stored!.body.messages[1].toolCalls[0].name, "add_task");
+    });
+
+    test("conversations: list newest first, fetch, delete", async () => {
+      const me = await signUp(app);
+      const first = await me.post("/api/chat", { message: "hello" });
+      const second = await me.post("/api/chat", { message: "what's left?" });
+      const list = await me.get("/api/conversations");
+      assert.deepEqual(
+        list.body.conversations.map((c: { id: string }) => c.id),
+        [second.body.conversationId, first.body.conversationId],
+      );
+      assert.equal((await me.delete(`/api/conversations/${first.body.conversationId}`)).status, 204);
+      assert.equal((await me.get(`/api/conversations/${first.body.conversationId}`)).status, 404);
+      assert.equal((await me.get("/api/conversations")).body.conversations.length, 1);
+      const unknown = await me.post("/api/chat", { message: "hi", conversationId: "00000000-0000-4000-8000-000000000000" });
+      assert.equal(unknown.status, 404);
+    });
+
+    describe("with a real model over an OpenAI-compatible API (a fake server on 127.0.0.1)", () => {
+      let fake: FakeOpenAI;
+      let failing: FakeOpenAI;
+      before(async () => {
+        fake = await startFakeOpenAI((req) => {
+          if (lastRole(req) === "tool") return { text: "Done — I added Buy oat milk for you." };
+          const user = JSON.stringify(req.messages.at(-1)?.content);
+          if (user.includes("oat milk")) {
+            return { toolCalls: [{ name: "add_task", arguments: { title: "Buy oat milk", priority: "high" } }] };
+          }
+          if (user.includes("what's left")) return { toolCalls: [{ name: "list_tasks", arguments: { status: "pending" } }] };
+          return { text: "Hello from the model." };
+        });
+        failing = await startFakeOpenAI((req) =>
+          JSON.stringify(req.messages).includes("busy") ? { status: 429, error: "slow down" } : { status: 500, error: "boom: internal" },
+        );
+      });
+      after(async () => {
+        await fake.close();
+        await failing.close();
+      });
+      const modelAt = (baseURL: string) => createOpenAICompatible({ name: "fake", baseURL, apiKey: "test-key" }).chatModel("fake-model");
+
+      test("tool call → MCP tool → result → final text", async () => {
+        const modelApp = buildApp(db.handle, { model: modelAt(fake.baseURL), clock }).app;
+        const me = await signUp(modelApp);
+        const before = fake.requests.length;
+        const res = await me.post("/api/chat", { message: "please add oat milk, it's urgent" });
+        assert.equal(res.status, 200);
+        assert.equal(res.body.reply, "Done — I added Buy oat milk for you.");
+        assert.deepEqual(res.body.toolCalls[0].arguments, { title: "Buy oat milk", priority: "high" });
+        assert.equal((await me.get("/api/tasks/me")).body[0].title, "Buy oat milk");
+
+        const [first, second] = fake.requests.slice(before);
+        assert.deepEqual(first!.tools!.map((t) => t.function.name).sort(), ["add_task", "complete_task", "delete_task", "list_tasks", "update_task"]);
+        assert.match(first!.messages[0]!.content as string, /Today is Sunday 2026-11-22/);
+        const toolMessage = second!.messages.find((m) => m.role === "tool");
+        assert.match(String(toolMessage?.content), /Buy oat milk/, "the model is given the tool's result");
+      });
+
+      test("a conversation resumes after an app restart, history included", async () => {
+        const first = buildApp(db.handle, { model: modelAt(fake.baseURL), clock }).app;
+        const me = await signUp(first);
+        const turn1 = await me.post("/api/chat", { message: "add oat milk please" });
+        const restarted = buildApp(db.reopen(), { model: modelAt(fake.baseURL), clock }).app;
+        const again = Object.assign(Object.create(Object.getPrototypeOf(me)), me, { app: restarted });
+        const before = fake.requests.length;
+        const turn2 = await again.post("/api/chat", { message: "what's left?", conversationId: turn1.body.conversationId });
+        assert.equal(turn2.status, 200);
+        const seen = JSON.stringify(fake.requests[before]!.messages);
+        assert.match(seen, /add oat milk please/, "the earlier user message is in the model's history");
+        assert.match(seen, /add_task/, "so is the earlier tool call");
+        const stored = await again.get(`/api/conversations/${turn1.body.conversationId}`);
+        assert.equal(stored.body.messages.length, 4);
+      });
+
+      test("model failures answer a clear error and store nothing", async () => {
+        const failingApp = buildApp(db.handle, { model: modelAt(failing.baseURL) }).app;
+        const me = await signUp(failingApp);
+        const limited = await me.post("/api/chat", { message: "are you busy?" });
+        assert.equal(limited.status, 503);
+        assert.equal(limited.body.error.code, "model_rate_limited");
+        const broken = await me.post("/api/chat", { message: "hello" });
+        assert.equal(broken.status, 502);
+        assert.equal(broken.body.error.code, "model_unavailable");
+        assert.doesNotMatch(broken.text, /boom|internal|stack/i, "the provider's internals are not leaked");
+        assert.deepEqual((await me.get("/api/conversations")).body.conversations, []);
+      });
+
+      test("streaming with a real model shows tool progress then text", async () => {
+        const modelApp = buildApp(db.handle, { model: modelAt(fake.baseURL), clock }).app;
+        const me = await signUp(modelApp);
+        const res = await modelApp.request("/api/chat/stream", {
+          method: "POST",
+          headers: { authorization: `Bearer ${me.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ message: "add oat milk" }),
+        });
+        const chunks = await readStream(res);
+        const output = chunks.find((c) => c.type === "tool-output-available");
+        assert.equal(output.output.task.title, "Buy oat milk");
+        assert.equal(chunks.filter((c) => c.type === "text-delta").map((c) => c.delta).join(""), "Done — I added Buy oat milk for you.");
+      });
+    });
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * Test support: real databases (in-memory PGlite always; a fresh PostgreSQL database per suite when
+ * TEST_DATABASE_URL names a server), the real app built on them, and small HTTP helpers.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import type { LanguageModel } from "ai";
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { pino } from "pino";
+import { createApp } from "../src/app.ts";
+import type { Config } from "../src/config.ts";
+import { openPglite, openPostgres, type DatabaseHandle } from "../src/db/client.ts";
+import { migrateDatabase } from "../src/db/migrate.ts";
+import { OfflineLanguageModel } from "../src/chat/offline/offline.model.ts";
+
+export const adminUrl = process.env.TEST_DATABASE_URL;
+export const postgresOnly = adminUrl ? {} : { skip: "needs TEST_DATABASE_URL (a PostgreSQL server)" };
+
+/** A brand-new empty PostgreSQL database; returns its URL and a dropper. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!adminUrl) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `todo_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestDatabase {
+  handle: DatabaseHandle;
+  /** Another connection to the same database (a second app "replica" or a restart). */
+  reopen(): DatabaseHandle;
+  dispose(): Promise<void>;
+}
+
+export interface Driver {
+  name: "pglite" | "postgres";
+  create(): Promise<TestDatabase>;
+}
+
+const pgliteDriver: Driver = {
+  name: "pglite",
+  async create() {
+    const client = new PGlite();
+    const handle = openPglite(client);
+    await migrateDatabase(handle);
+    return {
+      handle,
+      // One process owns an embedded database; a "restart" reuses the same instance.
+      reopen: () => ({ ...openPglite(client), close: async () => undefined }),
+      dispose: () => handle.close(),
+    };
+  },
+};
+
+const postgresDriver: Driver = {
+  name: "postgres",
+  async create() {
+    const created = await createPostgresDatabase();
+    const handles: DatabaseHandle[] = [];
+    const open = () => {
+      const h = openPostgres(created.url, 0, 5);
+      handles.push(h);
+      return h;
+    };
+    const handle = open();
+    await migrateDatabase(handle);
+    return {
+      handle,
+      reopen: open,
+      async dispose() {
+        await Promise.all(handles.map((h) => h.close()));
+        await created.drop();
+      },
+    };
+  },
+};
+
+/** Drivers every integration suite runs on: PGlite always, PostgreSQL when available. */
+export const drivers: Driver[] = adminUrl ? [pgliteDriver, postgresDriver] : [pgliteDriver];
+export { pgliteDriver, postgresDriver };
+
+export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    nodeEnv: "test",
+    environment: "test",
+    port: 0,
+    host: "127.0.0.1",
+    logLevel: "silent",
+    database: { kind: "pglite", dataDir: "memory://" },
+    dataDir: "/tmp",
+    auth: {
+      secret: "test-secret-test-secret-test-secret-0123",
+      baseURL: "http://localhost:3000",
+      trustedOrigins: ["http://localhost:3000"],
+      rateLimit: { max: 1000, windowSeconds: 60 },
+    },
+    llm: { provider: "offline" },
+    shutdownTimeoutMs: 5000,
+    ...overrides,
+  };
+}
+
+export interface TestAppOptions {
+  model?: LanguageModel;
+  config?: Partial<Config>;
+  clock?: () => Date;
+}
+
+export function buildApp(database: DatabaseHandle, options: TestAppOptions = {}) {
+  return createApp({
+    config: testConfig(options.config),
+    database,
+    logger: silentLogger,
+    model: options.model ?? new OfflineLanguageModel(options.clock),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+type FetchApp = { request: (input: string, init?: RequestInit) => Response | Promise<Response> };
+
+/** A tiny client for one signed-in user. */
+export class Client {
+  constructor(
+    private readonly app: FetchApp,
+    readonly token?: string,
+    readonly ip = "203.0.113.7",
+  ) {}
+
+  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await this.app.request(path, {
+      method,
+      headers: {
+        "x-forwarded-for": this.ip,
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let json: any = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, body: json, text, headers: res.headers };
+  }
+
+  get = (path: string) => this.call("GET", path);
+  post = (path: string, body?: unknown) => this.call("POST", path, body ?? {});
+  patch = (path: string, body: unknown) => this.call("PATCH", path, body);
+  delete = (path: string) => this.call("DELETE", path);
+}
+
+let userCounter = 0;
+
+/** Signs a new user up and returns a client carrying their bearer token. */
+export async function signUp(app: FetchApp, name = "Test User"): Promise<Client & { email: string; userId: string }> {
+  const email = `user${Date.now().toString(36)}${(userCounter++).toString(36)}${randomUUID().slice(0, 4)}@example.test`;
+  const res = await new Client(app).post("/api/auth/sign-up/email", { name, email, password: "correct horse battery" });
+  if (res.status !== 200 || !res.body?.token) throw new Error(`sign-up failed: ${res.status} ${res.text}`);
+  return Object.assign(new Client(app, res.body.token), { email, userId: res.body.user.id as string });
+}
