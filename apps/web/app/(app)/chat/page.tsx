@@ -1,0 +1,10 @@
+import type { Metadata } from "next";
+import { Chat } from "@/components/chat/chat";
+
+export const metadata: Metadata = { title: "Chat" };
+
+export default function NewChatPage() {
+  // A fresh key per render, so "New chat" (push + refresh) always mounts an empty chat.
+  const chatKey = crypto.randomUUID();
+  return <Chat key={chatKey} chatKey={chatKey} conversationId={null} initialMessages={[]} />;
+}

@@ -1,0 +1,120 @@
+"use client";
+/**
+ * One conversation with the assistant. The reply streams in through useChat over the AI SDK UI
+ * message stream; the server keeps the history, so each request carries only the new message, the
+ * conversation id and the person's time zone.
+ */
+import { useChat } from "@ai-sdk/react";
+import { DefaultChatTransport } from "ai";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { MUTATING_TOOLS, type ChatMessage } from "@/lib/chat-messages";
+import { announceTasksChanged } from "@/lib/tasks-sync";
+import { toApiError } from "@/lib/api.client";
+import { useConversations } from "./chat-shell";
+import { ChatInput } from "./chat-input";
+import { Messages } from "./messages";
+
+function lastUserText(messages: ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role === "user") return m.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+  }
+  return "";
+}
+
+function changedTasks(message: ChatMessage): boolean {
+  return message.parts.some((p) => p.type === "dynamic-tool" && p.state === "output-available" && MUTATING_TOOLS.has(p.toolName));
+}
+
+export function Chat({
+  chatKey,
+  conversationId: initialConversationId,
+  initialMessages,
+}: {
+  chatKey: string;
+  conversationId: string | null;
+  initialMessages: ChatMessage[];
+}) {
+  const { refresh } = useConversations();
+  const conversationId = useRef<string | null>(initialConversationId);
+  const lastRetryAfter = useRef<number | undefined>(undefined);
+  const [input, setInput] = useState("");
+
+  const adoptConversation = (id: string | undefined | null) => {
+    if (!id || conversationId.current === id) return;
+    conversationId.current = id;
+    // Like vercel/ai-chatbot: the URL follows the new conversation without a navigation.
+    window.history.replaceState(null, "", `/chat/${id}`);
+  };
+
+  const transport = useMemo(
+    () =>
+      new DefaultChatTransport<ChatMessage>({
+        api: "/api/chat/stream",
+        credentials: "same-origin",
+        prepareSendMessagesRequest: ({ messages }) => ({
+          body: {
+            message: lastUserText(messages),
+            ...(conversationId.current ? { conversationId: conversationId.current } : {}),
+            timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          },
+        }),
+        fetch: async (input, init) => {
+          const res = await fetch(input, init);
+          adoptConversation(res.headers.get("x-conversation-id"));
+          lastRetryAfter.current = Number(res.headers.get("retry-after")) || undefined;
+          return res;
+        },
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one transport per mounted chat
+    [],
+  );
+
+  const { messages, sendMessage, status, error, regenerate, stop, clearError } = useChat<ChatMessage>({
+    id: chatKey,
+    messages: initialMessages,
+    transport,
+    experimental_throttle: 50,
+    onFinish: ({ message }) => {
+      adoptConversation(message.metadata?.conversationId);
+      if (changedTasks(message)) announceTasksChanged();
+      void refresh();
+    },
+  });
+
+  // The start chunk's metadata can name the conversation before the reply ends.
+  useEffect(() => {
+    const last = messages[messages.length - 1];
+    if (last?.role === "assistant") adoptConversation(last.metadata?.conversationId);
+  });
+
+  const busy = status === "submitted" || status === "streaming";
+
+  function send(text: string) {
+    const message = text.trim();
+    if (!message || busy) return;
+    if (error) clearError();
+    setInput("");
+    void sendMessage({ text: message });
+  }
+
+  const apiError = error ? toApiError(0, error.message, lastRetryAfter.current) : undefined;
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <Messages
+        messages={messages}
+        status={status}
+        error={apiError}
+        onRetry={() => {
+          clearError();
+          void regenerate();
+        }}
+        onSuggestion={send}
+      />
+      <div className="mx-auto w-full max-w-3xl px-3 pb-3 sm:px-4 sm:pb-4">
+        <ChatInput value={input} onChange={setInput} onSubmit={() => send(input)} onStop={stop} busy={busy} />
+      </div>
+    </div>
+  );
+}

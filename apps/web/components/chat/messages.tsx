@@ -1,0 +1,174 @@
+"use client";
+/** The conversation: messages, tool cards, the "thinking" indicator and errors shown in place. */
+import { useEffect, useRef } from "react";
+import type { ChatStatus } from "ai";
+import { AlertCircle, Bot, RotateCcw } from "lucide-react";
+import type { ChatMessage } from "@/lib/chat-messages";
+import type { ApiError } from "@/lib/api.client";
+import { cn } from "@/lib/cn";
+import { Button } from "@/components/ui/button";
+import { ToolCard } from "./tool-card";
+
+const SUGGESTIONS = ["Add buy milk tomorrow, high priority", "What's left?", "Show done tasks", "What can you do?"];
+
+export function Messages({
+  messages,
+  status,
+  error,
+  onRetry,
+  onSuggestion,
+}: {
+  messages: ChatMessage[];
+  status: ChatStatus;
+  error: ApiError | undefined;
+  onRetry: () => void;
+  onSuggestion: (text: string) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const end = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+
+  // Follow the reply as it streams, unless the person scrolled up to read.
+  useEffect(() => {
+    if (pinned.current) end.current?.scrollIntoView({ block: "end" });
+  }, [messages, status, error]);
+
+  const last = messages[messages.length - 1];
+  const thinking = status === "submitted" || (status === "streaming" && last?.role === "assistant" && last.parts.length === 0);
+
+  return (
+    <div
+      ref={scroller}
+      className="min-h-0 flex-1 overflow-y-auto"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+      }}
+    >
+      <div className="mx-auto flex max-w-3xl flex-col gap-6 px-3 py-6 sm:px-4" role="log" aria-label="Conversation" aria-busy={status === "streaming"}>
+        {messages.length === 0 && <Greeting onSuggestion={onSuggestion} />}
+        {messages.map((message) => (
+          <MessageView key={message.id} message={message} />
+        ))}
+        {thinking && (
+          <div className="flex items-center gap-3 text-sm text-muted-foreground" data-testid="thinking">
+            <Avatar />
+            <span className="animate-pulse">Thinking…</span>
+          </div>
+        )}
+        {error && status === "error" && (
+          <div role="alert" className="flex gap-3" data-testid="chat-error">
+            <Avatar />
+            <div className="flex-1 rounded-lg border border-destructive/40 bg-destructive/10 p-3 text-sm">
+              <p className="flex items-center gap-2 font-medium text-destructive">
+                <AlertCircle className="size-4" aria-hidden />
+                {errorTitle(error)}
+              </p>
+              <p className="mt-1 text-foreground">{errorDetail(error)}</p>
+              <Button variant="outline" size="sm" className="mt-3" onClick={onRetry}>
+                <RotateCcw aria-hidden /> Retry
+              </Button>
+            </div>
+          </div>
+        )}
+        <div ref={end} />
+      </div>
+    </div>
+  );
+}
+
+function errorTitle(error: ApiError): string {
+  if (error.code === "RATE_LIMITED") return "Slow down a little";
+  if (error.code === "MODEL_UNAVAILABLE" || error.code === "MODEL_ERROR") return "The assistant is unavailable";
+  if (error.code === "UNAUTHORIZED") return "You're signed out";
+  return "The reply didn't come through";
+}
+
+function errorDetail(error: ApiError): string {
+  if (error.code === "RATE_LIMITED") {
+    return `You're sending messages faster than the assistant can answer.${error.retryAfter ? ` Try again in ${error.retryAfter} seconds.` : " Try again in a moment."}`;
+  }
+  if (error.code === "UNAUTHORIZED") return "Your session ended. Sign in again to keep chatting.";
+  return error.message;
+}
+
+function Avatar() {
+  return (
+    <span className="flex size-8 shrink-0 items-center justify-center rounded-full border bg-background" aria-hidden>
+      <Bot className="size-4" />
+    </span>
+  );
+}
+
+function MessageView({ message }: { message: ChatMessage }) {
+  if (message.role === "user") {
+    const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+    return (
+      <div className="flex justify-end" data-role="user">
+        <p className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-primary px-4 py-2 text-sm text-primary-foreground">
+          <span className="sr-only">You said: </span>
+          {text}
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="flex gap-3" data-role="assistant">
+      <Avatar />
+      <div className="flex min-w-0 flex-1 flex-col gap-2 pt-1">
+        <span className="sr-only">Assistant:</span>
+        {message.parts.map((part, i) => {
+          if (part.type === "text") {
+            return part.text ? (
+              <div key={i} className="whitespace-pre-wrap break-words text-sm leading-relaxed" data-testid="assistant-text">
+                <RichText text={part.text} />
+              </div>
+            ) : null;
+          }
+          if (part.type === "dynamic-tool") return <ToolCard key={part.toolCallId} part={part} />;
+          return null;
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** Just enough markdown for the assistant's replies: **bold** and `code`. */
+function RichText({ text }: { text: string }) {
+  const pieces = text.split(/(\*\*[^*]+\*\*|`[^`]+`)/g);
+  return (
+    <>
+      {pieces.map((piece, i) =>
+        piece.startsWith("**") && piece.endsWith("**") && piece.length > 4 ? (
+          <strong key={i}>{piece.slice(2, -2)}</strong>
+        ) : piece.startsWith("`") && piece.endsWith("`") && piece.length > 2 ? (
+          <code key={i} className={cn("rounded bg-muted px-1 py-0.5 font-mono text-[0.85em]")}>
+            {piece.slice(1, -1)}
+          </code>
+        ) : (
+          piece
+        ),
+      )}
+    </>
+  );
+}
+
+function Greeting({ onSuggestion }: { onSuggestion: (text: string) => void }) {
+  return (
+    <div className="mt-4 flex flex-col gap-4 sm:mt-12">
+      <div>
+        <h1 className="text-2xl font-semibold">What needs doing?</h1>
+        <p className="mt-1 text-muted-foreground">
+          Tell the assistant in your own words. It adds, lists, completes and updates your tasks.
+        </p>
+      </div>
+      <div className="grid gap-2 sm:grid-cols-2">
+        {SUGGESTIONS.map((s) => (
+          <Button key={s} variant="outline" className="h-auto justify-start whitespace-normal py-3 text-left" onClick={() => onSuggestion(s)}>
+            {s}
+          </Button>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+"use client";
+/** Add a task: the title is enough; priority, due date and tags are there when wanted. */
+import { useRef, useState, type FormEvent } from "react";
+import { Plus } from "lucide-react";
+import { toast } from "sonner";
+import { PRIORITIES, type Priority } from "@todo/contracts";
+import { ApiError, tasksApi } from "@/lib/api.client";
+import { validateNewTask, type TaskFormErrors } from "@/lib/task-form";
+import { Button } from "@/components/ui/button";
+import { Input, Label, Select } from "@/components/ui/input";
+
+export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onCreated: () => void }) {
+  const [title, setTitle] = useState("");
+  const [priority, setPriority] = useState<Priority>("medium");
+  const [dueDate, setDueDate] = useState("");
+  const [tags, setTags] = useState("");
+  const [errors, setErrors] = useState<TaskFormErrors>({});
+  const [pending, setPending] = useState(false);
+  const titleRef = useRef<HTMLInputElement>(null);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const checked = validateNewTask({ title, description: "", priority, dueDate, tags });
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    setPending(true);
+    try {
+      const task = await tasksApi.create(checked.body);
+      toast.success(`Added “${task.title}”`);
+      setTitle("");
+      setDueDate("");
+      setTags("");
+      setPriority("medium");
+      onCreated();
+      titleRef.current?.focus();
+    } catch (err) {
+      if (err instanceof ApiError && err.field) setErrors({ [err.field]: err.message });
+      else setErrors({ form: err instanceof Error ? err.message : "Could not add the task." });
+    } finally {
+      setPending(false);
+    }
+  }
+
+  const err = (field: keyof TaskFormErrors) =>
+    errors[field] ? (
+      <p id={`new-${field}-error`} className="text-xs text-destructive">
+        {errors[field]}
+      </p>
+    ) : null;
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="Add a task" className="rounded-lg border bg-card p-3 shadow-sm sm:p-4">
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-[auto_auto_1fr_auto]">
+        <div className="col-span-2 space-y-1 sm:col-span-3">
+          <Label htmlFor="new-title" className="sr-only">
+            New task title
+          </Label>
+          <Input
+            id="new-title"
+            ref={titleRef}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            placeholder="Add a task, e.g. Buy milk"
+            aria-invalid={!!errors.title}
+            aria-describedby={errors.title ? "new-title-error" : undefined}
+          />
+          {err("title")}
+        </div>
+        <div className="space-y-1">
+          <Label htmlFor="new-priority" className="text-xs text-muted-foreground">
+            Priority
+          </Label>
+          <Select id="new-priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)} className="w-full">
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p[0]!.toUpperCase() + p.slice(1)}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="space-y-1">
+          <Label htmlFor="new-due" className="text-xs text-muted-foreground">
+            Due date
+          </Label>
+          <Input
+            id="new-due"
+            type="date"
+            value={dueDate}
+            onChange={(e) => setDueDate(e.target.value)}
+            aria-invalid={!!errors.dueDate}
+            aria-describedby={errors.dueDate ? "new-dueDate-error" : undefined}
+          />
+          {err("dueDate")}
+        </div>
+        <div className="col-span-2 space-y-1 sm:col-span-1">
+          <Label htmlFor="new-tags" className="text-xs text-muted-foreground">
+            Tags <span className="font-normal">(separate with commas)</span>
+          </Label>
+          <Input
+            id="new-tags"
+            value={tags}
+            onChange={(e) => setTags(e.target.value)}
+            placeholder="groceries, home"
+            list="known-tags"
+            aria-invalid={!!errors.tags}
+            aria-describedby={errors.tags ? "new-tags-error" : undefined}
+          />
+          {err("tags")}
+        </div>
+        <Button type="submit" disabled={pending} className="col-span-2 sm:col-span-1 sm:col-start-4 sm:row-start-1">
+          <Plus aria-hidden /> Add task
+        </Button>
+      </div>
+      <datalist id="known-tags">
+        {knownTags.map((t) => (
+          <option key={t} value={t} />
+        ))}
+      </datalist>
+      {errors.form && (
+        <p role="alert" className="mt-2 text-sm text-destructive">
+          {errors.form}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,129 @@
+"use client";
+/** Search, status, priority, tag, due window and sort for the list. */
+import { Search, X } from "lucide-react";
+import { PRIORITIES } from "@todo/contracts";
+import { SORTS, type DueWindow, type SortKey, type ViewFilters } from "@/lib/task-filters";
+import { cn } from "@/lib/cn";
+import { Button } from "@/components/ui/button";
+import { Input, Label, Select } from "@/components/ui/input";
+
+const STATUS_LABELS = { all: "All", pending: "To do", completed: "Done" } as const;
+const DUE_LABELS: Record<DueWindow, string> = {
+  any: "Any time",
+  overdue: "Overdue",
+  today: "Due today",
+  week: "Next 7 days",
+  later: "Later",
+};
+
+export function TaskFiltersBar({
+  filters,
+  knownTags,
+  onChange,
+}: {
+  filters: ViewFilters;
+  knownTags: string[];
+  onChange: (next: ViewFilters) => void;
+}) {
+  const set = <K extends keyof ViewFilters>(key: K, value: ViewFilters[K]) => onChange({ ...filters, [key]: value });
+
+  return (
+    <div className="flex flex-col gap-3" role="search" aria-label="Filter tasks">
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
+        <div className="relative flex-1">
+          <Label htmlFor="task-search" className="sr-only">
+            Search tasks
+          </Label>
+          <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+          <Input
+            id="task-search"
+            type="search"
+            value={filters.q}
+            onChange={(e) => set("q", e.target.value)}
+            placeholder="Search title and description"
+            className="pl-9"
+            maxLength={200}
+          />
+        </div>
+        <div role="group" aria-label="Status" className="inline-flex self-start rounded-md border p-0.5 sm:self-auto">
+          {(Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((s) => (
+            <button
+              key={s}
+              type="button"
+              aria-pressed={filters.status === s}
+              onClick={() => set("status", s)}
+              className={cn(
+                "h-8 rounded px-3 text-sm font-medium text-muted-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+                filters.status === s ? "bg-primary text-primary-foreground" : "hover:bg-muted hover:text-foreground",
+              )}
+            >
+              {STATUS_LABELS[s]}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <div className="space-y-1">
+          <Label htmlFor="filter-priority" className="text-xs text-muted-foreground">
+            Priority
+          </Label>
+          <Select id="filter-priority" className="w-full" value={filters.priority} onChange={(e) => set("priority", e.target.value as ViewFilters["priority"])}>
+            <option value="">Any priority</option>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p[0]!.toUpperCase() + p.slice(1)}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="space-y-1">
+          <Label htmlFor="filter-due" className="text-xs text-muted-foreground">
+            Due
+          </Label>
+          <Select id="filter-due" className="w-full" value={filters.due} onChange={(e) => set("due", e.target.value as DueWindow)}>
+            {(Object.keys(DUE_LABELS) as DueWindow[]).map((d) => (
+              <option key={d} value={d}>
+                {DUE_LABELS[d]}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="space-y-1">
+          <Label htmlFor="filter-tag" className="text-xs text-muted-foreground">
+            Tag
+          </Label>
+          <Select id="filter-tag" className="w-full" value={filters.tag} onChange={(e) => set("tag", e.target.value)}>
+            <option value="">Any tag</option>
+            {[...new Set([...knownTags, ...(filters.tag ? [filters.tag] : [])])].sort().map((t) => (
+              <option key={t} value={t}>
+                #{t}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="space-y-1">
+          <Label htmlFor="filter-sort" className="text-xs text-muted-foreground">
+            Sort
+          </Label>
+          <Select id="filter-sort" className="w-full" value={filters.sort} onChange={(e) => set("sort", e.target.value as SortKey)}>
+            {(Object.keys(SORTS) as SortKey[]).map((k) => (
+              <option key={k} value={k}>
+                {SORTS[k].label}
+              </option>
+            ))}
+          </Select>
+        </div>
+      </div>
+      {(filters.q || filters.priority || filters.tag || filters.due !== "any" || filters.status !== "all") && (
+        <Button
+          variant="link"
+          size="sm"
+          className="self-start px-0 text-muted-foreground"
+          onClick={() => onChange({ status: "all", priority: "", tag: "", due: "any", q: "", sort: filters.sort })}
+        >
+          <X aria-hidden /> Clear filters
+        </Button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,228 @@
+"use client";
+/** One task: tick it off, see its priority, due date and tags, edit it in place, or delete it. */
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { CalendarDays, Pencil, Trash2 } from "lucide-react";
+import { PRIORITIES, type Priority, type Task, type UpdateTaskInput } from "@todo/contracts";
+import { formatDue, isOverdue } from "@/lib/dates";
+import { validateTaskEdit, type TaskFormErrors } from "@/lib/task-form";
+import { cn } from "@/lib/cn";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { Input, Label, Select, Textarea } from "@/components/ui/input";
+
+export function TaskItem({
+  task,
+  onToggle,
+  onSave,
+  onDelete,
+  onTagClick,
+}: {
+  task: Task;
+  onToggle: () => void;
+  onSave: (patch: UpdateTaskInput) => Promise<boolean>;
+  onDelete: () => void;
+  onTagClick: (tag: string) => void;
+}) {
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+
+  // Focus returns to the Edit button when the editor closes, so keyboard users don't lose their place.
+  useEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
+
+  if (editing) {
+    return (
+      <li className="bg-muted/30 p-3 sm:p-4" data-testid="task-item" data-task-number={task.number}>
+        <TaskEditor task={task} onCancel={() => setEditing(false)} onSave={async (patch) => (await onSave(patch)) && setEditing(false)} />
+      </li>
+    );
+  }
+
+  const overdue = isOverdue(task.dueDate, task.completed);
+  const checkboxId = `done-${task.id}`;
+  return (
+    <li className="flex items-start gap-3 p-3 sm:p-4" data-testid="task-item" data-task-number={task.number} data-completed={task.completed}>
+      <input
+        id={checkboxId}
+        type="checkbox"
+        checked={task.completed}
+        onChange={onToggle}
+        className="mt-0.5 size-5 shrink-0 cursor-pointer rounded accent-[var(--primary)] focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+        aria-label={`${task.completed ? "Mark as not done" : "Mark as done"}: ${task.title}`}
+      />
+      <div className="min-w-0 flex-1">
+        <label htmlFor={checkboxId} className={cn("block cursor-pointer break-words font-medium", task.completed && "text-muted-foreground line-through")} data-testid="task-title">
+          {task.title}
+        </label>
+        {task.description && <p className="mt-0.5 line-clamp-2 break-words text-sm text-muted-foreground">{task.description}</p>}
+        <div className="mt-1.5 flex flex-wrap items-center gap-1.5 text-xs">
+          <span className="text-muted-foreground">#{task.number}</span>
+          <Badge variant={task.priority} data-testid="task-priority">
+            <span className="sr-only">Priority: </span>
+            {task.priority}
+          </Badge>
+          {task.dueDate && (
+            <Badge variant={overdue ? "overdue" : "outline"} data-testid="task-due" title={task.dueDate}>
+              <CalendarDays className="size-3" aria-hidden />
+              {overdue ? "overdue · " : "due "}
+              {formatDue(task.dueDate)}
+            </Badge>
+          )}
+          {task.tags.map((tag) => (
+            <button
+              key={tag}
+              type="button"
+              onClick={() => onTagClick(tag)}
+              className="rounded-full bg-accent px-2 py-0.5 font-medium text-accent-foreground hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+              aria-label={`Show tasks tagged ${tag}`}
+            >
+              #{tag}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="flex shrink-0 gap-1">
+        <Button ref={editButton} variant="ghost" size="icon-sm" onClick={() => setEditing(true)} aria-label={`Edit: ${task.title}`}>
+          <Pencil aria-hidden />
+        </Button>
+        <Button
+          variant="ghost"
+          size="icon-sm"
+          className="text-muted-foreground hover:text-destructive"
+          onClick={() => setConfirming(true)}
+          aria-label={`Delete: ${task.title}`}
+        >
+          <Trash2 aria-hidden />
+        </Button>
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        onOpenChange={setConfirming}
+        title="Delete this task?"
+        description={<>&ldquo;{task.title}&rdquo; will be removed for good.</>}
+        confirmLabel="Delete task"
+        onConfirm={onDelete}
+      />
+    </li>
+  );
+}
+
+function TaskEditor({
+  task,
+  onCancel,
+  onSave,
+}: {
+  task: Task;
+  onCancel: () => void;
+  onSave: (patch: UpdateTaskInput) => Promise<unknown>;
+}) {
+  const [title, setTitle] = useState(task.title);
+  const [description, setDescription] = useState(task.description);
+  const [priority, setPriority] = useState<Priority>(task.priority);
+  const [dueDate, setDueDate] = useState(task.dueDate ?? "");
+  const [tags, setTags] = useState(task.tags.join(", "));
+  const [errors, setErrors] = useState<TaskFormErrors>({});
+  const [pending, setPending] = useState(false);
+  const id = (field: string) => `edit-${field}-${task.id}`;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const checked = validateTaskEdit({ title, description, priority, dueDate, tags });
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    setPending(true);
+    await onSave(checked.body);
+    setPending(false);
+  }
+
+  return (
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-label={`Edit task ${task.title}`}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          onCancel();
+        }
+      }}
+      className="grid grid-cols-2 gap-3 sm:grid-cols-3"
+    >
+      <div className="col-span-2 space-y-1 sm:col-span-3">
+        <Label htmlFor={id("title")} className="text-xs text-muted-foreground">
+          Title
+        </Label>
+        <Input
+          id={id("title")}
+          value={title}
+          autoFocus
+          onChange={(e) => setTitle(e.target.value)}
+          aria-invalid={!!errors.title}
+          aria-describedby={errors.title ? id("title-error") : undefined}
+        />
+        {errors.title && (
+          <p id={id("title-error")} className="text-xs text-destructive">
+            {errors.title}
+          </p>
+        )}
+      </div>
+      <div className="col-span-2 space-y-1 sm:col-span-3">
+        <Label htmlFor={id("description")} className="text-xs text-muted-foreground">
+          Notes
+        </Label>
+        <Textarea id={id("description")} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+      </div>
+      <div className="space-y-1">
+        <Label htmlFor={id("priority")} className="text-xs text-muted-foreground">
+          Priority
+        </Label>
+        <Select id={id("priority")} className="w-full" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {p[0]!.toUpperCase() + p.slice(1)}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <div className="space-y-1">
+        <Label htmlFor={id("due")} className="text-xs text-muted-foreground">
+          Due date
+        </Label>
+        <Input id={id("due")} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
+      </div>
+      <div className="col-span-2 space-y-1 sm:col-span-1">
+        <Label htmlFor={id("tags")} className="text-xs text-muted-foreground">
+          Tags
+        </Label>
+        <Input
+          id={id("tags")}
+          value={tags}
+          list="known-tags"
+          onChange={(e) => setTags(e.target.value)}
+          aria-invalid={!!errors.tags}
+          aria-describedby={errors.tags ? id("tags-error") : undefined}
+        />
+        {errors.tags && (
+          <p id={id("tags-error")} className="text-xs text-destructive">
+            {errors.tags}
+          </p>
+        )}
+      </div>
+      <div className="col-span-2 flex justify-end gap-2 sm:col-span-3">
+        <Button variant="outline" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={pending}>
+          Save
+        </Button>
+      </div>
+    </form>
+  );
+}

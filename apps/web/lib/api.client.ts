@@ -1,0 +1,76 @@
+/**
+ * The browser's calls to the API, always same-origin (/api/*, proxied by this server). Errors come
+ * back in the one shape `{error:{code,message,field?}}` and are thrown as ApiError.
+ */
+import type { CreateTaskInput, ListTasksQuery, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** Turns an error body (JSON text, or anything else) into an ApiError a person can read. */
+export function toApiError(status: number, text: string, retryAfter?: number): ApiError {
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string; field?: string } };
+    if (body?.error?.message) {
+      return new ApiError(status, body.error.code ?? "ERROR", body.error.message, body.error.field, retryAfter);
+    }
+  } catch {
+    // not JSON: fall through to a generic message
+  }
+  if (status === 429) return new ApiError(status, "RATE_LIMITED", "Too many requests. Wait a moment and try again.", undefined, retryAfter);
+  if (status >= 500) return new ApiError(status, "SERVER_ERROR", "Something went wrong on our side. Try again in a moment.");
+  return new ApiError(status, "ERROR", text.slice(0, 200) || `Request failed (${status})`);
+}
+
+export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, ...rest } = init;
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, {
+      ...rest,
+      headers: { accept: "application/json", ...(json !== undefined ? { "content-type": "application/json" } : {}), ...rest.headers },
+      body: json !== undefined ? JSON.stringify(json) : rest.body,
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError(0, "NETWORK_ERROR", "Can't reach the server. Check your connection and try again.");
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  if (!res.ok) {
+    const retryAfter = Number(res.headers.get("retry-after")) || undefined;
+    throw toApiError(res.status, text, retryAfter);
+  }
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export type TaskFilters = Partial<Omit<ListTasksQuery, "limit" | "offset">>;
+
+export function taskQueryString(filters: TaskFilters, limit = 50, offset = 0): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) {
+    if (value !== undefined && value !== "" && value !== null) params.set(key, String(value));
+  }
+  params.set("limit", String(limit));
+  params.set("offset", String(offset));
+  return params.toString();
+}
+
+export const tasksApi = {
+  list: (filters: TaskFilters, limit?: number, offset?: number) =>
+    apiFetch<TaskPage>(`/tasks?${taskQueryString(filters, limit, offset)}`),
+  create: (input: CreateTaskInput) => apiFetch<Task>("/tasks", { method: "POST", json: input }),
+  update: (id: string, patch: UpdateTaskInput) => apiFetch<Task>(`/tasks/${id}`, { method: "PATCH", json: patch }),
+  remove: (id: string) => apiFetch<void>(`/tasks/${id}`, { method: "DELETE" }),
+};

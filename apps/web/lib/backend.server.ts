@@ -1,0 +1,51 @@
+/**
+ * Server-side access to the backend. The URL comes from the environment at run time (API_BASE_URL),
+ * never from the build, so one image runs anywhere. Only server code imports this module.
+ */
+import "server-only";
+import { cache } from "react";
+import { cookies, headers } from "next/headers";
+import type { Conversation, ConversationSummary, TaskPage } from "@todo/contracts";
+
+export function backendUrl(): string {
+  return (process.env.API_BASE_URL || "http://127.0.0.1:8000").replace(/\/+$/, "");
+}
+
+export type SessionUser = { id: string; name: string; email: string };
+
+/** GET a backend JSON route on behalf of the signed-in person (their cookie), or null on 401/404. */
+async function getAsCaller<T>(path: string): Promise<T | null> {
+  const cookieHeader = (await cookies()).toString();
+  const incoming = await headers();
+  const res = await fetch(`${backendUrl()}${path}`, {
+    headers: {
+      cookie: cookieHeader,
+      accept: "application/json",
+      ...(incoming.get("x-forwarded-for") ? { "x-forwarded-for": incoming.get("x-forwarded-for")! } : {}),
+    },
+    cache: "no-store",
+  });
+  if (res.status === 401 || res.status === 404) return null;
+  if (!res.ok) throw new Error(`backend ${path} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** The signed-in person, asked once per request; null when there is no valid session. */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const cookieStore = await cookies();
+  if (cookieStore.size === 0) return null;
+  const body = await getAsCaller<{ user?: SessionUser } | null>("/api/auth/get-session");
+  return body?.user ?? null;
+});
+
+export function getConversation(id: string) {
+  return getAsCaller<Conversation>(`/api/conversations/${encodeURIComponent(id)}`);
+}
+
+export async function listConversations(): Promise<ConversationSummary[]> {
+  return (await getAsCaller<{ conversations: ConversationSummary[] }>("/api/conversations"))?.conversations ?? [];
+}
+
+export function listTasks(query: string) {
+  return getAsCaller<TaskPage>(`/api/tasks?${query}`);
+}

@@ -1,0 +1,283 @@
+/**
+ * Starts the whole product for one test file — the backend on a fresh embedded database (PGlite)
+ * and the frontend's production server in front of it — on free ports, and a real Chromium to
+ * drive it. Each test file calls startProduct() once and stop() at the end; node runs test files
+ * in separate processes, so nothing is shared between files except the frontend build.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { backendService, frontendService } from "@todo/contracts";
+
+export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+const webDir = join(repoRoot, "apps/web");
+export const screenshotDir = join(repoRoot, "e2e/screenshots");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function newestMtime(path: string): number {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** What the frontend build is made from (not its own outputs such as .next or next-env.d.ts). */
+const BUILD_INPUTS = ["app", "components", "lib", "public", "scripts", "next.config.ts", "postcss.config.mjs", "package.json"]
+  .map((p) => join(webDir, p))
+  .concat(join(repoRoot, "packages/contracts/src"));
+
+function sleepSync(ms: number) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Builds the frontend when there is no build or a source file is newer than it (one builder at a time). */
+function ensureFrontendBuild() {
+  const buildId = join(webDir, ".next/BUILD_ID");
+  const server = join(webDir, ".next/standalone/apps/web/server.js");
+  const stale = () =>
+    !existsSync(buildId) ||
+    !existsSync(server) ||
+    statSync(buildId).mtimeMs < Math.max(...BUILD_INPUTS.map(newestMtime));
+  if (!stale()) return;
+  const lock = join(tmpdir(), "todo-web-build.lock");
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test file is building; a lock older than 10 minutes is left over from a crash.
+      const lockAge = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (lockAge > 600_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - started > 600_000) throw new Error("timed out waiting for another frontend build");
+      sleepSync(500);
+    }
+  }
+  try {
+    if (!stale()) return;
+    console.log("# building the frontend (apps/web) for the e2e tests…");
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const res = spawnSync(npm, ["run", "build", "-w", "@todo/web"], {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      encoding: "utf8",
+    });
+    if (res.status !== 0) throw new Error(`frontend build failed:\n${res.stdout}\n${res.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+type Service = { child: ChildProcess; log: string[] };
+
+function launch(name: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Service {
+  // detached: each service leads its own process group, so stop() can end it with its children.
+  const child = spawn(process.execPath, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const log: string[] = [];
+  const keep = (chunk: Buffer) => {
+    log.push(...chunk.toString().split("\n").filter(Boolean));
+    if (log.length > 200) log.splice(0, log.length - 200);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  child.on("exit", (code, signal) => log.push(`[${name} exited: ${code ?? signal}]`));
+  return { child, log };
+}
+
+async function waitFor(url: string, service: Service, name: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (service.child.exitCode !== null) throw new Error(`${name} exited before it was ready:\n${service.log.join("\n")}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name} not ready at ${url}:\n${service.log.slice(-40).join("\n")}`);
+    await sleep(200);
+  }
+}
+
+async function stopService(service: Service | undefined) {
+  if (!service || service.child.exitCode !== null || service.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => service.child.once("exit", resolve));
+  try {
+    process.kill(-service.child.pid!, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-service.child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, 8000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export type Product = {
+  webUrl: string;
+  apiUrl: string;
+  /** Stops the backend only (to show what the frontend does when it is down). */
+  stopBackend: () => Promise<void>;
+  /** Starts the backend again on the same port and database. */
+  startBackend: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+export async function startProduct(options: { backendEnv?: Record<string, string> } = {}): Promise<Product> {
+  ensureFrontendBuild();
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), "todo-e2e-data-"));
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const baseEnv = { ...process.env };
+  delete baseEnv.DATABASE_URL;
+  const backendEnv: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    NODE_ENV: "test",
+    PORT: String(apiPort),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    FRONTEND_URL: webUrl,
+    BETTER_AUTH_URL: webUrl,
+    LOG_LEVEL: "warn",
+    // Every test signs people up from 127.0.0.1; the default limit is for the public internet.
+    AUTH_RATE_LIMIT_MAX: "1000",
+    ...options.backendEnv,
+  };
+  let backend: Service | undefined;
+  let frontend: Service | undefined;
+
+  const startBackend = async () => {
+    backend = launch("backend", ["--import", "tsx", "apps/api/src/main.ts"], backendEnv, repoRoot);
+    await waitFor(`${apiUrl}${backendService.health.ready}`, backend, "backend");
+  };
+  try {
+    await startBackend();
+    frontend = launch(
+      "frontend",
+      [join(webDir, "scripts/start.mjs")],
+      { ...baseEnv, NODE_ENV: "production", PORT: String(webPort), HOSTNAME: "127.0.0.1", API_BASE_URL: apiUrl },
+      webDir,
+    );
+    await waitFor(`${webUrl}${frontendService.health.live}`, frontend, "frontend");
+    await waitFor(`${webUrl}${frontendService.health.ready}`, frontend, "frontend (ready)");
+  } catch (err) {
+    await stopService(frontend);
+    await stopService(backend);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+
+  return {
+    webUrl,
+    apiUrl,
+    stopBackend: () => stopService(backend),
+    startBackend,
+    stop: async () => {
+      await stopService(frontend);
+      await stopService(backend);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export type Browser = { context: BrowserContext; close: () => Promise<void> };
+
+/** A fresh Chromium profile (no cookies): the system Chromium when there is one, else Playwright's. */
+export async function launchBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "todo-e2e-chromium-"));
+  let executablePath: string | undefined = "/usr/bin/chromium";
+  if (!existsSync(executablePath)) {
+    executablePath = undefined;
+    if (!existsSync(chromium.executablePath())) {
+      throw new Error("No Chromium found. Install one: `apt-get install chromium`, or `npx playwright-core install chromium`.");
+    }
+  }
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    timezoneId: "UTC",
+    locale: "en-US",
+  });
+  context.setDefaultTimeout(15_000);
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+export const PASSWORD = "correct-horse-battery";
+
+export async function signUp(page: Page, webUrl: string, who: { name: string; email: string; password?: string }) {
+  await page.goto(`${webUrl}/sign-up`);
+  await page.getByLabel("Name").fill(who.name);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password ?? PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/chat$/);
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/sign-in$/);
+}
+
+/** Sends a chat message with the keyboard and waits for the assistant to finish replying. */
+export async function ask(page: Page, text: string) {
+  const before = await page.locator('[data-role="assistant"]').count();
+  const box = page.getByLabel("Message the assistant");
+  await box.fill(text);
+  await box.press("Enter");
+  await page.locator('[data-role="assistant"]').nth(before).waitFor();
+  // The send button comes back when the stream has ended.
+  await page.getByRole("button", { name: "Send message" }).waitFor();
+  return page.locator('[data-role="assistant"]').nth(before);
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
+}
