@@ -73,3 +73,6 @@ export function helmOk(args: string[], opts: { cwd?: string } = {}): string {
   if (res.status !== 0) throw new Error(`helm ${args.join(" ")} exited ${res.status}:\n${res.stderr}${res.stdout}`);
   return res.stdout;
 }
+
+// `npm run helm:path -w @todo/deploy` prints the binary's path, for use by hand.
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(helmPath());
