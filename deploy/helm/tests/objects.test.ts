@@ -213,6 +213,16 @@ describe("deployments", () => {
     });
   }
 
+  it("gives the backend a termination grace period longer than its drain delay plus shutdown timeout", () => {
+    for (const layout of all) {
+      const { deployment, container } = app(layout.objects, "backend");
+      const config = find(layout.objects, "ConfigMap", container.envFrom[0].configMapRef.name).data;
+      const needMs = Number(config.DRAIN_DELAY_MS) + Number(config.SHUTDOWN_TIMEOUT_MS);
+      assert.ok(needMs > 0 && Number.isFinite(needMs));
+      assert.ok(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000 > needMs, layout.name);
+    }
+  });
+
   const fixedSecrets = ["secret.values.DATABASE_URL=postgresql://u:p@db.example:5432/todo", "secret.values.BETTER_AUTH_SECRET=x".padEnd(60, "x")];
   const annotations = (set: string[]) =>
     find(render("todo-backend", "values.yaml", { set: [...fixedSecrets, ...set] }), "Deployment", "todo-backend").spec.template.metadata.annotations;
