@@ -26,6 +26,11 @@ function findTests(dir, out = []) {
   return out;
 }
 
+if (process.env.REQUIRE_POSTGRES && !process.env.TEST_DATABASE_URL) {
+  console.error("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not: the PostgreSQL suites would not run.");
+  process.exit(1);
+}
+
 const filters = process.argv.slice(2);
 const files = ["packages", "apps", "deploy", "tools", "e2e"]
   .flatMap((top) => {

@@ -43,6 +43,7 @@ const EnvSchema = z
     LLM_API_KEY: optionalString,
     LLM_MODEL: optionalString,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+    DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
   })
   .refine((env) => env.DATABASE_POOL_MIN <= env.DATABASE_POOL_MAX, {
     path: ["DATABASE_POOL_MIN"],
@@ -76,6 +77,8 @@ export interface Config {
   };
   llm: LlmConfig;
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long to keep serving while reporting not ready (lets a load balancer notice). */
+  drainDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -149,5 +152,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     llm: chooseLlm(env),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    drainDelayMs: env.DRAIN_DELAY_MS,
   };
 }

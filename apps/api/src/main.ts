@@ -45,19 +45,22 @@ async function main() {
     if (stopping) return;
     stopping = true;
     lifecycle.draining = true;
-    logger.info({ signal }, "draining: no new connections, finishing in-flight requests");
+    logger.info({ signal, drainDelayMs: config.drainDelayMs }, "draining: reporting not ready, finishing in-flight requests");
     const force = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; exiting");
       process.exit(0);
-    }, config.shutdownTimeoutMs);
+    }, config.drainDelayMs + config.shutdownTimeoutMs);
     force.unref();
-    server.close(async () => {
-      await database.close().catch((err: unknown) => logger.error({ err }, "closing the database failed"));
-      logger.info("stopped");
-      process.exit(0);
-    });
-    // Idle keep-alive sockets would hold close() open; in-flight ones finish first.
-    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    // Keep serving (readiness says 503) until the load balancer has noticed, then stop accepting.
+    setTimeout(() => {
+      server.close(async () => {
+        await database.close().catch((err: unknown) => logger.error({ err }, "closing the database failed"));
+        logger.info("stopped");
+        process.exit(0);
+      });
+      // Idle keep-alive sockets would hold close() open; in-flight ones finish first.
+      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    }, config.drainDelayMs);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

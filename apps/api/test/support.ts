@@ -110,6 +110,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     },
     llm: { provider: "offline" },
     shutdownTimeoutMs: 5000,
+    drainDelayMs: 0,
     ...overrides,
   };
 }

@@ -68,12 +68,7 @@ export function openPostgres(url: string, poolMin = 0, poolMax = 10): DatabaseHa
     kind: "postgres",
     db,
     async ping() {
-      const client = await pool.connect();
-      try {
-        await client.query("select 1");
-      } finally {
-        client.release();
-      }
+      await pool.query("select 1");
     },
     async close() {
       if (closed) return;
@@ -82,6 +77,9 @@ export function openPostgres(url: string, poolMin = 0, poolMax = 10): DatabaseHa
     },
     async withAdvisoryLock(key, fn) {
       const client = await pool.connect();
+      // A checked-out client has no pool listener; a dropped connection must reject, not crash.
+      const onError = () => undefined;
+      client.on("error", onError);
       try {
         await client.query("select pg_advisory_lock($1)", [key]);
         try {
@@ -90,6 +88,7 @@ export function openPostgres(url: string, poolMin = 0, poolMax = 10): DatabaseHa
           await client.query("select pg_advisory_unlock($1)", [key]);
         }
       } finally {
+        client.off("error", onError);
         client.release();
       }
     },

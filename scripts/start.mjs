@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole product on this machine. Installs what is missing, starts the backend on
+ * :8000 (embedded PGlite under ./.data unless DATABASE_URL is set; the offline assistant unless a
+ * model key is set), builds the web app once and serves it on :3000, prints the URLs. Ctrl-C stops all.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureInstall } from "./ensure-install.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+ensureInstall(root);
+
+const apiPort = Number(process.env.API_PORT ?? 8000);
+const webPort = Number(process.env.WEB_PORT ?? 3000);
+const webDir = join(root, "apps", "web");
+const hasWeb = existsSync(join(webDir, "package.json"));
+const publicUrl = `http://localhost:${hasWeb ? webPort : apiPort}`;
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === ".next" || entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+if (hasWeb) {
+  const buildId = join(webDir, ".next", "BUILD_ID");
+  const stale =
+    !existsSync(buildId) ||
+    Math.max(newestMtime(webDir), newestMtime(join(root, "packages"))) > statSync(buildId).mtimeMs;
+  if (stale) {
+    console.log("Building the web app (first run, or its sources changed)…");
+    const res = spawnSync(npm, ["run", "build", "-w", "@todo/web"], { cwd: root, stdio: "inherit" });
+    if (res.status !== 0) process.exit(res.status ?? 1);
+  }
+}
+
+const children = [];
+function run(name, command, args, env) {
+  const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} exited (${signal ?? code}); stopping.`);
+      stop(code ?? 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+run("backend", process.execPath, ["--import", "tsx", "apps/api/src/main.ts"], {
+  PORT: String(apiPort),
+  DATA_DIR: process.env.DATA_DIR ?? join(root, ".data"),
+  FRONTEND_URL: process.env.FRONTEND_URL ?? publicUrl,
+  BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? publicUrl,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+});
+if (hasWeb) {
+  run("frontend", npm, ["run", "start", "-w", "@todo/web"], {
+    PORT: String(webPort),
+    HOSTNAME: "0.0.0.0",
+    API_BASE_URL: process.env.API_BASE_URL ?? `http://127.0.0.1:${apiPort}`,
+  });
+}
+
+async function waitFor(url, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && !stopping) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}
+
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  const force = setTimeout(() => {
+    for (const child of children) child.kill("SIGKILL");
+    process.exit(code);
+  }, 12_000);
+  force.unref();
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() =>
+    process.exit(code),
+  );
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+const ready = await waitFor(`http://127.0.0.1:${apiPort}/health/ready`);
+const webReady = !hasWeb || (await waitFor(`http://127.0.0.1:${webPort}/api/health`));
+if (ready && webReady && !stopping) {
+  const assistant = process.env.OPENAI_API_KEY || process.env.OPENROUTER_API_KEY || process.env.LLM_BASE_URL ? "your configured model" : "the offline assistant (no API key needed)";
+  console.log(`
+  Todo Chatbot is running.
+    App:      ${publicUrl}
+    API:      http://localhost:${apiPort}  (health: /health, OpenAPI: /api/openapi.json)
+    Database: ${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded PGlite in ./.data"}
+    Assistant: ${assistant}
+  Press Ctrl-C to stop.
+`);
+}
