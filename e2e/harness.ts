@@ -235,7 +235,9 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
     timezoneId: "UTC",
     locale: "en-US",
   });
-  context.setDefaultTimeout(15_000);
+  // Generous: CI runs several test files (each with two servers and a browser) at once.
+  context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(30_000);
   return {
     context,
     close: async () => {
@@ -243,6 +245,13 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A browser for one test, closed when the test ends: each test starts signed out. */
+export async function browserFor(t: { after: (fn: () => Promise<void>) => void }): Promise<Browser> {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  return browser;
 }
 
 export function uniqueEmail(prefix: string): string {

@@ -6,18 +6,15 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { ask, launchBrowser, PASSWORD, screenshot, signOut, signUp, startProduct, uniqueEmail, type Browser, type Product } from "./harness.ts";
+import { ask, browserFor, PASSWORD, screenshot, signOut, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
 
 let product: Product;
-let browser: Browser;
 
 before(async () => {
   product = await startProduct();
-  browser = await launchBrowser();
 });
 
 after(async () => {
-  await browser?.close();
   await product?.stop();
 });
 
@@ -27,7 +24,8 @@ function tomorrowIso(): string {
   return d.toISOString().slice(0, 10);
 }
 
-test("sign up, add a task by chat, complete it on the tasks page, and the assistant sees it", async () => {
+test("sign up, add a task by chat, complete it on the tasks page, and the assistant sees it", async (t) => {
+  const browser = await browserFor(t);
   const page = await browser.context.newPage();
   const email = uniqueEmail("journey");
 
@@ -139,7 +137,8 @@ test("sign up, add a task by chat, complete it on the tasks page, and the assist
   await other.close();
 });
 
-test("works at 375 px wide: history in a sheet, tasks readable", async () => {
+test("works at 375 px wide: history in a sheet, tasks readable", async (t) => {
+  const browser = await browserFor(t);
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 375, height: 740 });
   await signUp(page, product.webUrl, { name: "Phone User", email: uniqueEmail("phone") });

@@ -6,7 +6,7 @@
  */
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { MUTATING_TOOLS, type ChatMessage } from "@/lib/chat-messages";
 import { announceTasksChanged } from "@/lib/tasks-sync";
 import { toApiError } from "@/lib/api.client";
@@ -37,6 +37,8 @@ export function Chat({
 }) {
   const { refresh } = useConversations();
   const conversationId = useRef<string | null>(initialConversationId);
+  /** Named by the response before the reply is done; adopted only once the turn was stored. */
+  const offeredConversationId = useRef<string | null>(null);
   const lastRetryAfter = useRef<number | undefined>(undefined);
   const [input, setInput] = useState("");
 
@@ -61,7 +63,7 @@ export function Chat({
         }),
         fetch: async (input, init) => {
           const res = await fetch(input, init);
-          adoptConversation(res.headers.get("x-conversation-id"));
+          offeredConversationId.current = res.headers.get("x-conversation-id");
           lastRetryAfter.current = Number(res.headers.get("retry-after")) || undefined;
           return res;
         },
@@ -75,17 +77,14 @@ export function Chat({
     messages: initialMessages,
     transport,
     experimental_throttle: 50,
-    onFinish: ({ message }) => {
-      adoptConversation(message.metadata?.conversationId);
+    onFinish: ({ message, isError }) => {
       if (changedTasks(message)) announceTasksChanged();
+      // The backend stores a turn only when the model finished (or the person stopped it): after
+      // a failed first turn the offered conversation doesn't exist, so a retry starts afresh.
+      if (!isError) adoptConversation(message.metadata?.conversationId ?? offeredConversationId.current);
+      offeredConversationId.current = null;
       void refresh();
     },
-  });
-
-  // The start chunk's metadata can name the conversation before the reply ends.
-  useEffect(() => {
-    const last = messages[messages.length - 1];
-    if (last?.role === "assistant") adoptConversation(last.metadata?.conversationId);
   });
 
   const busy = status === "submitted" || status === "streaming";

@@ -77,19 +77,37 @@ export function Messages({
   );
 }
 
+type ErrorKind = "rate-limited" | "model-busy" | "model-down" | "offline" | "signed-out" | "other";
+
+/** Errors arrive as an HTTP error body (code + message) or, mid-stream, as the backend's message text. */
+function errorKind(error: ApiError): ErrorKind {
+  const code = error.code.toLowerCase();
+  if (code === "rate_limited") return "rate-limited";
+  if (code === "model_rate_limited" || /rate-limited|busy/i.test(error.message)) return "model-busy";
+  if (code === "model_unavailable" || /model.*unavailable|unavailable right now/i.test(error.message)) return "model-down";
+  if (code === "backend_unavailable" || code === "network_error" || /failed to fetch|network/i.test(error.message)) return "offline";
+  if (code === "unauthorized") return "signed-out";
+  return "other";
+}
+
+const ERROR_TEXT: Record<ErrorKind, { title: string; detail?: string }> = {
+  "rate-limited": { title: "Slow down a little", detail: "You're sending messages faster than the assistant can answer." },
+  "model-busy": { title: "The assistant is busy", detail: "Its language model is rate-limited right now. Wait a moment, then retry." },
+  "model-down": { title: "The assistant is unavailable", detail: "Its language model isn't answering. Your tasks are safe; retry in a moment." },
+  offline: { title: "Can't reach the server", detail: "Check your connection, then retry." },
+  "signed-out": { title: "You're signed out", detail: "Your session ended. Sign in again to keep chatting." },
+  other: { title: "The reply didn't come through" },
+};
+
 function errorTitle(error: ApiError): string {
-  if (error.code === "RATE_LIMITED") return "Slow down a little";
-  if (error.code === "MODEL_UNAVAILABLE" || error.code === "MODEL_ERROR") return "The assistant is unavailable";
-  if (error.code === "UNAUTHORIZED") return "You're signed out";
-  return "The reply didn't come through";
+  return ERROR_TEXT[errorKind(error)].title;
 }
 
 function errorDetail(error: ApiError): string {
-  if (error.code === "RATE_LIMITED") {
-    return `You're sending messages faster than the assistant can answer.${error.retryAfter ? ` Try again in ${error.retryAfter} seconds.` : " Try again in a moment."}`;
-  }
-  if (error.code === "UNAUTHORIZED") return "Your session ended. Sign in again to keep chatting.";
-  return error.message;
+  const kind = errorKind(error);
+  const base = ERROR_TEXT[kind].detail ?? error.message;
+  if (kind === "rate-limited" && error.retryAfter) return `${base} Try again in ${error.retryAfter} seconds.`;
+  return base;
 }
 
 function Avatar() {
@@ -112,6 +130,9 @@ function MessageView({ message }: { message: ChatMessage }) {
       </div>
     );
   }
+  // A reply that failed before saying anything leaves an empty message; the error speaks for it.
+  const visible = message.parts.some((p) => (p.type === "text" && p.text) || p.type === "dynamic-tool");
+  if (!visible) return null;
   return (
     <div className="flex gap-3" data-role="assistant">
       <Avatar />

@@ -1,0 +1,178 @@
+/**
+ * The chat in a real browser: the keyboard, conversations (new, resume, delete), and errors shown
+ * in place with a retry — a language model that is down or rate-limited (a scripted
+ * OpenAI-compatible server on 127.0.0.1 stands in for it) and a backend that is down.
+ */
+import { after, before, test, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { frontendService } from "@todo/contracts";
+import { startFakeOpenAI, type FakeOpenAI, type Scripted } from "../apps/api/test/fake-openai.ts";
+import { ask, browserFor, screenshot, signUp, startProduct, uniqueEmail, type Browser, type Product } from "./harness.ts";
+
+let product: Product;
+let model: FakeOpenAI;
+/** What the scripted model answers next; tests switch it between healthy and failing. */
+let mode: "ok" | "down" | "rate-limited" = "ok";
+
+before(async () => {
+  model = await startFakeOpenAI((req): Scripted => {
+    if (mode === "down") return { status: 500, error: "the model is down" };
+    if (mode === "rate-limited") return { status: 429, error: "rate limit reached" };
+    const last = req.messages.at(-1);
+    const text = typeof last?.content === "string" ? last.content : JSON.stringify(last?.content ?? "");
+    return { text: `You said: ${text.split("\n")[0]}` };
+  });
+  product = await startProduct({ backendEnv: { LLM_BASE_URL: model.baseURL, LLM_MODEL: "fake-model", LLM_API_KEY: "test-key" } });
+});
+
+after(async () => {
+  await product?.stop();
+  await model?.close();
+});
+
+async function freshUser(t: TestContext): Promise<{ browser: Browser; page: Page }> {
+  const browser = await browserFor(t);
+  const page = await browser.context.newPage();
+  await signUp(page, product.webUrl, { name: "Chat Tester", email: uniqueEmail("chat") });
+  return { browser, page };
+}
+
+test("Enter sends, Shift+Enter adds a line, and the reply streams into the conversation", async (t) => {
+  mode = "ok";
+  const { page } = await freshUser(t);
+  const box = page.getByLabel("Message the assistant");
+  await box.focus();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "chat-input", "the message box has focus on arrival");
+  await page.keyboard.type("first line");
+  await page.keyboard.press("Shift+Enter");
+  await page.keyboard.type("second line");
+  assert.equal(await box.inputValue(), "first line\nsecond line", "Shift+Enter made a new line and sent nothing");
+  assert.equal(await page.locator('[data-role="user"]').count(), 0);
+  await page.keyboard.press("Enter");
+  await page.locator('[data-role="user"]').getByText("second line").waitFor();
+  assert.equal(await box.inputValue(), "", "Enter sent the message and cleared the box");
+  const reply = page.locator('[data-role="assistant"]').first();
+  await reply.getByText("You said: first line").waitFor();
+  // The model saw the whole message, both lines.
+  const seen = model.requests.at(-1)!.messages.at(-1)!;
+  assert.equal(seen.content, "first line\nsecond line");
+});
+
+test("conversations: start new, resume from the list, delete with confirmation", async (t) => {
+  mode = "ok";
+  const { page } = await freshUser(t);
+  const history = page.getByRole("complementary", { name: "Conversations" });
+
+  await ask(page, "alpha conversation");
+  await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+  const alphaUrl = page.url();
+  await history.getByRole("link", { name: /alpha conversation/ }).waitFor();
+
+  await history.getByRole("button", { name: "New chat" }).click();
+  await page.getByRole("heading", { name: "What needs doing?" }).waitFor();
+  assert.equal(await page.locator('[data-role="user"]').count(), 0, "a new chat starts empty");
+  await ask(page, "beta conversation");
+  await history.getByRole("link", { name: /beta conversation/ }).waitFor();
+  // Newest first.
+  assert.deepEqual(
+    (await history.getByRole("link").allInnerTexts()).map((s) => s.trim()),
+    ["beta conversation", "alpha conversation"],
+  );
+
+  // Resume alpha: its messages come back, and the next message continues it.
+  await history.getByRole("link", { name: /alpha conversation/ }).click();
+  await page.waitForURL(alphaUrl);
+  await page.getByTestId("assistant-text").getByText("You said: alpha conversation").waitFor();
+  assert.equal(await page.locator('[data-role="user"]').count(), 1);
+  await ask(page, "still alpha");
+  assert.equal(await page.locator('[data-role="user"]').count(), 2);
+  // The model got the earlier turn as history: the server kept it.
+  const lastRequest = model.requests.at(-1)!;
+  assert.ok(lastRequest.messages.some((m) => m.content === "alpha conversation"));
+  await screenshot(page, "chat-history");
+
+  // Delete asks first; deleting the open conversation leaves it for a new chat.
+  await history.getByRole("button", { name: /Delete conversation: alpha conversation/ }).click();
+  const dialog = page.getByRole("alertdialog");
+  await dialog.getByRole("heading", { name: "Delete this conversation?" }).waitFor();
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await page.waitForURL(/\/chat$/);
+  await page.getByRole("heading", { name: "What needs doing?" }).waitFor();
+  assert.deepEqual((await history.getByRole("link").allInnerTexts()).map((s) => s.trim()), ["beta conversation"]);
+  await page.goto(alphaUrl);
+  await page.getByRole("heading", { name: "Not found" }).waitFor();
+});
+
+test("a model that is down shows the error in place, and Retry gets the reply", async (t) => {
+  const { page } = await freshUser(t);
+  mode = "down";
+  const box = page.getByLabel("Message the assistant");
+  await box.fill("hello there");
+  await box.press("Enter");
+  const error = page.getByTestId("chat-error");
+  await error.waitFor();
+  assert.match(await error.innerText(), /The assistant is unavailable/);
+  // The message is kept, so nothing has to be typed again.
+  assert.equal(await page.locator('[data-role="user"]').count(), 1);
+  await screenshot(page, "chat-error");
+
+  mode = "ok";
+  await error.getByRole("button", { name: "Retry" }).click();
+  await page.locator('[data-role="assistant"]').getByText("You said: hello there").waitFor();
+  assert.equal(await error.count(), 0, "the error is gone after a successful retry");
+  assert.equal(await page.locator('[data-role="user"]').count(), 1, "retry did not duplicate the message");
+});
+
+test("a rate-limited model says so", async (t) => {
+  const { page } = await freshUser(t);
+  mode = "rate-limited";
+  const box = page.getByLabel("Message the assistant");
+  await box.fill("are you there?");
+  await box.press("Enter");
+  const error = page.getByTestId("chat-error");
+  await error.waitFor();
+  assert.match(await error.innerText(), /The assistant is busy/);
+  assert.match(await error.innerText(), /rate-limited/);
+  mode = "ok";
+  // Sending a new message clears the error and works.
+  await box.fill("now?");
+  await box.press("Enter");
+  await page.locator('[data-role="assistant"]').getByText("You said: now?").waitFor();
+  assert.equal(await error.count(), 0);
+});
+
+test("a backend that is down: health stays live, readiness fails, pages say so, and recovery works", async (t) => {
+  mode = "ok";
+  const { page } = await freshUser(t);
+  await page.goto(`${product.webUrl}/tasks`);
+  await page.getByTestId("empty-state").waitFor();
+
+  await product.stopBackend();
+  t.after(async () => {
+    if ((await fetch(`${product.webUrl}${frontendService.health.ready}`)).status !== 200) await product.startBackend();
+  });
+
+  // Liveness never calls the backend; readiness does.
+  const live = await fetch(`${product.webUrl}${frontendService.health.live}`);
+  assert.equal(live.status, 200);
+  assert.deepEqual(await live.json(), { status: "ok" });
+  assert.equal((await fetch(`${product.webUrl}${frontendService.health.ready}`)).status, 503);
+
+  // The tasks page keeps what it shows and reports the failure with a retry.
+  await page.getByLabel("New task title").fill("Will fail");
+  await page.getByRole("button", { name: "Add task" }).click();
+  await page.getByText("The server is not answering right now").waitFor();
+
+  await page.goto(`${product.webUrl}/chat`).catch(() => undefined);
+  await page.getByRole("heading", { name: "Something went wrong" }).waitFor();
+  await screenshot(page, "backend-down");
+
+  await product.startBackend();
+  assert.equal((await fetch(`${product.webUrl}${frontendService.health.ready}`)).status, 200);
+  await page.getByRole("button", { name: "Try again" }).click();
+  await page.reload();
+  await page.getByRole("heading", { name: "What needs doing?" }).waitFor();
+  const reply = await ask(page, "back again");
+  await reply.getByText("You said: back again").waitFor();
+});
