@@ -24,10 +24,16 @@ export interface BackendProcess {
   stop(): Promise<void>;
 }
 
-export async function startBackend(env: Record<string, string>): Promise<BackendProcess> {
+/** Starts src/main.ts through tsx, or a built entry such as dist/main.js when `entry` is given. */
+export async function startBackend(
+  env: Record<string, string>,
+  entry?: string,
+  /** Where the child's logs go: kept in memory (tests read them) or discarded (benchmarks). */
+  logs: "keep" | "discard" = "keep",
+): Promise<BackendProcess> {
   const port = await freePort();
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, entry ? [entry] : ["--import", "tsx", "src/main.ts"], {
     cwd: apiDir,
     env: {
       PATH: process.env.PATH,
@@ -39,9 +45,9 @@ export async function startBackend(env: Record<string, string>): Promise<Backend
       BETTER_AUTH_SECRET: "process-test-secret-0123456789abcdef",
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", logs === "keep" ? "pipe" : "ignore", "pipe"],
   });
-  child.stdout!.on("data", (d) => (output += d));
+  child.stdout?.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
