@@ -58,6 +58,8 @@ describe("backend process lifecycle", () => {
       const { code } = await backend.exited;
       assert.equal(code, 0);
       assert.match(backend.output(), /"msg":"stopped"/);
+      assert.ok(!backend.output().includes(token), "the logs never contain a session token");
+      assert.ok(!backend.output().includes("correct horse battery"), "nor a password");
       await assert.rejects(fetch(`${backend.url}/health/live`), "no longer accepting connections");
     } finally {
       release();

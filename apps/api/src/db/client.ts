@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { mkdirSync } from "node:fs";
 import type { Config } from "../config.ts";
 import * as schema from "./schema.ts";
 
@@ -25,7 +26,11 @@ export interface DatabaseHandle {
 }
 
 export async function openDatabase(config: Config["database"]): Promise<DatabaseHandle> {
-  if (config.kind === "pglite") return openPglite(new PGlite(config.dataDir));
+  if (config.kind === "pglite") {
+    // PGlite creates only the last path segment; DATA_DIR may be a fresh path on an empty volume.
+    mkdirSync(config.dataDir, { recursive: true });
+    return openPglite(new PGlite(config.dataDir));
+  }
   return openPostgres(config.url, config.poolMin, config.poolMax);
 }
 

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { buildApp, Client, drivers, testConfig, type TestDatabase } from "../../test/support.ts";
+
+for (const driver of drivers) {
+  describe(`accounts on ${driver.name}`, () => {
+    let db: TestDatabase;
+    let app: ReturnType<typeof buildApp>["app"];
+    let limited: ReturnType<typeof buildApp>["app"];
+
+    before(async () => {
+      db = await driver.create();
+      app = buildApp(db.handle).app;
+      limited = buildApp(db.handle, { config: { auth: { ...testConfig().auth, rateLimit: { max: 3, windowSeconds: 60 } } } }).app;
+    });
+    after(() => db.dispose());
+
+    const email = () => `acct-${Math.random().toString(36).slice(2)}@example.test`;
+
+    test("sign up, sign in, use the bearer token, sign out revokes it", async () => {
+      const anon = new Client(app);
+      const address = email();
+      const up = await anon.post("/api/auth/sign-up/email", { name: "Ann", email: address, password: "correct horse battery" });
+      assert.equal(up.status, 200);
+      assert.ok(up.body.token);
+      assert.match(up.headers.get("set-cookie") ?? "", /better-auth\.session_token=.*HttpOnly/i, "browsers get an HttpOnly cookie");
+
+      const signIn = await anon.post("/api/auth/sign-in/email", { email: address, password: "correct horse battery" });
+      assert.equal(signIn.status, 200);
+      const user = new Client(app, signIn.body.token);
+      assert.equal((await user.get("/api/tasks/me")).status, 200);
+      const session = await user.get("/api/auth/get-session");
+      assert.equal(session.body.user.email, address);
+      assert.equal(session.body.user.password, undefined, "no password hash in responses");
+
+      assert.equal((await user.post("/api/auth/sign-out", {})).status, 200);
+      assert.equal((await user.get("/api/tasks/me")).status, 401, "a signed-out token no longer works");
+      const other = new Client(app, up.body.token);
+      assert.equal((await other.get("/api/tasks/me")).status, 200, "other sessions of the user are untouched");
+    });
+
+    test("clear errors for a wrong password, a taken email and a weak password", async () => {
+      const anon = new Client(app);
+      const address = email();
+      await anon.post("/api/auth/sign-up/email", { name: "Bo", email: address, password: "correct horse battery" });
+      const wrong = await anon.post("/api/auth/sign-in/email", { email: address, password: "not the password" });
+      assert.equal(wrong.status, 401);
+      assert.equal(wrong.body.error.code, "INVALID_EMAIL_OR_PASSWORD");
+      const taken = await anon.post("/api/auth/sign-up/email", { name: "Bo", email: address, password: "another good one" });
+      assert.equal(taken.status, 422);
+      assert.match(taken.body.error.code, /USER_ALREADY_EXISTS/);
+      const weak = await anon.post("/api/auth/sign-up/email", { name: "Cy", email: email(), password: "short" });
+      assert.equal(weak.status, 400);
+      assert.equal(weak.body.error.code, "PASSWORD_TOO_SHORT");
+      assert.equal(typeof weak.body.error.message, "string");
+    });
+
+    test("sign-in attempts are rate-limited per client address", async () => {
+      const attacker = new Client(limited, undefined, "192.0.2.50");
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await attacker.post("/api/auth/sign-in/email", { email: "x@example.test", password: "guess guess" })).status);
+      }
+      assert.deepEqual(statuses, [401, 401, 401, 429]);
+      const blocked = await attacker.post("/api/auth/sign-in/email", { email: "x@example.test", password: "guess guess" });
+      assert.equal(blocked.body.error.code, "RATE_LIMITED");
+      assert.match(blocked.body.error.message, /try again in \d+ seconds/);
+      const someoneElse = new Client(limited, undefined, "192.0.2.51");
+      assert.equal((await someoneElse.post("/api/auth/sign-in/email", { email: "x@example.test", password: "guess guess" })).status, 401);
+    });
+
+    test("the OpenAPI document is generated from the route schemas", async () => {
+      const doc = await new Client(app).get("/api/openapi.json");
+      assert.equal(doc.status, 200);
+      assert.equal(doc.body.openapi, "3.1.0");
+      for (const path of ["/api/tasks", "/api/tasks/me", "/api/tasks/{id}", "/api/chat", "/api/chat/stream", "/api/conversations", "/api/conversations/{id}"]) {
+        assert.ok(doc.body.paths[path], `documents ${path}`);
+      }
+      const create = doc.body.paths["/api/tasks"].post.requestBody.content["application/json"].schema;
+      assert.equal(create.properties.title.maxLength, 200, "limits come from the shared zod schema");
+      assert.deepEqual(create.properties.priority.enum, ["low", "medium", "high"]);
+    });
+  });
+}
+
