@@ -69,9 +69,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", healthRoutes(database, lifecycle));
   app.route("/api/auth", authRoutes(auth));
 
-  for (const path of ["/api/tasks", "/api/tasks/*", "/api/chat", "/api/chat/*", "/api/conversations", "/api/conversations/*", "/mcp"]) {
-    app.use(path, signedIn);
-  }
+  // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
+  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/mcp/*"]) app.use(path, signedIn);
   app.route("/api/tasks", taskRoutes(tasks));
   app.route("/api", chatRoutes(chat));
   app.route("/mcp", mcpRoutes(tasks));

@@ -35,7 +35,11 @@ export function createAuth(db: Database, config: Config["auth"], logger: Logger)
       max: 300,
       customRules: { "/sign-in/*": limit, "/sign-up/*": limit },
     },
-    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      // One query (session joined with its user, via the schema's relations) per authenticated request.
+      database: { joins: true },
+    },
     telemetry: { enabled: false },
     logger: {
       log: (level, message) => logger[level]({ component: "auth" }, message),

@@ -3,7 +3,7 @@
  * rate_limit) keep the field names its Drizzle adapter expects; the app's own tables follow.
  * Migrations are generated from this file by drizzle-kit and committed under ./migrations.
  */
-import { sql } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -86,6 +86,15 @@ export const verification = pgTable(
   },
   (t) => [index("verification_identifier_idx").on(t.identifier)],
 );
+
+// Relations let Better Auth read a session with its user in one query (experimental.joins).
+export const userRelations = relations(user, ({ many }) => ({ sessions: many(session), accounts: many(account) }));
+export const sessionRelations = relations(session, ({ one }) => ({
+  user: one(user, { fields: [session.userId], references: [user.id] }),
+}));
+export const accountRelations = relations(account, ({ one }) => ({
+  user: one(user, { fields: [account.userId], references: [user.id] }),
+}));
 
 export const jwks = pgTable("jwks", {
   id: text("id").primaryKey(),

@@ -61,11 +61,17 @@ export class TaskRepository {
 
   async list(userId: string, q: ListTasksQuery): Promise<{ rows: TaskRow[]; total: number }> {
     const where = filters(userId, q);
-    const [rows, [count]] = await Promise.all([
-      this.db.select().from(tasks).where(where).orderBy(...ordering(q)).limit(q.limit).offset(q.offset),
-      this.db.select({ n: sql<number>`count(*)::int` }).from(tasks).where(where),
-    ]);
-    return { rows, total: count?.n ?? 0 };
+    // The total rides along as a window count: one round trip for the page and its size.
+    const page = await this.db
+      .select({ task: tasks, total: sql<number>`count(*) over()`.mapWith(Number) })
+      .from(tasks)
+      .where(where)
+      .orderBy(...ordering(q))
+      .limit(q.limit)
+      .offset(q.offset);
+    if (page.length > 0 || q.offset === 0) return { rows: page.map((p) => p.task), total: page[0]?.total ?? 0 };
+    const [count] = await this.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(tasks).where(where);
+    return { rows: [], total: count?.n ?? 0 };
   }
 
   async all(userId: string): Promise<TaskRow[]> {
