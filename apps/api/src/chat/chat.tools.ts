@@ -5,6 +5,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { dynamicTool, jsonSchema, type ToolSet } from "ai";
 import { version } from "../version.ts";
 
@@ -17,12 +18,22 @@ export class ToolError extends Error {
   override name = "ToolError";
 }
 
+/**
+ * Tool definitions are the same for every user (only the handlers are bound to one), and listing
+ * them costs ~40 ms of JSON-schema work, so the first listing is kept for the process's lifetime.
+ */
+let definitions: Promise<Tool[]> | undefined;
+
 export async function connectTools(server: McpServer): Promise<ConnectedTools> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
   const client = new Client({ name: "todo-chatbot-agent", version });
   await client.connect(clientTransport);
-  const { tools: listed } = await client.listTools();
+  definitions ??= client.listTools().then((r) => r.tools);
+  const listed = await definitions.catch((err: unknown) => {
+    definitions = undefined;
+    throw err;
+  });
 
   const tools: ToolSet = {};
   for (const t of listed) {
