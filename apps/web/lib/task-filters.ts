@@ -2,7 +2,8 @@
  * The tasks page's filters as the person sees them (status, priority, tag, due window, search,
  * sort), their URL form (so a filtered view can be bookmarked) and the API query they become.
  */
-import { PRIORITIES, TASK_STATUSES, type Priority } from "@todo/contracts";
+import type { Priority } from "@todo/contracts";
+import { PRIORITIES, TASK_STATUSES } from "./task-options";
 import type { TaskFilters } from "./api.client";
 import { addDays, todayIso } from "./dates";
 

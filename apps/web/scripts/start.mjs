@@ -4,6 +4,8 @@
  * PORT defaults to 3000 and API_BASE_URL to http://127.0.0.1:8000. The standalone server binds to
  * $HOSTNAME; a shell or container often exports HOSTNAME as the machine's name, which would bind
  * to one interface only, so a value that isn't an address falls back to 0.0.0.0.
+ * package.json runs it with --max-old-space-size=128 --max-semi-space-size=2: without a cap V8
+ * lets the heap grow to ~250 MB RSS under load; with it the server stays near 125 MB.
  */
 import { existsSync } from "node:fs";
 import { isIP } from "node:net";

@@ -2,7 +2,6 @@
 /** The message box: Enter sends, Shift+Enter adds a line, the box grows with its text. */
 import { useEffect, useRef } from "react";
 import { ArrowUp, Square } from "lucide-react";
-import { CHAT_LIMITS } from "@todo/contracts";
 import { Button } from "@/components/ui/button";
 
 export function ChatInput({
@@ -11,12 +10,14 @@ export function ChatInput({
   onSubmit,
   onStop,
   busy,
+  maxLength,
 }: {
   value: string;
   onChange: (value: string) => void;
   onSubmit: () => void;
   onStop: () => void;
   busy: boolean;
+  maxLength: number;
 }) {
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -47,7 +48,7 @@ export function ChatInput({
         ref={ref}
         rows={1}
         value={value}
-        maxLength={CHAT_LIMITS.messageMax}
+        maxLength={maxLength}
         placeholder="Ask me to add, find or finish a task…"
         aria-describedby="chat-input-hint"
         className="max-h-[200px] min-h-10 flex-1 resize-none bg-transparent px-2 py-2 text-base text-foreground placeholder:text-muted-foreground focus:outline-none sm:text-sm"

@@ -30,8 +30,11 @@ export function Chat({
   chatKey,
   conversationId: initialConversationId,
   initialMessages,
+  messageMax,
 }: {
   chatKey: string;
+  /** From @todo/contracts, passed by the server page so zod's schemas stay off the client. */
+  messageMax: number;
   conversationId: string | null;
   initialMessages: ChatMessage[];
 }) {
@@ -112,7 +115,7 @@ export function Chat({
         onSuggestion={send}
       />
       <div className="mx-auto w-full max-w-3xl px-3 pb-3 sm:px-4 sm:pb-4">
-        <ChatInput value={input} onChange={setInput} onSubmit={() => send(input)} onStop={stop} busy={busy} />
+        <ChatInput value={input} onChange={setInput} onSubmit={() => send(input)} onStop={stop} busy={busy} maxLength={messageMax} />
       </div>
     </div>
   );

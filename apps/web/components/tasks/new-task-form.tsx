@@ -3,9 +3,10 @@
 import { useRef, useState, type FormEvent } from "react";
 import { Plus } from "lucide-react";
 import { toast } from "sonner";
-import { PRIORITIES, type Priority } from "@todo/contracts";
+import type { Priority } from "@todo/contracts";
+import { PRIORITIES } from "@/lib/task-options";
 import { ApiError, tasksApi } from "@/lib/api.client";
-import { validateNewTask, type TaskFormErrors } from "@/lib/task-form";
+import { loadTaskSchemas, validateNewTask, type TaskFormErrors } from "@/lib/task-form";
 import { Button } from "@/components/ui/button";
 import { Input, Label, Select } from "@/components/ui/input";
 
@@ -20,7 +21,7 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    const checked = validateNewTask({ title, description: "", priority, dueDate, tags });
+    const checked = await validateNewTask({ title, description: "", priority, dueDate, tags });
     if (!checked.ok) {
       setErrors(checked.errors);
       return;
@@ -52,7 +53,7 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
     ) : null;
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Add a task" className="rounded-lg border bg-card p-3 shadow-sm sm:p-4">
+    <form onSubmit={onSubmit} onFocus={() => void loadTaskSchemas()} noValidate aria-label="Add a task" className="rounded-lg border bg-card p-3 shadow-sm sm:p-4">
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-[auto_auto_1fr_auto]">
         <div className="col-span-2 space-y-1 sm:col-span-3">
           <Label htmlFor="new-title" className="sr-only">
@@ -62,7 +63,10 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
             id="new-title"
             ref={titleRef}
             value={title}
-            onChange={(e) => setTitle(e.target.value)}
+            onChange={(e) => {
+              setTitle(e.target.value);
+              setErrors((errs) => ({ ...errs, title: undefined }));
+            }}
             placeholder="Add a task, e.g. Buy milk"
             aria-invalid={!!errors.title}
             aria-describedby={errors.title ? "new-title-error" : undefined}
@@ -102,7 +106,10 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
           <Input
             id="new-tags"
             value={tags}
-            onChange={(e) => setTags(e.target.value)}
+            onChange={(e) => {
+              setTags(e.target.value);
+              setErrors((errs) => ({ ...errs, tags: undefined }));
+            }}
             placeholder="groceries, home"
             list="known-tags"
             aria-invalid={!!errors.tags}

@@ -1,7 +1,7 @@
 "use client";
 /** Search, status, priority, tag, due window and sort for the list. */
 import { Search, X } from "lucide-react";
-import { PRIORITIES } from "@todo/contracts";
+import { PRIORITIES } from "@/lib/task-options";
 import { SORTS, type DueWindow, type SortKey, type ViewFilters } from "@/lib/task-filters";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";

@@ -2,7 +2,8 @@
 /** One task: tick it off, see its priority, due date and tags, edit it in place, or delete it. */
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { CalendarDays, Pencil, Trash2 } from "lucide-react";
-import { PRIORITIES, type Priority, type Task, type UpdateTaskInput } from "@todo/contracts";
+import type { Priority, Task, UpdateTaskInput } from "@todo/contracts";
+import { PRIORITIES } from "@/lib/task-options";
 import { formatDue, isOverdue } from "@/lib/dates";
 import { validateTaskEdit, type TaskFormErrors } from "@/lib/task-form";
 import { cn } from "@/lib/cn";
@@ -132,7 +133,7 @@ function TaskEditor({
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const checked = validateTaskEdit({ title, description, priority, dueDate, tags });
+    const checked = await validateTaskEdit({ title, description, priority, dueDate, tags });
     if (!checked.ok) {
       setErrors(checked.errors);
       return;
@@ -163,7 +164,10 @@ function TaskEditor({
           id={id("title")}
           value={title}
           autoFocus
-          onChange={(e) => setTitle(e.target.value)}
+          onChange={(e) => {
+            setTitle(e.target.value);
+            setErrors((errs) => ({ ...errs, title: undefined }));
+          }}
           aria-invalid={!!errors.title}
           aria-describedby={errors.title ? id("title-error") : undefined}
         />
@@ -205,7 +209,10 @@ function TaskEditor({
           id={id("tags")}
           value={tags}
           list="known-tags"
-          onChange={(e) => setTags(e.target.value)}
+          onChange={(e) => {
+            setTags(e.target.value);
+            setErrors((errs) => ({ ...errs, tags: undefined }));
+          }}
           aria-invalid={!!errors.tags}
           aria-describedby={errors.tags ? id("tags-error") : undefined}
         />

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { CHAT_LIMITS } from "@todo/contracts";
 import { notFound } from "next/navigation";
 import { getConversation } from "@/lib/backend.server";
 import { toUIMessages } from "@/lib/chat-messages";
@@ -13,5 +14,5 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   if (!UUID.test(id)) notFound();
   const conversation = await getConversation(id);
   if (!conversation) notFound();
-  return <Chat key={id} chatKey={id} conversationId={id} initialMessages={toUIMessages(conversation.messages)} />;
+  return <Chat key={id} chatKey={id} conversationId={id} initialMessages={toUIMessages(conversation.messages)} messageMax={CHAT_LIMITS.messageMax} />;
 }
