@@ -71,7 +71,7 @@ describe("two replicas on one PostgreSQL", postgresOnly, () => {
     assert.deepEqual(statuses, [401, 401, 401, 401], "four attempts are allowed in the window");
     const fifth = await attempt(b);
     assert.equal(fifth.status, 429, "the fifth, on either replica, is refused");
-    assert.equal(fifth.body.error.code, "RATE_LIMITED");
+    assert.equal(fifth.body.error.code, "rate_limited");
     assert.ok(Number(fifth.headers.get("retry-after")) > 0, "Retry-After says when to come back");
     const otherClient = await json(`${a.url}/api/auth/sign-in/email`, {
       method: "POST",

@@ -22,14 +22,14 @@ export function toApiError(status: number, text: string, retryAfter?: number): A
   try {
     const body = JSON.parse(text) as { error?: { code?: string; message?: string; field?: string } };
     if (body?.error?.message) {
-      return new ApiError(status, body.error.code ?? "ERROR", body.error.message, body.error.field, retryAfter);
+      return new ApiError(status, body.error.code ?? "error", body.error.message, body.error.field, retryAfter);
     }
   } catch {
     // not JSON: fall through to a generic message
   }
-  if (status === 429) return new ApiError(status, "RATE_LIMITED", "Too many requests. Wait a moment and try again.", undefined, retryAfter);
-  if (status >= 500) return new ApiError(status, "SERVER_ERROR", "Something went wrong on our side. Try again in a moment.");
-  return new ApiError(status, "ERROR", text.slice(0, 200) || `Request failed (${status})`);
+  if (status === 429) return new ApiError(status, "rate_limited", "Too many requests. Wait a moment and try again.", undefined, retryAfter);
+  if (status >= 500) return new ApiError(status, "server_error", "Something went wrong on our side. Try again in a moment.");
+  return new ApiError(status, "error", text.slice(0, 200) || `Request failed (${status})`);
 }
 
 export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {

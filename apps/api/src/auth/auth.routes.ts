@@ -40,7 +40,8 @@ async function rewrapError(res: Response): Promise<Response> {
   headers.delete("content-length");
   const retryAfter = headers.get("x-retry-after");
   if (res.status === 429 && retryAfter) headers.set("retry-after", retryAfter);
-  const code = res.status === 429 ? "RATE_LIMITED" : (body.code ?? STATUS_CODES[res.status] ?? "error");
+  // Better Auth's codes (USER_ALREADY_EXISTS …) in the API's lower-case style (user_already_exists).
+  const code = res.status === 429 ? "rate_limited" : (body.code?.toLowerCase() ?? STATUS_CODES[res.status] ?? "error");
   const message =
     res.status === 429
       ? `too many attempts; try again in ${retryAfter ?? "a few"} seconds`

@@ -45,13 +45,13 @@ for (const driver of drivers) {
       await anon.post("/api/auth/sign-up/email", { name: "Bo", email: address, password: "correct horse battery" });
       const wrong = await anon.post("/api/auth/sign-in/email", { email: address, password: "not the password" });
       assert.equal(wrong.status, 401);
-      assert.equal(wrong.body.error.code, "INVALID_EMAIL_OR_PASSWORD");
+      assert.equal(wrong.body.error.code, "invalid_email_or_password");
       const taken = await anon.post("/api/auth/sign-up/email", { name: "Bo", email: address, password: "another good one" });
       assert.equal(taken.status, 422);
-      assert.match(taken.body.error.code, /USER_ALREADY_EXISTS/);
+      assert.match(taken.body.error.code, /user_already_exists/);
       const weak = await anon.post("/api/auth/sign-up/email", { name: "Cy", email: email(), password: "short" });
       assert.equal(weak.status, 400);
-      assert.equal(weak.body.error.code, "PASSWORD_TOO_SHORT");
+      assert.equal(weak.body.error.code, "password_too_short");
       assert.equal(typeof weak.body.error.message, "string");
     });
 
@@ -63,7 +63,7 @@ for (const driver of drivers) {
       }
       assert.deepEqual(statuses, [401, 401, 401, 429]);
       const blocked = await attacker.post("/api/auth/sign-in/email", { email: "x@example.test", password: "guess guess" });
-      assert.equal(blocked.body.error.code, "RATE_LIMITED");
+      assert.equal(blocked.body.error.code, "rate_limited");
       assert.match(blocked.body.error.message, /try again in \d+ seconds/);
       const someoneElse = new Client(limited, undefined, "192.0.2.51");
       assert.equal((await someoneElse.post("/api/auth/sign-in/email", { email: "x@example.test", password: "guess guess" })).status, 401);

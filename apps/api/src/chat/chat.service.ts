@@ -121,9 +121,14 @@ export class ChatService {
     let title = titleFrom(req.message);
     if (req.conversationId) {
       const conversation = await this.conversations.find(userId, req.conversationId);
-      if (!conversation) throw notFound("conversation");
-      title = conversation.title;
-      history = toModelMessages(await this.conversations.recentMessages(userId, conversation.id, HISTORY_LIMIT));
+      if (conversation) {
+        title = conversation.title;
+        history = toModelMessages(await this.conversations.recentMessages(userId, conversation.id, HISTORY_LIMIT));
+      } else if (await this.conversations.exists(req.conversationId)) {
+        throw notFound("conversation");
+      }
+      // Otherwise an id the client holds but nobody stored yet (a first turn whose reply failed, or
+      // one the client made up): this turn starts the conversation under that id, so a retry works.
     }
     const timeZone = req.timeZone ?? "UTC";
     const connected = await connectTools(createMcpServer(this.tasks, userId));

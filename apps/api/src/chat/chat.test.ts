@@ -142,8 +142,10 @@ for (const driver of drivers) {
       assert.equal((await me.delete(`/api/conversations/${first.body.conversationId}`)).status, 204);
       assert.equal((await me.get(`/api/conversations/${first.body.conversationId}`)).status, 404);
       assert.equal((await me.get("/api/conversations")).body.conversations.length, 1);
-      const unknown = await me.post("/api/chat", { message: "hi", conversationId: "00000000-0000-4000-8000-000000000000" });
-      assert.equal(unknown.status, 404);
+      const fresh = "0b7c2f4e-5a1d-4c3b-9e8f-7a6b5c4d3e2f";
+      const started = await me.post("/api/chat", { message: "hi", conversationId: fresh });
+      assert.equal(started.status, 200, "an id nobody stored yet starts a conversation under it");
+      assert.equal(started.body.conversationId, fresh);
     });
 
     describe("with a real model over an OpenAI-compatible API (a fake server on 127.0.0.1)", () => {
@@ -213,6 +215,30 @@ for (const driver of drivers) {
         assert.equal(broken.body.error.code, "model_unavailable");
         assert.doesNotMatch(broken.text, /boom|internal|stack/i, "the provider's internals are not leaked");
         assert.deepEqual((await me.get("/api/conversations")).body.conversations, []);
+      });
+
+      test("a streamed first turn whose model failed can be retried under the id it announced", async () => {
+        const failingApp = buildApp(db.handle, { model: modelAt(failing.baseURL) }).app;
+        const me = await signUp(failingApp);
+        const res = await failingApp.request("/api/chat/stream", {
+          method: "POST",
+          headers: { authorization: `Bearer ${me.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ message: "hello" }),
+        });
+        const conversationId = res.headers.get("x-conversation-id")!;
+        const chunks = await readStream(res);
+        const error = chunks.find((c) => c.type === "error");
+        assert.match(error.errorText, /unavailable/);
+        assert.doesNotMatch(error.errorText, /boom/, "the provider's message is not leaked");
+        const workingApp = buildApp(db.handle, { model: modelAt(fake.baseURL), clock }).app;
+        const retried = await workingApp.request("/api/chat", {
+          method: "POST",
+          headers: { authorization: `Bearer ${me.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ message: "hello", conversationId }),
+        });
+        assert.equal(retried.status, 200);
+        const stored = await me.get(`/api/conversations/${conversationId}`);
+        assert.equal(stored.body.messages.length, 2, "only the successful turn is stored");
       });
 
       test("streaming with a real model shows tool progress then text", async () => {

@@ -1,6 +1,7 @@
 /** Conversation and message persistence, always scoped by the owner's user id. */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { ConversationSummary, Message } from "@todo/contracts";
+import { notFound } from "../http/errors.ts";
 import type { Database } from "../db/client.ts";
 import { conversations, messages, type StoredToolCall } from "../db/schema.ts";
 
@@ -48,6 +49,12 @@ export class ConversationRepository {
     return row;
   }
 
+  /** Whether any user has a conversation with this id. */
+  async exists(id: string): Promise<boolean> {
+    const [row] = await this.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, id));
+    return row !== undefined;
+  }
+
   async messages(userId: string, conversationId: string): Promise<MessageRow[]> {
     return this.db
       .select()
@@ -75,13 +82,18 @@ export class ConversationRepository {
     return rows.length > 0;
   }
 
-  /** Stores one exchange (and the conversation on its first turn) atomically. */
+  /**
+   * Stores one exchange (and the conversation on its first turn) atomically. An id that turns out to
+   * be someone else's conversation is refused, whatever raced before.
+   */
   async appendTurn(userId: string, conversationId: string, title: string, turn: Turn): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx
+      const owned = await tx
         .insert(conversations)
         .values({ id: conversationId, userId, title })
-        .onConflictDoUpdate({ target: conversations.id, set: { updatedAt: sql`now()` }, where: eq(conversations.userId, userId) });
+        .onConflictDoUpdate({ target: conversations.id, set: { updatedAt: sql`now()` }, where: eq(conversations.userId, userId) })
+        .returning({ id: conversations.id });
+      if (owned.length === 0) throw notFound("conversation");
       const now = Date.now();
       await tx.insert(messages).values([
         { conversationId, userId, role: "user", content: turn.userText, createdAt: new Date(now) },

@@ -19,20 +19,20 @@ type FieldErrors = Partial<Record<"name" | "email" | "password" | "form", string
 function messageFor(err: unknown, mode: Mode): FieldErrors {
   if (!(err instanceof ApiError)) return { form: "Something went wrong. Try again." };
   switch (err.code) {
-    case "USER_ALREADY_EXISTS":
-    case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
+    case "user_already_exists":
+    case "user_already_exists_use_another_email":
       return { email: "An account with this email already exists. Sign in instead, or use another email." };
-    case "INVALID_EMAIL_OR_PASSWORD":
-    case "INVALID_PASSWORD":
-    case "USER_NOT_FOUND":
+    case "invalid_email_or_password":
+    case "invalid_password":
+    case "user_not_found":
       return { form: "Wrong email or password." };
-    case "PASSWORD_TOO_SHORT":
+    case "password_too_short":
       return { password: `Use at least ${PASSWORD_MIN} characters.` };
-    case "PASSWORD_TOO_LONG":
+    case "password_too_long":
       return { password: "That password is too long." };
-    case "INVALID_EMAIL":
+    case "invalid_email":
       return { email: "Enter a valid email address." };
-    case "RATE_LIMITED":
+    case "rate_limited":
       return {
         form: `Too many attempts. Try again${err.retryAfter ? ` in ${err.retryAfter} seconds` : " in a minute"}.`,
       };
