@@ -9,8 +9,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { backendService, frontendService } from "@todo/contracts";
 import {
@@ -29,6 +30,7 @@ import {
   podman,
   podmanOk,
   processUid,
+  repoRoot,
   runId,
   stop,
   treeBytes,
@@ -48,6 +50,30 @@ const NEXT_CACHE = ["--tmpfs", "/app/apps/web/.next/cache:rw,size=256m,mode=1777
 const secret = () => randomBytes(32).toString("base64url");
 
 describe("the images", () => {
+  it("get a build context without node_modules, build output, .data, .env files or tests (.dockerignore)", () => {
+    // The context exactly as podman sends it: COPY . into an empty image, then look inside.
+    const dir = mkdtempSync(join(tmpdir(), "todo-context-"));
+    const probeTag = `localhost/todo-context-probe:${runId}`;
+    // The checkout has tests, and usually node_modules, dist and .next; a .env file it may lack.
+    const envProbe = join(repoRoot, "apps/api", `.env.probe-${runId}`);
+    try {
+      writeFileSync(envProbe, "PROBE=1\n");
+      writeFileSync(join(dir, "Dockerfile"), "FROM scratch\nCOPY . /ctx\n");
+      podmanOk(["build", "--format", "docker", "-f", join(dir, "Dockerfile"), "-t", probeTag, "."]);
+      const files = withImageRoot(probeTag, (root) => walk(join(root, "ctx")).map((f) => f.slice(root.length + "/ctx/".length)));
+      console.log(`# build context: ${files.length} files`);
+      const leaked = files.filter((f) =>
+        /(^|\/)(node_modules|\.next|dist|\.data|\.git|coverage)\/|(^|\/)\.env|\.test\.ts$|(^|\/)(e2e|deploy)\//.test(f),
+      );
+      assert.deepEqual(leaked, []);
+      assert.ok(files.includes("package-lock.json") && files.includes("apps/api/src/main.ts") && files.includes("apps/web/next.config.ts"));
+    } finally {
+      rmSync(envProbe, { force: true });
+      podman(["rmi", "--force", probeTag]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("build from the repository root with apps/api/Dockerfile and apps/web/Dockerfile", () => {
     for (const image of images) {
       const { seconds } = buildImage(image);
