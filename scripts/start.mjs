@@ -44,7 +44,9 @@ if (hasWeb) {
 
 const children = [];
 function run(name, command, args, env) {
-  const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  // Each child leads its own process group, so stopping it stops everything it started (npm → sh →
+  // node), not just the first process.
+  const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env }, detached: true });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping.`);
@@ -87,9 +89,16 @@ let stopping = false;
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill("SIGTERM");
+  const signalGroup = (child, signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  for (const child of children) signalGroup(child, "SIGTERM");
   const force = setTimeout(() => {
-    for (const child of children) child.kill("SIGKILL");
+    for (const child of children) signalGroup(child, "SIGKILL");
     process.exit(code);
   }, 12_000);
   force.unref();
