@@ -1,0 +1,144 @@
+/**
+ * Step 3, chart: `helm lint --strict` and `helm template` of each release's chart with its values
+ * files. Gate (seed 004): the charts pass lint and the templates render valid objects: every object
+ * is valid against the Kubernetes API schemas (kubernetes-models), sits in the target namespace, and
+ * the Deployments run exactly the images the build step makes. Both commands only read files, so
+ * they run in a dry run too (its verdict on the charts is real).
+ */
+import { parseAllDocuments } from "yaml";
+import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { Job } from "kubernetes-models/batch/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { ConfigMap, LimitRange, Pod, ResourceQuota, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
+import { tail } from "../classify.ts";
+import type { DeployContext } from "../context.ts";
+import { GateFailure, type Step, type StepIO } from "../pipeline.ts";
+import { formatCommand } from "../runner.ts";
+import { rel, type Release } from "../target.ts";
+
+export type RenderedObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+  spec?: { template?: { spec?: { containers?: { name: string; image?: string }[] } } };
+  [key: string]: unknown;
+};
+
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  "v1/ConfigMap": ConfigMap,
+  "v1/LimitRange": LimitRange,
+  "v1/Pod": Pod,
+  "v1/ResourceQuota": ResourceQuota,
+  "v1/Secret": Secret,
+  "v1/Service": Service,
+  "v1/ServiceAccount": ServiceAccount,
+  "apps/v1/Deployment": Deployment,
+  "apps/v1/StatefulSet": StatefulSet,
+  "batch/v1/Job": Job,
+  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+};
+
+/** Kinds that live outside namespaces (none in these charts today; listed so one can be added). */
+const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "StorageClass", "CustomResourceDefinition", "PriorityClass"]);
+
+export function valuesFlags(release: Release): string[] {
+  return release.valuesFiles.flatMap((f) => ["-f", rel(f)]);
+}
+
+export function lintArgs(ctx: DeployContext, release: Release): string[] {
+  return ["lint", "--strict", rel(release.chartDir), "--namespace", ctx.target.namespace, ...valuesFlags(release)];
+}
+
+export function templateArgs(ctx: DeployContext, release: Release): string[] {
+  return ["template", release.name, rel(release.chartDir), "--namespace", ctx.target.namespace, ...valuesFlags(release)];
+}
+
+const CHART_REMEDIATION =
+  "Fix the value named above in your overlay or values-local.yaml (every key is documented in the chart's values.yaml; values.schema.json rejects unknown keys). If you edited a chart, npm run test:charts shows every check.";
+
+/** Runs helm template for a release (a read-only command) and parses the objects; also used by the release step. */
+export async function renderRelease(ctx: DeployContext, release: Release): Promise<RenderedObject[]> {
+  const cached = ctx.state.rendered.get(release.name);
+  if (cached) return cached as RenderedObject[];
+  const res = await ctx.runner.run(ctx.helmBin, templateArgs(ctx, release), { probe: true, cwd: ctx.cwd });
+  if (res.code !== 0) {
+    throw new GateFailure(`helm template ${release.name} failed: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, { details: tail(res.stderr), remediation: CHART_REMEDIATION });
+  }
+  const objects = parseAllDocuments(res.stdout)
+    .map((d) => d.toJS() as RenderedObject | null)
+    .filter((o): o is RenderedObject => o !== null && typeof o === "object");
+  ctx.state.rendered.set(release.name, objects);
+  return objects;
+}
+
+/** What is wrong with the rendered objects, one line each. */
+export function checkObjects(ctx: DeployContext, release: Release, objects: RenderedObject[]): string[] {
+  const problems: string[] = [];
+  if (objects.length === 0) problems.push(`${release.name}: helm template rendered no objects`);
+  for (const o of objects) {
+    const id = `${o.kind ?? "?"} ${o.metadata?.name ?? "?"}`;
+    if (!o.apiVersion || !o.kind || !o.metadata?.name) {
+      problems.push(`${release.name}: an object without apiVersion, kind or metadata.name (${id})`);
+      continue;
+    }
+    const ns = o.metadata.namespace;
+    if (ns && ns !== ctx.target.namespace && !CLUSTER_SCOPED.has(o.kind)) problems.push(`${id} is for namespace ${ns}, not ${ctx.target.namespace}`);
+    const Model = MODELS[`${o.apiVersion}/${o.kind}`];
+    if (!Model) {
+      problems.push(`${id}: ${o.apiVersion} ${o.kind} is not a kind this CLI can validate`);
+      continue;
+    }
+    try {
+      new Model(o as never).validate();
+    } catch (err) {
+      problems.push(`${id} is not a valid ${o.kind}: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
+  const images = objects
+    .filter((o) => o.kind === "Deployment")
+    .flatMap((o) => o.spec?.template?.spec?.containers ?? [])
+    .map((c) => (c.image ?? "").replace(/^(docker\.io\/)?(library\/)?/, ""));
+  for (const service of release.services) {
+    const want = ctx.target.images.find((i) => i.service === service)!;
+    if (!images.includes(want.tag)) {
+      problems.push(`${release.name}: no Deployment runs ${want.tag} (the chart's images: ${images.join(", ") || "none"}); the build makes ${want.tag}`);
+    }
+  }
+  return problems;
+}
+
+async function lintRelease(ctx: DeployContext, release: Release, io: StepIO): Promise<void> {
+  io.log(formatCommand("helm", lintArgs(ctx, release)));
+  const res = await ctx.runner.run(ctx.helmBin, lintArgs(ctx, release), { probe: true, cwd: ctx.cwd });
+  const output = `${res.stdout}\n${res.stderr}`;
+  const errors = output.split("\n").filter((l) => /\[ERROR\]|funcMap fail|Error:/.test(l));
+  if (res.code !== 0 || errors.length || !/0 chart\(s\) failed/.test(res.stdout)) {
+    throw new GateFailure(`helm lint --strict ${release.chart} failed${errors[0] ? `: ${errors[0].trim()}` : ""}`, { details: tail(output), remediation: CHART_REMEDIATION });
+  }
+}
+
+export const chartStep: Step<DeployContext> = {
+  name: "chart",
+  title: "Lint the charts and render their templates",
+  async run(ctx, io) {
+    const lines: string[] = [];
+    for (const release of ctx.target.releases) {
+      await lintRelease(ctx, release, io);
+      io.log(formatCommand("helm", templateArgs(ctx, release)));
+      ctx.state.rendered.delete(release.name);
+      const objects = await renderRelease(ctx, release);
+      const problems = checkObjects(ctx, release, objects);
+      if (problems.length) {
+        throw new GateFailure(`${release.chart} renders invalid objects: ${problems[0]}`, { details: problems, remediation: CHART_REMEDIATION });
+      }
+      const kinds = new Map<string, number>();
+      for (const o of objects) kinds.set(o.kind!, (kinds.get(o.kind!) ?? 0) + 1);
+      lines.push(`${release.name} (${release.chart}, ${release.valuesFiles.map((f) => rel(f)).join(" + ") || "values.yaml"}): ${objects.length} objects, ${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}`);
+    }
+    return { summary: `${ctx.target.releases.map((r) => r.chart).join(" and ")} lint clean; ${lines.length} release(s) render valid objects in ${ctx.target.namespace}`, details: lines };
+  },
+};
