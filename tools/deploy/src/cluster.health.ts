@@ -154,7 +154,7 @@ function eventTime(e: CoreV1Event): Date | undefined {
 
 /**
  * Warning events that describe the release now: recent, about one of its objects, and, for a pod,
- * about a pod that still exists and seen after it last became Ready (probe failures while a pod
+ * about a Ready pod that still exists, seen after it became Ready (probe failures while a pod
  * starts are how starting looks, not a fault).
  */
 export function currentWarnings(events: CoreV1Event[], pods: V1Pod[], opts: AssessOptions): CoreV1Event[] {
@@ -168,8 +168,10 @@ export function currentWarnings(events: CoreV1Event[], pods: V1Pod[], opts: Asse
     if (e.involvedObject?.kind === "Pod") {
       const pod = podsByName.get(name);
       if (!pod) return false;
+      // A pod that is not Ready is reported as such (or as crash-looping …); its events are how
+      // that looks. Once Ready, any new warning about it is news.
       const ready = readySince(pod);
-      if (ready && at <= ready) return false;
+      if (!ready || at <= ready) return false;
     }
     return true;
   });

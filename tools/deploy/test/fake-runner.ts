@@ -11,7 +11,7 @@ export interface Call {
   line: string;
 }
 
-export type Rule = (call: Call) => Partial<CommandResult> | undefined;
+export type Rule = (call: Call) => Partial<CommandResult> | undefined | Promise<Partial<CommandResult> | undefined>;
 
 export interface ScriptedRunner extends CommandRunner {
   calls: Call[];
@@ -28,7 +28,7 @@ export function scriptedRunner(...rules: Rule[]): ScriptedRunner {
       const call = { cmd, args: [...args], opts, line: [cmd, ...args].join(" ") };
       calls.push(call);
       for (const rule of rules) {
-        const r = rule(call);
+        const r = await rule(call);
         if (r) return { code: 0, stdout: "", stderr: "", ...r };
       }
       return { code: 0, stdout: "", stderr: "" };

@@ -11,12 +11,12 @@ import { fakeClock } from "./fake-clock.ts";
 type Ctx = { ran: string[] };
 
 function step(name: string, outcomes: (string | GateFailure | Error)[], extra: Partial<Step<Ctx>> = {}): Step<Ctx> & { calls: number } {
-  const s = {
+  const s: Step<Ctx> & { calls: number } = {
     name,
     title: `Step ${name}`,
     calls: 0,
     async run(ctx: Ctx) {
-      const o = outcomes[Math.min(s.calls, outcomes.length - 1)]!;
+      const o: string | GateFailure | Error = outcomes[Math.min(s.calls, outcomes.length - 1)]!;
       s.calls++;
       ctx.ran.push(name);
       if (typeof o === "string") return { summary: o };

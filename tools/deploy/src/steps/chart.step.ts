@@ -115,7 +115,11 @@ async function lintRelease(ctx: DeployContext, release: Release, io: StepIO): Pr
   io.log(formatCommand("helm", lintArgs(ctx, release)));
   const res = await ctx.runner.run(ctx.helmBin, lintArgs(ctx, release), { probe: true, cwd: ctx.cwd });
   const output = `${res.stdout}\n${res.stderr}`;
-  const errors = output.split("\n").filter((l) => /\[ERROR\]|funcMap fail|Error:/.test(l));
+  // Helm 4's lint logs a template's `fail` as an INFO line instead of failing: it counts here.
+  const errors = output
+    .split("\n")
+    .filter((l) => /\[ERROR\]|funcMap fail|Error:/.test(l))
+    .map((l) => /message="((?:[^"\\]|\\.)*)"/.exec(l)?.[1]?.replace(/\\"/g, '"') ?? l);
   if (res.code !== 0 || errors.length || !/0 chart\(s\) failed/.test(res.stdout)) {
     throw new GateFailure(`helm lint --strict ${release.chart} failed${errors[0] ? `: ${errors[0].trim()}` : ""}`, { details: tail(output), remediation: CHART_REMEDIATION });
   }
