@@ -83,6 +83,9 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     runner: dry ?? real,
     kube() {
       if (kube) return kube;
+      if (!deps.kube && !contextName) {
+        throw new GateFailure("no Kubernetes cluster configured: no kubeconfig context (KUBECONFIG or ~/.kube/config)", { remediation: clusterRemediation(ctx) });
+      }
       try {
         kube = deps.kube ? deps.kube(target) : createKubeClient(loadKubeConfig(target.context));
       } catch (err) {
