@@ -9,13 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { helmOk } from "../helm.ts";
+import { validateObject } from "../validate.ts";
 import { backendService, frontendService } from "@todo/contracts";
-import { ConfigMap, LimitRange, Pod, ResourceQuota, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
-import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
-import { Job } from "kubernetes-models/batch/v1";
-import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
-import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import {
   CHARTS,
   OVERLAYS,
@@ -30,27 +25,7 @@ import {
   type Overlay,
 } from "./render.ts";
 
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  "v1/ConfigMap": ConfigMap,
-  "v1/LimitRange": LimitRange,
-  "v1/Pod": Pod,
-  "v1/ResourceQuota": ResourceQuota,
-  "v1/Secret": Secret,
-  "v1/Service": Service,
-  "v1/ServiceAccount": ServiceAccount,
-  "apps/v1/Deployment": Deployment,
-  "apps/v1/StatefulSet": StatefulSet,
-  "batch/v1/Job": Job,
-  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
-  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
-  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
-};
-
-function validate(o: K8sObject): void {
-  const Model = MODELS[`${o.apiVersion}/${o.kind}`];
-  assert.ok(Model, `no Kubernetes model for ${o.apiVersion} ${o.kind}`);
-  new Model(o as never).validate();
-}
+const validate = (o: K8sObject): void => validateObject(o);
 
 const overlays = Object.keys(OVERLAYS) as Overlay[];
 const all = layouts();

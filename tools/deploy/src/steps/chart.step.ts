@@ -6,12 +6,7 @@
  * they run in a dry run too (its verdict on the charts is real).
  */
 import { parseAllDocuments } from "yaml";
-import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
-import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { Job } from "kubernetes-models/batch/v1";
-import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
-import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import { ConfigMap, LimitRange, Pod, ResourceQuota, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
+import { UnknownKindError, validateObject } from "@todo/deploy/helm/validate.ts";
 import { tail } from "../classify.ts";
 import type { DeployContext } from "../context.ts";
 import { GateFailure, type Step, type StepIO } from "../pipeline.ts";
@@ -24,22 +19,6 @@ export type RenderedObject = {
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
   spec?: { template?: { spec?: { containers?: { name: string; image?: string }[] } } };
   [key: string]: unknown;
-};
-
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  "v1/ConfigMap": ConfigMap,
-  "v1/LimitRange": LimitRange,
-  "v1/Pod": Pod,
-  "v1/ResourceQuota": ResourceQuota,
-  "v1/Secret": Secret,
-  "v1/Service": Service,
-  "v1/ServiceAccount": ServiceAccount,
-  "apps/v1/Deployment": Deployment,
-  "apps/v1/StatefulSet": StatefulSet,
-  "batch/v1/Job": Job,
-  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
-  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
-  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
 };
 
 /** Kinds that live outside namespaces (none in these charts today; listed so one can be added). */
@@ -87,14 +66,13 @@ export function checkObjects(ctx: DeployContext, release: Release, objects: Rend
     }
     const ns = o.metadata.namespace;
     if (ns && ns !== ctx.target.namespace && !CLUSTER_SCOPED.has(o.kind)) problems.push(`${id} is for namespace ${ns}, not ${ctx.target.namespace}`);
-    const Model = MODELS[`${o.apiVersion}/${o.kind}`];
-    if (!Model) {
-      problems.push(`${id}: ${o.apiVersion} ${o.kind} is not a kind this CLI can validate`);
-      continue;
-    }
     try {
-      new Model(o as never).validate();
+      validateObject(o);
     } catch (err) {
+      if (err instanceof UnknownKindError) {
+        problems.push(`${id}: ${o.apiVersion} ${o.kind} is not a kind this CLI can validate`);
+        continue;
+      }
       problems.push(`${id} is not a valid ${o.kind}: ${(err as Error).message.split("\n")[0]}`);
     }
   }
