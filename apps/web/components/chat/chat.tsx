@@ -1,13 +1,12 @@
 "use client";
 /**
- * One conversation with the assistant. The reply streams in through useChat over the AI SDK UI
- * message stream; the server keeps the history, so each request carries only the new message, the
- * conversation id and the person's time zone.
+ * One conversation with the assistant. The reply streams in over the AI SDK UI message stream
+ * (lib/chat-stream.ts); the server keeps the history, so each request carries only the new
+ * message, the conversation id and the person's time zone.
  */
-import { useChat } from "@ai-sdk/react";
-import { DefaultChatTransport } from "ai";
-import { useMemo, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { MUTATING_TOOLS, type ChatMessage } from "@/lib/chat-messages";
+import { useChatStream } from "@/lib/chat-stream";
 import { announceTasksChanged } from "@/lib/tasks-sync";
 import { toApiError } from "@/lib/api.client";
 import { useConversations } from "./chat-shell";
@@ -27,12 +26,10 @@ function changedTasks(message: ChatMessage): boolean {
 }
 
 export function Chat({
-  chatKey,
   conversationId: initialConversationId,
   initialMessages,
   messageMax,
 }: {
-  chatKey: string;
   /** From @todo/contracts, passed by the server page so zod's schemas stay off the client. */
   messageMax: number;
   conversationId: string | null;
@@ -52,34 +49,24 @@ export function Chat({
     window.history.replaceState(null, "", `/chat/${id}`);
   };
 
-  const transport = useMemo(
-    () =>
-      new DefaultChatTransport<ChatMessage>({
-        api: "/api/chat/stream",
+  const { messages, sendMessage, status, error, regenerate, stop, clearError } = useChatStream({
+    initialMessages,
+    request: async (messages, signal) => {
+      const res = await fetch("/api/chat/stream", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
         credentials: "same-origin",
-        prepareSendMessagesRequest: ({ messages }) => ({
-          body: {
-            message: lastUserText(messages),
-            ...(conversationId.current ? { conversationId: conversationId.current } : {}),
-            timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-          },
+        signal,
+        body: JSON.stringify({
+          message: lastUserText(messages),
+          ...(conversationId.current ? { conversationId: conversationId.current } : {}),
+          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
         }),
-        fetch: async (input, init) => {
-          const res = await fetch(input, init);
-          offeredConversationId.current = res.headers.get("x-conversation-id");
-          lastRetryAfter.current = Number(res.headers.get("retry-after")) || undefined;
-          return res;
-        },
-      }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- one transport per mounted chat
-    [],
-  );
-
-  const { messages, sendMessage, status, error, regenerate, stop, clearError } = useChat<ChatMessage>({
-    id: chatKey,
-    messages: initialMessages,
-    transport,
-    experimental_throttle: 50,
+      });
+      offeredConversationId.current = res.headers.get("x-conversation-id");
+      lastRetryAfter.current = Number(res.headers.get("retry-after")) || undefined;
+      return res;
+    },
     onFinish: ({ message, isError }) => {
       if (changedTasks(message)) announceTasksChanged();
       // The backend stores a turn only when the model finished (or the person stopped it): after
@@ -97,7 +84,7 @@ export function Chat({
     if (!message || busy) return;
     if (error) clearError();
     setInput("");
-    void sendMessage({ text: message });
+    void sendMessage(message);
   }
 
   const apiError = error ? toApiError(0, error.message, lastRetryAfter.current) : undefined;

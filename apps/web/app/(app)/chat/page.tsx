@@ -7,5 +7,5 @@ export const metadata: Metadata = { title: "Chat" };
 export default function NewChatPage() {
   // A fresh key per render, so "New chat" (push + refresh) always mounts an empty chat.
   const chatKey = crypto.randomUUID();
-  return <Chat key={chatKey} chatKey={chatKey} conversationId={null} initialMessages={[]} messageMax={CHAT_LIMITS.messageMax} />;
+  return <Chat key={chatKey} conversationId={null} initialMessages={[]} messageMax={CHAT_LIMITS.messageMax} />;
 }
