@@ -4,10 +4,10 @@ import { useRef, useState, type FormEvent } from "react";
 import { Plus } from "lucide-react";
 import { toast } from "sonner";
 import type { Priority } from "@todo/contracts";
-import { PRIORITIES } from "@/lib/task-options";
 import { ApiError, tasksApi } from "@/lib/api.client";
 import { loadTaskSchemas, validateNewTask, type TaskFormErrors } from "@/lib/task-form";
 import { Button } from "@/components/ui/button";
+import { PriorityOptions } from "./priority-options";
 import { Input, Label, Select } from "@/components/ui/input";
 
 export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onCreated: () => void }) {
@@ -78,11 +78,7 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
             Priority
           </Label>
           <Select id="new-priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)} className="w-full">
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {p[0]!.toUpperCase() + p.slice(1)}
-              </option>
-            ))}
+            <PriorityOptions />
           </Select>
         </div>
         <div className="space-y-1">

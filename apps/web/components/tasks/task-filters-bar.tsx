@@ -1,10 +1,10 @@
 "use client";
 /** Search, status, priority, tag, due window and sort for the list. */
 import { Search, X } from "lucide-react";
-import { PRIORITIES } from "@/lib/task-options";
 import { SORTS, type DueWindow, type SortKey, type ViewFilters } from "@/lib/task-filters";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
+import { PriorityOptions } from "./priority-options";
 import { Input, Label, Select } from "@/components/ui/input";
 
 const STATUS_LABELS = { all: "All", pending: "To do", completed: "Done" } as const;
@@ -69,11 +69,7 @@ export function TaskFiltersBar({
           </Label>
           <Select id="filter-priority" className="w-full" value={filters.priority} onChange={(e) => set("priority", e.target.value as ViewFilters["priority"])}>
             <option value="">Any priority</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {p[0]!.toUpperCase() + p.slice(1)}
-              </option>
-            ))}
+            <PriorityOptions />
           </Select>
         </div>
         <div className="space-y-1">

@@ -3,12 +3,12 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { CalendarDays, Pencil, Trash2 } from "lucide-react";
 import type { Priority, Task, UpdateTaskInput } from "@todo/contracts";
-import { PRIORITIES } from "@/lib/task-options";
 import { formatDue, isOverdue } from "@/lib/dates";
 import { validateTaskEdit, type TaskFormErrors } from "@/lib/task-form";
 import { cn } from "@/lib/cn";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { PriorityOptions } from "./priority-options";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Input, Label, Select, Textarea } from "@/components/ui/input";
 
@@ -188,11 +188,7 @@ function TaskEditor({
           Priority
         </Label>
         <Select id={id("priority")} className="w-full" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {p[0]!.toUpperCase() + p.slice(1)}
-            </option>
-          ))}
+          <PriorityOptions />
         </Select>
       </div>
       <div className="space-y-1">
