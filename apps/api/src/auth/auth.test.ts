@@ -69,6 +69,15 @@ for (const driver of drivers) {
       assert.equal((await someoneElse.post("/api/auth/sign-in/email", { email: "x@example.test", password: "guess guess" })).status, 401);
     });
 
+    test("reading the session is not rate-limited (every page view does it)", async () => {
+      const anon = new Client(limited, undefined, "192.0.2.60");
+      const up = await anon.post("/api/auth/sign-up/email", { name: "Pat", email: email(), password: "correct horse battery" });
+      const reader = new Client(limited, up.body.token, "192.0.2.60");
+      const statuses = new Set<number>();
+      for (let i = 0; i < 310; i++) statuses.add((await reader.get("/api/auth/get-session")).status);
+      assert.deepEqual([...statuses], [200], "more reads than any auth limit allows, all answered");
+    });
+
     test("the OpenAPI document is generated from the route schemas", async () => {
       const doc = await new Client(app).get("/api/openapi.json");
       assert.equal(doc.status, 200);

@@ -33,7 +33,9 @@ export function createAuth(db: Database, config: Config["auth"], logger: Logger)
       storage: "database",
       window: 60,
       max: 300,
-      customRules: { "/sign-in/*": limit, "/sign-up/*": limit },
+      // Credential guessing is what needs limiting. Reading the session happens on every page view
+      // (the web server asks on the person's behalf), so it is not counted: no write per page view.
+      customRules: { "/sign-in/*": limit, "/sign-up/*": limit, "/get-session": false },
     },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
