@@ -13,10 +13,14 @@ import { ask, browserFor, screenshot, signUp, startProduct, uniqueEmail, type Br
 let product: Product;
 let model: FakeOpenAI;
 /** What the scripted model answers next; tests switch it between healthy and failing. */
-let mode: "ok" | "down" | "rate-limited" = "ok";
+let mode: "ok" | "down" | "rate-limited" | "slow" = "ok";
+/** In "slow" mode the model answers only once this is resolved. */
+let releaseSlow: () => void = () => undefined;
+let slowGate: Promise<void> = Promise.resolve();
 
 before(async () => {
-  model = await startFakeOpenAI((req): Scripted => {
+  model = await startFakeOpenAI(async (req): Promise<Scripted> => {
+    if (mode === "slow") await slowGate;
     if (mode === "down") return { status: 500, error: "the model is down" };
     if (mode === "rate-limited") return { status: 429, error: "rate limit reached" };
     const last = req.messages.at(-1);
@@ -122,6 +126,28 @@ test("a model that is down shows the error in place, and Retry gets the reply", 
   await page.locator('[data-role="assistant"]').getByText("You said: hello there").waitFor();
   assert.equal(await error.count(), 0, "the error is gone after a successful retry");
   assert.equal(await page.locator('[data-role="user"]').count(), 1, "retry did not duplicate the message");
+});
+
+test("Stop ends a reply in progress without an error, and the chat goes on", async (t) => {
+  const { page } = await freshUser(t);
+  slowGate = new Promise((resolve) => (releaseSlow = resolve));
+  mode = "slow";
+  try {
+    const box = page.getByLabel("Message the assistant");
+    await box.fill("take your time");
+    await box.press("Enter");
+    const stopButton = page.getByRole("button", { name: "Stop the reply" });
+    await stopButton.waitFor();
+    await stopButton.click();
+    await page.getByRole("button", { name: "Send message" }).waitFor();
+    assert.equal(await stopButton.count(), 0, "the Stop button is gone once stopped");
+    assert.equal(await page.getByTestId("chat-error").count(), 0, "stopping is not an error");
+  } finally {
+    mode = "ok";
+    releaseSlow();
+  }
+  await ask(page, "are you there?");
+  await page.locator('[data-role="assistant"]').getByText("You said: are you there?").waitFor();
 });
 
 test("a rate-limited model says so", async (t) => {
