@@ -4,8 +4,8 @@
  * drive it. Each test file calls startProduct() once and stop() at the end; node runs test files
  * in separate processes, so nothing is shared between files except the frontend build.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { backendService, frontendService } from "@todo/contracts";
+import { ensureWebBuild } from "../scripts/web-build.mjs";
 
 export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const webDir = join(repoRoot, "apps/web");
@@ -28,62 +29,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-function newestMtime(path: string): number {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-/** What the frontend build is made from (not its own outputs such as .next or next-env.d.ts). */
-const BUILD_INPUTS = ["app", "components", "lib", "public", "scripts", "next.config.ts", "postcss.config.mjs", "package.json"]
-  .map((p) => join(webDir, p))
-  .concat(join(repoRoot, "packages/contracts/src"));
-
-function sleepSync(ms: number) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Builds the frontend when there is no build or a source file is newer than it (one builder at a time). */
-function ensureFrontendBuild() {
-  const buildId = join(webDir, ".next/BUILD_ID");
-  const server = join(webDir, ".next/standalone/apps/web/server.js");
-  const stale = () =>
-    !existsSync(buildId) ||
-    !existsSync(server) ||
-    statSync(buildId).mtimeMs < Math.max(...BUILD_INPUTS.map(newestMtime));
-  if (!stale()) return;
-  const lock = join(tmpdir(), "todo-web-build.lock");
-  const started = Date.now();
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Another test file is building; a lock older than 10 minutes is left over from a crash.
-      const lockAge = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (lockAge > 600_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() - started > 600_000) throw new Error("timed out waiting for another frontend build");
-      sleepSync(500);
-    }
-  }
-  try {
-    if (!stale()) return;
-    console.log("# building the frontend (apps/web) for the e2e tests…");
-    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const res = spawnSync(npm, ["run", "build", "-w", "@todo/web"], {
-      cwd: repoRoot,
-      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-      encoding: "utf8",
-    });
-    if (res.status !== 0) throw new Error(`frontend build failed:\n${res.stdout}\n${res.stderr}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
 }
 
 type Service = { child: ChildProcess; log: string[] };
@@ -149,7 +94,7 @@ export type Product = {
 };
 
 export async function startProduct(options: { backendEnv?: Record<string, string> } = {}): Promise<Product> {
-  ensureFrontendBuild();
+  ensureWebBuild(repoRoot, { quiet: true });
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), "todo-e2e-data-"));
   const webUrl = `http://127.0.0.1:${webPort}`;

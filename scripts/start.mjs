@@ -4,41 +4,28 @@
  * :8000 (embedded PGlite under ./.data unless DATABASE_URL is set; the offline assistant unless a
  * model key is set), builds the web app once and serves it on :3000, prints the URLs. Ctrl-C stops all.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureInstall } from "./ensure-install.mjs";
+import { ensureWebBuild } from "./web-build.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 ensureInstall(root);
 
 const apiPort = Number(process.env.API_PORT ?? 8000);
 const webPort = Number(process.env.WEB_PORT ?? 3000);
-const webDir = join(root, "apps", "web");
-const hasWeb = existsSync(join(webDir, "package.json"));
+const hasWeb = existsSync(join(root, "apps", "web", "package.json"));
 const publicUrl = `http://localhost:${hasWeb ? webPort : apiPort}`;
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name === ".next" || entry.name.startsWith(".")) continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 if (hasWeb) {
-  const buildId = join(webDir, ".next", "BUILD_ID");
-  const stale =
-    !existsSync(buildId) ||
-    Math.max(newestMtime(webDir), newestMtime(join(root, "packages"))) > statSync(buildId).mtimeMs;
-  if (stale) {
-    console.log("Building the web app (first run, or its sources changed)…");
-    const res = spawnSync(npm, ["run", "build", "-w", "@todo/web"], { cwd: root, stdio: "inherit" });
-    if (res.status !== 0) process.exit(res.status ?? 1);
+  try {
+    ensureWebBuild(root);
+  } catch (err) {
+    console.error(err.message);
+    process.exit(1);
   }
 }
 

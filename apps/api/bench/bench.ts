@@ -106,7 +106,7 @@ try {
       url: `${backend.url}/api/chat`,
       method: "POST",
       headers,
-      body: JSON.stringify({ message: "what's left?", conversationId: "" }).replace('""', JSON.stringify(conversationId)),
+      body: JSON.stringify({ message: "what's left?", conversationId }),
       connections: 1,
     }),
   );
