@@ -8,7 +8,7 @@ import { ApiError, tasksApi } from "@/lib/api.client";
 import { loadTaskSchemas, validateNewTask, type TaskFormErrors } from "@/lib/task-form";
 import { Button } from "@/components/ui/button";
 import { PriorityOptions } from "./priority-options";
-import { Input, Label, Select } from "@/components/ui/input";
+import { Field, Input, Label, Select } from "@/components/ui/input";
 
 export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onCreated: () => void }) {
   const [title, setTitle] = useState("");
@@ -73,18 +73,12 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
           />
           {err("title")}
         </div>
-        <div className="space-y-1">
-          <Label htmlFor="new-priority" className="text-xs text-muted-foreground">
-            Priority
-          </Label>
+        <Field id="new-priority" label="Priority">
           <Select id="new-priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)} className="w-full">
             <PriorityOptions />
           </Select>
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="new-due" className="text-xs text-muted-foreground">
-            Due date
-          </Label>
+        </Field>
+        <Field id="new-due" label="Due date">
           <Input
             id="new-due"
             type="date"
@@ -94,11 +88,8 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
             aria-describedby={errors.dueDate ? "new-dueDate-error" : undefined}
           />
           {err("dueDate")}
-        </div>
-        <div className="col-span-2 space-y-1 sm:col-span-1">
-          <Label htmlFor="new-tags" className="text-xs text-muted-foreground">
-            Tags <span className="font-normal">(separate with commas)</span>
-          </Label>
+        </Field>
+        <Field id="new-tags" label={<>Tags <span className="font-normal">(separate with commas)</span></>} className="col-span-2 sm:col-span-1">
           <Input
             id="new-tags"
             value={tags}
@@ -112,7 +103,7 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
             aria-describedby={errors.tags ? "new-tags-error" : undefined}
           />
           {err("tags")}
-        </div>
+        </Field>
         <Button type="submit" disabled={pending} className="col-span-2 sm:col-span-1 sm:col-start-4 sm:row-start-1">
           <Plus aria-hidden /> Add task
         </Button>

@@ -5,7 +5,7 @@ import { SORTS, type DueWindow, type SortKey, type ViewFilters } from "@/lib/tas
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
 import { PriorityOptions } from "./priority-options";
-import { Input, Label, Select } from "@/components/ui/input";
+import { Field, Input, Label, Select } from "@/components/ui/input";
 
 const STATUS_LABELS = { all: "All", pending: "To do", completed: "Done" } as const;
 const DUE_LABELS: Record<DueWindow, string> = {
@@ -63,19 +63,13 @@ export function TaskFiltersBar({
         </div>
       </div>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-        <div className="space-y-1">
-          <Label htmlFor="filter-priority" className="text-xs text-muted-foreground">
-            Priority
-          </Label>
+        <Field id="filter-priority" label="Priority">
           <Select id="filter-priority" className="w-full" value={filters.priority} onChange={(e) => set("priority", e.target.value as ViewFilters["priority"])}>
             <option value="">Any priority</option>
             <PriorityOptions />
           </Select>
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="filter-due" className="text-xs text-muted-foreground">
-            Due
-          </Label>
+        </Field>
+        <Field id="filter-due" label="Due">
           <Select id="filter-due" className="w-full" value={filters.due} onChange={(e) => set("due", e.target.value as DueWindow)}>
             {(Object.keys(DUE_LABELS) as DueWindow[]).map((d) => (
               <option key={d} value={d}>
@@ -83,11 +77,8 @@ export function TaskFiltersBar({
               </option>
             ))}
           </Select>
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="filter-tag" className="text-xs text-muted-foreground">
-            Tag
-          </Label>
+        </Field>
+        <Field id="filter-tag" label="Tag">
           <Select id="filter-tag" className="w-full" value={filters.tag} onChange={(e) => set("tag", e.target.value)}>
             <option value="">Any tag</option>
             {[...new Set([...knownTags, ...(filters.tag ? [filters.tag] : [])])].sort().map((t) => (
@@ -96,11 +87,8 @@ export function TaskFiltersBar({
               </option>
             ))}
           </Select>
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="filter-sort" className="text-xs text-muted-foreground">
-            Sort
-          </Label>
+        </Field>
+        <Field id="filter-sort" label="Sort">
           <Select id="filter-sort" className="w-full" value={filters.sort} onChange={(e) => set("sort", e.target.value as SortKey)}>
             {(Object.keys(SORTS) as SortKey[]).map((k) => (
               <option key={k} value={k}>
@@ -108,7 +96,7 @@ export function TaskFiltersBar({
               </option>
             ))}
           </Select>
-        </div>
+        </Field>
       </div>
       {(filters.q || filters.priority || filters.tag || filters.due !== "any" || filters.status !== "all") && (
         <Button

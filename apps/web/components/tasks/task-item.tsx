@@ -10,7 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { PriorityOptions } from "./priority-options";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { Input, Label, Select, Textarea } from "@/components/ui/input";
+import { Field, Input, Select, Textarea } from "@/components/ui/input";
 
 export function TaskItem({
   task,
@@ -156,10 +156,7 @@ function TaskEditor({
       }}
       className="grid grid-cols-2 gap-3 sm:grid-cols-3"
     >
-      <div className="col-span-2 space-y-1 sm:col-span-3">
-        <Label htmlFor={id("title")} className="text-xs text-muted-foreground">
-          Title
-        </Label>
+      <Field id={id("title")} label="Title" className="col-span-2 sm:col-span-3">
         <Input
           id={id("title")}
           value={title}
@@ -176,31 +173,19 @@ function TaskEditor({
             {errors.title}
           </p>
         )}
-      </div>
-      <div className="col-span-2 space-y-1 sm:col-span-3">
-        <Label htmlFor={id("description")} className="text-xs text-muted-foreground">
-          Notes
-        </Label>
+      </Field>
+      <Field id={id("description")} label="Notes" className="col-span-2 sm:col-span-3">
         <Textarea id={id("description")} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
-      </div>
-      <div className="space-y-1">
-        <Label htmlFor={id("priority")} className="text-xs text-muted-foreground">
-          Priority
-        </Label>
+      </Field>
+      <Field id={id("priority")} label="Priority">
         <Select id={id("priority")} className="w-full" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
           <PriorityOptions />
         </Select>
-      </div>
-      <div className="space-y-1">
-        <Label htmlFor={id("due")} className="text-xs text-muted-foreground">
-          Due date
-        </Label>
+      </Field>
+      <Field id={id("due")} label="Due date">
         <Input id={id("due")} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
-      </div>
-      <div className="col-span-2 space-y-1 sm:col-span-1">
-        <Label htmlFor={id("tags")} className="text-xs text-muted-foreground">
-          Tags
-        </Label>
+      </Field>
+      <Field id={id("tags")} label="Tags" className="col-span-2 sm:col-span-1">
         <Input
           id={id("tags")}
           value={tags}
@@ -217,7 +202,7 @@ function TaskEditor({
             {errors.tags}
           </p>
         )}
-      </div>
+      </Field>
       <div className="col-span-2 flex justify-end gap-2 sm:col-span-3">
         <Button variant="outline" onClick={onCancel}>
           Cancel

@@ -1,4 +1,4 @@
-import type { ComponentProps } from "react";
+import type { ComponentProps, ReactNode } from "react";
 import { cn } from "@/lib/cn";
 
 export const fieldClasses =
@@ -19,4 +19,16 @@ export function Select({ className, ...props }: ComponentProps<"select">) {
 
 export function Label({ className, ...props }: ComponentProps<"label">) {
   return <label className={cn("text-sm font-medium leading-none", className)} {...props} />;
+}
+
+/** A small muted label above its control: the layout every form field on the tasks page shares. */
+export function Field({ id, label, className, children }: { id: string; label: ReactNode; className?: string; children: ReactNode }) {
+  return (
+    <div className={cn("space-y-1", className)}>
+      <Label htmlFor={id} className="text-xs text-muted-foreground">
+        {label}
+      </Label>
+      {children}
+    </div>
+  );
 }
