@@ -9,6 +9,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { createAuth } from "./auth/auth.ts";
 import { authRoutes, requireUser } from "./auth/auth.routes.ts";
+import { createSessionReader } from "./auth/session-reader.ts";
 import { chatRoutes } from "./chat/chat.routes.ts";
 import { ChatService } from "./chat/chat.service.ts";
 import type { Config } from "./config.ts";
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps) {
   const auth = createAuth(database.db, config.auth, logger);
   const tasks = new TaskService(database.db);
   const chat = new ChatService(database.db, tasks, deps.model, logger, deps.clock);
-  const signedIn = requireUser(auth);
+  const signedIn = requireUser(createSessionReader(auth, database.db));
 
   const app = createRouter();
   app.onError((err, c) => renderError(err, c, logger));

@@ -8,6 +8,7 @@ import { HttpError, errorBody } from "../http/errors.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { CLIENT_IP_HEADER, type Auth } from "./auth.ts";
+import type { SessionReader } from "./session-reader.ts";
 
 function withClientIp(c: Context): Request {
   const headers = new Headers(c.req.raw.headers);
@@ -54,11 +55,11 @@ export function authRoutes(auth: Auth) {
 }
 
 /** Requires a signed-in user (cookie or `Authorization: Bearer`), and puts their id on the context. */
-export function requireUser(auth: Auth): MiddlewareHandler<AppEnv> {
+export function requireUser(readSession: SessionReader): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const result = await auth.api.getSession({ headers: c.req.raw.headers });
-    if (!result) throw new HttpError(401, "unauthorized", "sign in first: send the session cookie or an Authorization: Bearer token");
-    c.set("userId", result.user.id);
+    const userId = await readSession(c.req.raw.headers);
+    if (!userId) throw new HttpError(401, "unauthorized", "sign in first: send the session cookie or an Authorization: Bearer token");
+    c.set("userId", userId);
     await next();
   };
 }

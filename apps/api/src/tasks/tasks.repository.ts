@@ -25,19 +25,26 @@ export function toTask(row: TaskRow): Task {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 const priorityRank = sql`case ${tasks.priority} when 'high' then 3 when 'medium' then 2 else 1 end`;
 
-function filters(userId: string, q: ListTasksQuery): SQL {
-  const conditions: (SQL | undefined)[] = [eq(tasks.userId, userId)];
+/**
+ * The WHERE clause for the filters a query uses, with placeholders for their values: queries of one
+ * shape (which filters, which sort) share one prepared statement, built once per process.
+ */
+function filters(q: ListTasksQuery): SQL {
+  const conditions: (SQL | undefined)[] = [eq(tasks.userId, sql.placeholder("userId"))];
   if (q.status === "pending") conditions.push(eq(tasks.completed, false));
   if (q.status === "completed") conditions.push(eq(tasks.completed, true));
-  if (q.priority) conditions.push(eq(tasks.priority, q.priority));
-  if (q.tag) conditions.push(sql`${tasks.tags} @> array[${q.tag}]::text[]`);
-  if (q.dueBefore) conditions.push(lte(tasks.dueDate, q.dueBefore));
-  if (q.dueAfter) conditions.push(gte(tasks.dueDate, q.dueAfter));
-  if (q.q) {
-    const pattern = `%${escapeLike(q.q)}%`;
-    conditions.push(or(ilike(tasks.title, pattern), ilike(tasks.description, pattern)));
-  }
+  if (q.priority) conditions.push(eq(tasks.priority, sql.placeholder("priority")));
+  if (q.tag) conditions.push(sql`${tasks.tags} @> array[${sql.placeholder("tag")}]::text[]`);
+  if (q.dueBefore) conditions.push(lte(tasks.dueDate, sql.placeholder("dueBefore")));
+  if (q.dueAfter) conditions.push(gte(tasks.dueDate, sql.placeholder("dueAfter")));
+  if (q.q) conditions.push(or(ilike(tasks.title, sql.placeholder("pattern")), ilike(tasks.description, sql.placeholder("pattern"))));
   return and(...conditions)!;
+}
+
+/** The statement name for a query's shape: its sort, direction and which filters it uses. */
+function shapeOf(q: ListTasksQuery): string {
+  const used = [q.priority, q.tag, q.dueBefore, q.dueAfter, q.q].map((v) => (v ? 1 : 0)).join("");
+  return `${q.status}_${used}_${q.sort}_${q.order ?? "default"}`;
 }
 
 function ordering(q: ListTasksQuery): SQL[] {
@@ -56,21 +63,48 @@ function ordering(q: ListTasksQuery): SQL[] {
   }
 }
 
-export class TaskRepository {
-  constructor(private readonly db: Database) {}
-
-  async list(userId: string, q: ListTasksQuery): Promise<{ rows: TaskRow[]; total: number }> {
-    const where = filters(userId, q);
+function listStatements(db: Database, q: ListTasksQuery, name: string) {
+  const where = filters(q);
+  return {
     // The total rides along as a window count: one round trip for the page and its size.
-    const page = await this.db
+    page: db
       .select({ task: tasks, total: sql<number>`count(*) over()`.mapWith(Number) })
       .from(tasks)
       .where(where)
       .orderBy(...ordering(q))
-      .limit(q.limit)
-      .offset(q.offset);
+      .limit(sql.placeholder("limit"))
+      .offset(sql.placeholder("offset"))
+      .prepare(`tasks_page_${name}`),
+    count: db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(tasks)
+      .where(where)
+      .prepare(`tasks_count_${name}`),
+  };
+}
+
+export class TaskRepository {
+  private readonly statements = new Map<string, ReturnType<typeof listStatements>>();
+
+  constructor(private readonly db: Database) {}
+
+  async list(userId: string, q: ListTasksQuery): Promise<{ rows: TaskRow[]; total: number }> {
+    const name = shapeOf(q);
+    let statements = this.statements.get(name);
+    if (!statements) this.statements.set(name, (statements = listStatements(this.db, q, name)));
+    const values = {
+      userId,
+      priority: q.priority,
+      tag: q.tag,
+      dueBefore: q.dueBefore,
+      dueAfter: q.dueAfter,
+      pattern: q.q ? `%${escapeLike(q.q)}%` : undefined,
+      limit: q.limit,
+      offset: q.offset,
+    };
+    const page = await statements.page.execute(values);
     if (page.length > 0 || q.offset === 0) return { rows: page.map((p) => p.task), total: page[0]?.total ?? 0 };
-    const [count] = await this.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(tasks).where(where);
+    const [count] = await statements.count.execute(values);
     return { rows: [], total: count?.n ?? 0 };
   }
 

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { eq, sql } from "drizzle-orm";
+import { session } from "../db/schema.ts";
+import { buildApp, Client, drivers, signUp, type TestDatabase } from "../../test/support.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+for (const driver of drivers) {
+  describe(`the session check on API routes, on ${driver.name}`, () => {
+    let db: TestDatabase;
+    let app: ReturnType<typeof buildApp>["app"];
+
+    before(async () => {
+      db = await driver.create();
+      app = buildApp(db.handle).app;
+    });
+    after(() => db.dispose());
+
+    const sessionRow = async (token: string) => (await db.handle.db.select().from(session).where(eq(session.token, token)))[0];
+    const withCookie = (cookie: string) => new Client(app).call("GET", "/api/tasks", undefined, { cookie });
+
+    async function cookieOf(): Promise<{ cookie: string; token: string }> {
+      const user = await signUp(app);
+      const res = await new Client(app).post("/api/auth/sign-in/email", { email: user.email, password: "correct horse battery" });
+      const cookie = (res.headers.get("set-cookie") ?? "").match(/better-auth\.session_token=[^;]+/)?.[0];
+      assert.ok(cookie, "sign-in sets the session cookie");
+      return { cookie, token: res.body.token };
+    }
+
+    test("a browser's signed session cookie is accepted, and one with a forged signature is not", async () => {
+      const { cookie } = await cookieOf();
+      assert.equal((await withCookie(cookie)).status, 200);
+
+      const [name, value] = cookie.split("=") as [string, string];
+      const [token, signature] = decodeURIComponent(value).split(".") as [string, string];
+      const otherToken = (await cookieOf()).token;
+      const forged = await withCookie(`${name}=${encodeURIComponent(`${otherToken}.${signature}`)}`);
+      assert.equal(forged.status, 401, "another session's token under this cookie's signature");
+      assert.equal(forged.body.error.code, "unauthorized");
+      assert.equal((await withCookie(`${name}=${token}`)).status, 401, "an unsigned cookie");
+    });
+
+    test("bearer tokens: the raw token from sign-in, the signed one from set-auth-token, and a wrong one", async () => {
+      const user = await signUp(app);
+      const res = await new Client(app).post("/api/auth/sign-in/email", { email: user.email, password: "correct horse battery" });
+      assert.equal((await new Client(app, res.body.token).get("/api/tasks")).status, 200);
+      const signed = res.headers.get("set-auth-token");
+      assert.ok(signed?.includes("."), "the signed form carries its signature");
+      assert.equal((await new Client(app, signed!).get("/api/tasks")).status, 200);
+      assert.equal((await new Client(app, `${res.body.token.slice(0, -2)}xx`).get("/api/tasks")).status, 401);
+      const basic = await new Client(app).call("GET", "/api/tasks", undefined, { authorization: `Basic ${res.body.token}` });
+      assert.equal(basic.status, 401, "only the Bearer scheme carries a token");
+    });
+
+    test("an expired session is refused and removed", async () => {
+      const user = await signUp(app);
+      await db.handle.db.update(session).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(session.token, user.token!));
+      assert.equal((await user.get("/api/tasks")).status, 401);
+      assert.equal(await sessionRow(user.token!), undefined, "Better Auth deletes the expired session");
+    });
+
+    test("a session due for its refresh is accepted and its expiry pushed forward", async () => {
+      const user = await signUp(app);
+      // Sessions last 7 days and are refreshed once a day: one ending within 6 days is due.
+      await db.handle.db.update(session).set({ expiresAt: sql`now() + interval '1 hour'` }).where(eq(session.token, user.token!));
+      assert.equal((await user.get("/api/tasks")).status, 200);
+      const refreshed = await sessionRow(user.token!);
+      assert.ok(refreshed!.expiresAt.getTime() > Date.now() + 6 * DAY_MS, `expiry pushed to ${refreshed!.expiresAt.toISOString()}`);
+    });
+
+    test("signing out ends the session for the cookie too", async () => {
+      const { cookie } = await cookieOf();
+      assert.equal((await withCookie(cookie)).status, 200);
+      const out = await new Client(app).call("POST", "/api/auth/sign-out", {}, { cookie, origin: "http://localhost:3000" });
+      assert.equal(out.status, 200);
+      assert.equal((await withCookie(cookie)).status, 401);
+    });
+  });
+}
