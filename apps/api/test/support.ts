@@ -46,15 +46,16 @@ export interface TestDatabase {
 
 export interface Driver {
   name: "pglite" | "postgres";
-  create(): Promise<TestDatabase>;
+  /** A fresh database, migrated unless `migrate: false`. */
+  create(options?: { migrate?: boolean }): Promise<TestDatabase>;
 }
 
 const pgliteDriver: Driver = {
   name: "pglite",
-  async create() {
+  async create({ migrate = true } = {}) {
     const client = new PGlite();
     const handle = openPglite(client);
-    await migrateDatabase(handle);
+    if (migrate) await migrateDatabase(handle);
     return {
       handle,
       // One process owns an embedded database; a "restart" reuses the same instance.
@@ -66,7 +67,7 @@ const pgliteDriver: Driver = {
 
 const postgresDriver: Driver = {
   name: "postgres",
-  async create() {
+  async create({ migrate = true } = {}) {
     const created = await createPostgresDatabase();
     const handles: DatabaseHandle[] = [];
     const open = () => {
@@ -75,7 +76,7 @@ const postgresDriver: Driver = {
       return h;
     };
     const handle = open();
-    await migrateDatabase(handle);
+    if (migrate) await migrateDatabase(handle);
     return {
       handle,
       reopen: open,

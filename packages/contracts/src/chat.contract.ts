@@ -31,6 +31,7 @@ export const ToolCallSchema = z.object({
   arguments: z.record(z.string(), z.unknown()),
   result: z.unknown(),
   isError: z.boolean().optional(),
+  text: z.string().describe("The tool's text answer (for a failed call, the error): what the model reads of this call later"),
 });
 export type ToolCall = z.infer<typeof ToolCallSchema>;
 

@@ -15,16 +15,15 @@ import {
   type StepResult,
   type ToolSet,
 } from "ai";
-import type { ChatRequest, ChatResponse, Conversation, ConversationSummary } from "@todo/contracts";
+import type { ChatRequest, ChatResponse, Conversation, ConversationSummary, ToolCall } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
-import type { StoredToolCall } from "../db/schema.ts";
 import { HttpError, notFound } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
 import { createMcpServer } from "../mcp/mcp.server.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
 import { connectTools } from "./chat.tools.ts";
-import { ConversationRepository, toMessage, toSummary } from "./conversations.repository.ts";
-import { localDate } from "./offline/offline.dates.ts";
+import { ConversationRepository, toMessage, toSummary, type HistoryRow } from "./conversations.repository.ts";
+import { formatter, localDate } from "./offline/offline.dates.ts";
 
 /** How much history the model sees. */
 export const HISTORY_LIMIT = 50;
@@ -34,7 +33,7 @@ const MAX_RETRIES = 1;
 
 export function systemPrompt(now: Date, timeZone: string): string {
   const today = localDate(now, timeZone);
-  const weekday = new Intl.DateTimeFormat("en-GB", { weekday: "long", timeZone }).format(now);
+  const weekday = formatter("weekday", timeZone).format(now);
   return [
     "You are the Todo Chatbot assistant. You manage the signed-in person's todo list, and only through your tools:",
     "add_task, list_tasks, complete_task, delete_task and update_task. Always call a tool to read or change tasks;",
@@ -44,8 +43,8 @@ export function systemPrompt(now: Date, timeZone: string): string {
   ].join(" ");
 }
 
-/** Stored history as model messages, tool calls and results included, so a resumed chat has context. */
-export function toModelMessages(rows: { id: string; role: "user" | "assistant"; content: string; toolCalls: StoredToolCall[] }[]): ModelMessage[] {
+/** Stored history as model messages, tool calls and their answers included, so a resumed chat has context. */
+export function toModelMessages(rows: HistoryRow[]): ModelMessage[] {
   const out: ModelMessage[] = [];
   for (const row of rows) {
     if (row.role === "user") {
@@ -64,9 +63,10 @@ export function toModelMessages(rows: { id: string; role: "user" | "assistant"; 
           type: "tool-result",
           toolCallId: ids[i]!,
           toolName: tc.name,
-          output: tc.isError
-            ? { type: "error-text", value: String(tc.result) }
-            : { type: "json", value: (tc.result ?? null) as never },
+          // Earlier results go in as the tool's text answer ("3 task(s): #1 Buy milk · high …"), not
+          // the full JSON: a 50-task list is ~13 KB of JSON per earlier turn, tokens a real model
+          // pays for on every turn, and validating it as a prompt cost more than half of a turn's CPU.
+          output: { type: tc.isError ? "error-text" : "text", value: tc.text },
         })),
       });
     }
@@ -75,16 +75,21 @@ export function toModelMessages(rows: { id: string; role: "user" | "assistant"; 
   return out;
 }
 
-/** The tool calls of a run, each with its arguments and its result or error. */
-export function collectToolCalls(steps: StepResult<ToolSet>[]): StoredToolCall[] {
-  const calls: StoredToolCall[] = [];
+/**
+ * The tool calls of a run, each with its arguments, its result (or error) and the tool's text answer
+ * (`textOf`; a result's JSON when the tool gave none).
+ */
+export function collectToolCalls(steps: StepResult<ToolSet>[], textOf: (toolCallId: string) => string | undefined): ToolCall[] {
+  const calls: ToolCall[] = [];
   for (const step of steps) {
     for (const part of step.content) {
       if (part.type === "tool-result") {
-        calls.push({ name: part.toolName, arguments: (part.input ?? {}) as Record<string, unknown>, result: part.output });
+        const text = textOf(part.toolCallId) ?? JSON.stringify(part.output ?? null);
+        calls.push({ name: part.toolName, arguments: (part.input ?? {}) as Record<string, unknown>, result: part.output, text });
       } else if (part.type === "tool-error") {
         const message = part.error instanceof Error ? part.error.message : String(part.error);
-        calls.push({ name: part.toolName, arguments: (part.input ?? {}) as Record<string, unknown>, result: message, isError: true });
+        const args = (part.input ?? {}) as Record<string, unknown>;
+        calls.push({ name: part.toolName, arguments: args, result: message, text: message, isError: true });
       }
     }
   }
@@ -155,7 +160,7 @@ export class ChatService {
         this.logger.warn({ err, userId }, "model call failed");
         throw modelFailure(err);
       });
-      const toolCalls = collectToolCalls(result.steps);
+      const toolCalls = collectToolCalls(result.steps, turn.connected.textOf);
       await this.conversations.appendTurn(userId, turn.conversationId, turn.title, {
         userText: req.message,
         replyText: result.text,
@@ -178,7 +183,7 @@ export class ChatService {
           await this.conversations.appendTurn(userId, conversationId, turn.title, {
             userText: req.message,
             replyText: text,
-            toolCalls: collectToolCalls(steps),
+            toolCalls: collectToolCalls(steps, turn.connected.textOf),
           });
         } catch (err) {
           this.logger.error({ err, conversationId }, "failed to store a chat turn");

@@ -68,7 +68,10 @@ for (const driver of drivers) {
         conversation.body.messages.slice(0, 2).map((m: { role: string }) => m.role),
         ["user", "assistant"],
       );
-      assert.equal(conversation.body.messages[1].toolCalls[0].name, "add_task");
+      const stored = conversation.body.messages[1].toolCalls[0];
+      assert.equal(stored.name, "add_task");
+      assert.equal(stored.result.task.title, "Buy milk", "the structured result, for screens");
+      assert.match(stored.text, /^Added #1 Buy milk · high · due 2026-11-23/, "and the tool's text answer, for the model");
     });
 
     test("a failed tool call is explained, not hidden", async () => {
@@ -200,6 +203,8 @@ for (const driver of drivers) {
         const seen = JSON.stringify(fake.requests[before]!.messages);
         assert.match(seen, /add oat milk please/, "the earlier user message is in the model's history");
         assert.match(seen, /add_task/, "so is the earlier tool call");
+        const earlierResult = fake.requests[before]!.messages.find((m) => m.role === "tool");
+        assert.match(String(earlierResult?.content), /^Added #1 Buy oat milk · high/, "and its result, as the tool's text answer");
         const stored = await again.get(`/api/conversations/${turn1.body.conversationId}`);
         assert.equal(stored.body.messages.length, 4);
       });

@@ -11,6 +11,8 @@ import { version } from "../version.ts";
 
 export interface ConnectedTools {
   tools: ToolSet;
+  /** The text answer of a call made through these tools (MCP `content`), by tool call id. */
+  textOf(toolCallId: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -35,24 +37,27 @@ export async function connectTools(server: McpServer): Promise<ConnectedTools> {
     throw err;
   });
 
+  const texts = new Map<string, string>();
   const tools: ToolSet = {};
   for (const t of listed) {
     tools[t.name] = dynamicTool({
       description: t.description ?? t.title ?? t.name,
       inputSchema: jsonSchema(t.inputSchema as Parameters<typeof jsonSchema>[0]),
-      execute: async (args) => {
+      execute: async (args, { toolCallId }) => {
         const result = await client.callTool({ name: t.name, arguments: args as Record<string, unknown> });
         const text = (result.content as { type: string; text?: string }[])
           .filter((c) => c.type === "text")
           .map((c) => c.text)
           .join("\n");
         if (result.isError) throw new ToolError(text || `${t.name} failed`);
+        texts.set(toolCallId, text);
         return result.structuredContent ?? { text };
       },
     });
   }
   return {
     tools,
+    textOf: (toolCallId) => texts.get(toolCallId),
     async close() {
       await client.close();
       await server.close();

@@ -1,12 +1,13 @@
 /** Conversation and message persistence, always scoped by the owner's user id. */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
-import type { ConversationSummary, Message } from "@todo/contracts";
+import type { ConversationSummary, Message, ToolCall } from "@todo/contracts";
 import { notFound } from "../http/errors.ts";
 import type { Database } from "../db/client.ts";
 import { conversations, messages, type StoredToolCall } from "../db/schema.ts";
 
 type ConversationRow = typeof conversations.$inferSelect;
 type MessageRow = typeof messages.$inferSelect;
+export type HistoryRow = Pick<MessageRow, "id" | "role" | "content" | "toolCalls">;
 
 export const toSummary = (row: ConversationRow): ConversationSummary => ({
   id: row.id,
@@ -19,14 +20,14 @@ export const toMessage = (row: MessageRow): Message => ({
   id: row.id,
   role: row.role,
   content: row.content,
-  toolCalls: row.toolCalls,
+  toolCalls: row.toolCalls.map((call, i) => ({ ...call, result: row.toolResults[i] ?? null })),
   createdAt: row.createdAt.toISOString(),
 });
 
 export interface Turn {
   userText: string;
   replyText: string;
-  toolCalls: StoredToolCall[];
+  toolCalls: ToolCall[];
 }
 
 export class ConversationRepository {
@@ -63,10 +64,10 @@ export class ConversationRepository {
       .orderBy(asc(messages.createdAt));
   }
 
-  /** The latest `limit` messages, oldest first: the history a model sees. */
-  async recentMessages(userId: string, conversationId: string, limit: number): Promise<MessageRow[]> {
+  /** The latest `limit` messages, oldest first: the history a model sees (tool results left out). */
+  async recentMessages(userId: string, conversationId: string, limit: number): Promise<HistoryRow[]> {
     const rows = await this.db
-      .select()
+      .select({ id: messages.id, role: messages.role, content: messages.content, toolCalls: messages.toolCalls })
       .from(messages)
       .where(and(eq(messages.userId, userId), eq(messages.conversationId, conversationId)))
       .orderBy(desc(messages.createdAt))
@@ -102,7 +103,8 @@ export class ConversationRepository {
           userId,
           role: "assistant",
           content: turn.replyText,
-          toolCalls: turn.toolCalls,
+          toolCalls: turn.toolCalls.map(({ result: _result, ...call }): StoredToolCall => call),
+          toolResults: turn.toolCalls.map((call) => call.result ?? null),
           createdAt: new Date(now + 1),
         },
       ]);

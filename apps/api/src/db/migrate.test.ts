@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { sql } from "drizzle-orm";
@@ -7,10 +8,22 @@ import { createAuth } from "../auth/auth.ts";
 import { ensureSigningKey } from "../auth/auth.keys.ts";
 import { openPostgres } from "./client.ts";
 import { migrateDatabase, migrationsApplied, migrationsFolder } from "./migrate.ts";
+import { messages } from "./schema.ts";
 import { jwks } from "./schema.ts";
+import { toMessage } from "../chat/conversations.repository.ts";
 import { createPostgresDatabase, drivers, postgresOnly, silentLogger, testConfig } from "../../test/support.ts";
 
-const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
+
+/** A migrations folder holding only the first `count` migrations: a database as an older release left it. */
+function olderRelease(count: number): { folder: string; remove(): void } {
+  const folder = mkdtempSync(join(tmpdir(), "todo-migrations-"));
+  mkdirSync(join(folder, "meta"));
+  const entries = journal.entries.slice(0, count);
+  writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify({ ...journal, entries }));
+  for (const { tag } of entries) copyFileSync(join(migrationsFolder, `${tag}.sql`), join(folder, `${tag}.sql`));
+  return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
 const rowsOf = (res: unknown) => (res as { rows: Record<string, unknown>[] }).rows;
 
 describe("migrations", () => {
@@ -50,4 +63,40 @@ describe("migrations", () => {
       await created.drop();
     }
   });
+
+  for (const driver of drivers) {
+    test(`0001 keeps messages stored before it: results move to tool_results, text answers appear, on ${driver.name}`, async () => {
+      const db = await driver.create({ migrate: false });
+      const older = olderRelease(1);
+      try {
+        await migrateDatabase(db.handle, older.folder);
+        const list = { tasks: [{ number: 1, title: "Buy milk" }], total: 1 };
+        const conversation = "00000000-0000-4000-8000-000000000001";
+        await db.handle.db.execute(sql`insert into "user" (id, name, email, email_verified, created_at, updated_at)
+          values ('u1', 'Old', 'old@example.test', false, now(), now())`);
+        await db.handle.db.execute(sql`insert into conversations (id, user_id, title) values (${conversation}, 'u1', 'Before')`);
+        const calls = [
+          { name: "list_tasks", arguments: { status: "pending" }, result: list },
+          { name: "complete_task", arguments: { number: 9 }, result: "no task #9", isError: true },
+        ];
+        await db.handle.db.execute(sql`insert into messages (conversation_id, user_id, role, content, tool_calls) values
+          (${conversation}, 'u1', 'assistant', 'Here you go', ${JSON.stringify(calls)}::jsonb),
+          (${conversation}, 'u1', 'user', 'thanks', '[]'::jsonb)`);
+        await migrateDatabase(db.handle);
+
+        const rows = await db.handle.db.select().from(messages).orderBy(messages.role);
+        const [assistant, user] = rows.map(toMessage);
+        const [listed, failed] = assistant!.toolCalls;
+        assert.deepEqual(listed, { name: "list_tasks", arguments: { status: "pending" }, result: list, text: listed!.text });
+        assert.deepEqual(JSON.parse(listed!.text), list, "the text answer of an older call is its result as JSON");
+        assert.deepEqual(failed, { name: "complete_task", arguments: { number: 9 }, result: "no task #9", text: "no task #9", isError: true });
+        assert.equal(assistant!.content, "Here you go");
+        assert.deepEqual(user!.toolCalls, []);
+        assert.deepEqual(rows[0]!.toolCalls.map((c) => Object.keys(c).includes("result")), [false, false], "results are stored once");
+      } finally {
+        older.remove();
+        await db.dispose();
+      }
+    });
+  }
 });

@@ -18,10 +18,10 @@ export const migrationsFolder =
 
 const MIGRATION_LOCK_KEY = 727_001;
 
-export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+export async function migrateDatabase(handle: DatabaseHandle, folder = migrationsFolder): Promise<void> {
   await handle.withAdvisoryLock(MIGRATION_LOCK_KEY, async (db) => {
-    if (handle.kind === "pglite") await migratePglite(db as unknown as PgliteDatabase, { migrationsFolder });
-    else await migratePg(db as unknown as NodePgDatabase, { migrationsFolder });
+    if (handle.kind === "pglite") await migratePglite(db as unknown as PgliteDatabase, { migrationsFolder: folder });
+    else await migratePg(db as unknown as NodePgDatabase, { migrationsFolder: folder });
   });
 }
 

@@ -166,10 +166,15 @@ export const conversations = pgTable(
   (t) => [index("conversations_user_updated_idx").on(t.userId, t.updatedAt)],
 );
 
+/**
+ * One tool call of an assistant message: what was called and the tool's text answer (MCP `content`,
+ * or the error), which is what later turns show the model. Its structured result (a whole list of
+ * tasks, say) is kept apart in `tool_results`, so reading a conversation's history stays small.
+ */
 export interface StoredToolCall {
   name: string;
   arguments: Record<string, unknown>;
-  result: unknown;
+  text: string;
   isError?: boolean;
 }
 
@@ -186,6 +191,8 @@ export const messages = pgTable(
     role: text("role", { enum: ["user", "assistant"] }).notNull(),
     content: text("content").notNull(),
     toolCalls: jsonb("tool_calls").$type<StoredToolCall[]>().notNull().default([]),
+    /** The structured result of each tool call, in the same order (what screens show). */
+    toolResults: jsonb("tool_results").$type<unknown[]>().notNull().default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("messages_conversation_created_idx").on(t.conversationId, t.createdAt)],

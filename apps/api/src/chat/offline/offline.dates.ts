@@ -1,9 +1,30 @@
 /** Calendar dates in the person's time zone: "today", natural-language due dates, friendly labels. */
 import * as chrono from "chrono-node";
 
+const FORMATS = {
+  date: ["en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }],
+  weekday: ["en-GB", { weekday: "long" }],
+  parts: ["en-US", { hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" }],
+} satisfies Record<string, [string, Intl.DateTimeFormatOptions]>;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A formatter per format and time zone, made once: building one costs more than the rest of a chat
+ * turn's date work. (An unknown zone throws here and is not kept; IANA has a few hundred.)
+ */
+export function formatter(format: keyof typeof FORMATS, timeZone: string): Intl.DateTimeFormat {
+  const key = `${format} ${timeZone}`;
+  let made = formatters.get(key);
+  if (!made) {
+    const [locale, options] = FORMATS[format];
+    formatters.set(key, (made = new Intl.DateTimeFormat(locale, { ...options, timeZone })));
+  }
+  return made;
+}
+
 /** YYYY-MM-DD of the given instant in an IANA time zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+  return formatter("date", timeZone).format(instant);
 }
 
 export function addDays(date: string, days: number): string {
@@ -14,15 +35,7 @@ export function addDays(date: string, days: number): string {
 
 /** Offset in minutes of the zone at an instant (for chrono's reference). */
 function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  }).formatToParts(instant);
+  const parts = formatter("parts", timeZone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
   return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
