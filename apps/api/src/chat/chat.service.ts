@@ -25,8 +25,14 @@ import { connectTools } from "./chat.tools.ts";
 import { ConversationRepository, toMessage, toSummary, type HistoryRow } from "./conversations.repository.ts";
 import { formatter, localDate } from "./offline/offline.dates.ts";
 
-/** How much history the model sees. */
+/** How much history the model sees: the latest messages (a turn is two). */
 export const HISTORY_LIMIT = 50;
+/**
+ * Of those, the latest turns whose tool calls the model sees too. Older turns keep what was said
+ * (the replies already tell what the tools found): tasks have moved on since, and each tool
+ * transcript costs a real model tokens on every turn and the SDK's prompt validation ~60 µs.
+ */
+export const TOOL_HISTORY_TURNS = 5;
 const MAX_STEPS = 5;
 /** One retry of a failed model call: a person is waiting, so fail fast and let them retry. */
 const MAX_RETRIES = 1;
@@ -43,15 +49,20 @@ export function systemPrompt(now: Date, timeZone: string): string {
   ].join(" ");
 }
 
-/** Stored history as model messages, tool calls and their answers included, so a resumed chat has context. */
+/**
+ * Stored history as model messages, so a resumed chat has context: every message, and the tool calls
+ * (with their answers) of the latest TOOL_HISTORY_TURNS turns, or of a reply that has no text.
+ */
 export function toModelMessages(rows: HistoryRow[]): ModelMessage[] {
   const out: ModelMessage[] = [];
+  let assistantRows = rows.filter((row) => row.role === "assistant").length;
   for (const row of rows) {
     if (row.role === "user") {
       out.push({ role: "user", content: row.content });
       continue;
     }
-    if (row.toolCalls.length > 0) {
+    const recent = assistantRows-- <= TOOL_HISTORY_TURNS;
+    if (row.toolCalls.length > 0 && (recent || !row.content)) {
       const ids = row.toolCalls.map((_, i) => `${row.id}-${i}`);
       out.push({
         role: "assistant",
@@ -125,15 +136,18 @@ export class ChatService {
     let history: ModelMessage[] = [];
     let title = titleFrom(req.message);
     if (req.conversationId) {
-      const conversation = await this.conversations.find(userId, req.conversationId);
-      if (conversation) {
-        title = conversation.title;
-        history = toModelMessages(await this.conversations.recentMessages(userId, conversation.id, HISTORY_LIMIT));
-      } else if (await this.conversations.exists(req.conversationId)) {
-        throw notFound("conversation");
+      // The caller's own messages in it: one query for a turn of a going conversation, whose title
+      // stays as it is (appendTurn sets a title on the first turn only).
+      const recent = await this.conversations.recentMessages(userId, req.conversationId, HISTORY_LIMIT);
+      if (recent.length > 0) {
+        history = toModelMessages(recent);
+      } else {
+        const conversation = await this.conversations.find(userId, req.conversationId);
+        if (conversation) title = conversation.title;
+        else if (await this.conversations.exists(req.conversationId)) throw notFound("conversation");
+        // Otherwise an id the client holds but nobody stored yet (a first turn whose reply failed, or
+        // one the client made up): this turn starts the conversation under that id, so a retry works.
       }
-      // Otherwise an id the client holds but nobody stored yet (a first turn whose reply failed, or
-      // one the client made up): this turn starts the conversation under that id, so a retry works.
     }
     const timeZone = req.timeZone ?? "UTC";
     const connected = await connectTools(createMcpServer(this.tasks, userId));

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { buildApp, drivers, signUp, type TestDatabase } from "../../test/support.ts";
+import { TOOL_HISTORY_TURNS, toModelMessages } from "./chat.service.ts";
+import type { HistoryRow } from "./conversations.repository.ts";
 import { lastRole, startFakeOpenAI, type FakeOpenAI } from "../../test/fake-openai.ts";
 
 /** Reads an SSE UI-message stream into its JSON chunks. */
@@ -15,6 +17,26 @@ async function readStream(res: Response): Promise<any[]> {
 }
 
 const clock = () => new Date("2026-11-22T09:00:00Z");
+
+describe("the history a model is given", () => {
+  const turn = (i: number, reply: string): HistoryRow[] => [
+    { id: `u${i}`, role: "user", content: `question ${i}`, toolCalls: [] },
+    { id: `a${i}`, role: "assistant", content: reply, toolCalls: [{ name: "list_tasks", arguments: { status: "pending" }, text: `answer ${i}` }] },
+  ];
+
+  test("every message, and the tool calls of the latest turns or of a reply without text", () => {
+    const turns = 8;
+    const rows = Array.from({ length: turns }, (_, i) => turn(i, i === 0 ? "" : `reply ${i}`)).flat();
+    const messages = toModelMessages(rows);
+    const said = messages.filter((m) => typeof m.content === "string").map((m) => m.content);
+    assert.deepEqual(said, Array.from({ length: turns }, (_, i) => [`question ${i}`, ...(i === 0 ? [] : [`reply ${i}`])]).flat());
+    const answered = messages.filter((m) => m.role === "tool").map((m) => JSON.stringify(m.content).match(/answer (\d)/)![1]);
+    const latest = Array.from({ length: TOOL_HISTORY_TURNS }, (_, i) => String(turns - TOOL_HISTORY_TURNS + i));
+    assert.deepEqual(answered, ["0", ...latest], "turn 0 keeps its tool call: its reply has no text");
+    const calls = messages.filter((m) => m.role === "assistant" && Array.isArray(m.content));
+    assert.equal(calls.length, answered.length, "each tool result follows its call");
+  });
+});
 
 for (const driver of drivers) {
   describe(`the assistant on ${driver.name}`, () => {

@@ -7,6 +7,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { dynamicTool, jsonSchema, type ToolSet } from "ai";
+import { jsonSchemaValidator } from "../mcp/mcp.server.ts";
 import { version } from "../version.ts";
 
 export interface ConnectedTools {
@@ -29,7 +30,7 @@ let definitions: Promise<Tool[]> | undefined;
 export async function connectTools(server: McpServer): Promise<ConnectedTools> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
-  const client = new Client({ name: "todo-chatbot-agent", version });
+  const client = new Client({ name: "todo-chatbot-agent", version }, { jsonSchemaValidator });
   await client.connect(clientTransport);
   definitions ??= client.listTools().then((r) => r.tools);
   const listed = await definitions.catch((err: unknown) => {

@@ -4,6 +4,9 @@ import * as chrono from "chrono-node";
 const FORMATS = {
   date: ["en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }],
   weekday: ["en-GB", { weekday: "long" }],
+  shortWeekday: ["en-GB", { weekday: "short" }],
+  dayMonth: ["en-GB", { day: "numeric", month: "short" }],
+  dayMonthYear: ["en-GB", { day: "numeric", month: "short", year: "numeric" }],
   parts: ["en-US", { hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" }],
 } satisfies Record<string, [string, Intl.DateTimeFormatOptions]>;
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -66,12 +69,7 @@ export function describeDate(date: string, today: string): string {
   if (days === 1) return "tomorrow";
   if (days === -1) return "yesterday";
   const d = new Date(`${date}T12:00:00Z`);
-  if (days > 1 && days < 7) return d.toLocaleDateString("en-GB", { weekday: "short", timeZone: "UTC" });
+  if (days > 1 && days < 7) return formatter("shortWeekday", "UTC").format(d);
   const sameYear = date.slice(0, 4) === today.slice(0, 4);
-  return d.toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "short",
-    ...(sameYear ? {} : { year: "numeric" }),
-    timeZone: "UTC",
-  });
+  return formatter(sameYear ? "dayMonth" : "dayMonthYear", "UTC").format(d);
 }
