@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eq, sql } from "drizzle-orm";
+import { bearer } from "better-auth/plugins";
 import { session } from "../db/schema.ts";
+import { databaseOnlySessions } from "./session-reader.ts";
 import { buildApp, Client, drivers, signUp, type TestDatabase } from "../../test/support.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,6 +43,25 @@ for (const driver of drivers) {
       assert.equal((await withCookie(`${name}=${token}`)).status, 401, "an unsigned cookie");
     });
 
+    test("a cookie is read as Better Auth reads it: its exact signature format, and the first of two", async () => {
+      const { cookie } = await cookieOf();
+      const [name, value] = cookie.split("=") as [string, string];
+      const [token, signature] = decodeURIComponent(value).split(".") as [string, string];
+      const variants = {
+        "without its padding": signature.replace(/=$/, ""),
+        "in the URL-safe alphabet": signature.replace(/\+/g, "-").replace(/\//g, "_").replace(/=$/, ""),
+        "with characters after it": `${signature}AAAA`,
+      };
+      for (const [what, variant] of Object.entries(variants)) {
+        const res = await withCookie(`${name}=${encodeURIComponent(`${token}.${variant}`)}`);
+        assert.equal(res.status, 401, `a signature ${what}`);
+      }
+      const other = (await cookieOf()).cookie;
+      const [, otherValue] = other.split("=") as [string, string];
+      assert.equal((await withCookie(`${name}=x\\y; ${name}=${otherValue}`)).status, 401, "a broken first cookie is not skipped");
+      assert.equal((await withCookie(`${cookie}; ${name}=${otherValue}`)).status, 200, "the first of two valid ones is used");
+    });
+
     test("bearer tokens: the raw token from sign-in, the signed one from set-auth-token, and a wrong one", async () => {
       const user = await signUp(app);
       const res = await new Client(app).post("/api/auth/sign-in/email", { email: user.email, password: "correct horse battery" });
@@ -78,3 +99,14 @@ for (const driver of drivers) {
     });
   });
 }
+
+describe("the session check's fast path", () => {
+  test("is used only while Better Auth keeps sessions in the database alone", () => {
+    assert.equal(databaseOnlySessions({ plugins: [bearer()] }), true);
+    const storage = { get: () => null, getAndDelete: () => null, increment: () => 1, set: () => undefined, delete: () => undefined };
+    assert.equal(databaseOnlySessions({ secondaryStorage: storage }), false);
+    assert.equal(databaseOnlySessions({ session: { cookieCache: { enabled: true } } }), false);
+    assert.equal(databaseOnlySessions({ session: { deferSessionRefresh: true } }), false);
+    assert.equal(databaseOnlySessions({ plugins: [bearer({ requireSignature: true })] }), false);
+  });
+});

@@ -8,15 +8,21 @@
  * Better Auth's own settings (secret, cookie name, session ages), and everything else is handed to
  * Better Auth unchanged:
  *
- * - a raw bearer token (what sign-in returns) or a correctly signed session cookie, whose session
- *   exists, has not expired and is not yet due for its refresh → that session's user;
+ * - a raw bearer token (what sign-in returns) or a session cookie signed exactly as better-call signs
+ *   it (read with better-call's own cookie parser), whose session exists, has not expired and is not
+ *   yet due for its refresh → that session's user;
  * - a token that matches no session → nobody (Better Auth answers the same);
  * - anything else (a signed bearer token, an odd header, a bad signature, an expired session, a
  *   session due for refresh, …) → `auth.api.getSession`, which also deletes or refreshes as it does.
+ *
+ * It holds only while sessions live in the database alone; with any setting that changes how Better
+ * Auth reads or revokes them (secondary storage, cookie cache, deferred refresh, bearer tokens that
+ * must be signed) every request goes to Better Auth.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { BetterAuthOptions } from "better-auth";
+import { parseCookies } from "better-call";
 import { eq, sql } from "drizzle-orm";
-import { parse as parseCookies } from "hono/utils/cookie";
 import type { Database } from "../db/client.ts";
 import { session } from "../db/schema.ts";
 import type { Auth } from "./auth.ts";
@@ -24,6 +30,8 @@ import type { Auth } from "./auth.ts";
 type Credential = { kind: "token"; token: string } | { kind: "unsure" };
 
 const RAW_TOKEN = /^[A-Za-z0-9_-]+$/;
+/** A signature as better-call writes it: standard base64 of 32 bytes, 44 characters with its "=". */
+const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
 const UNSURE: Credential = { kind: "unsure" };
 
 /** The signed cookie value `token.base64(HMAC-SHA256(secret, token))`, as better-call writes it. */
@@ -31,9 +39,21 @@ function verifiedCookieToken(value: string, secret: string): string | undefined 
   const dot = value.lastIndexOf(".");
   if (dot < 1) return undefined;
   const token = value.slice(0, dot);
-  const signature = Buffer.from(value.slice(dot + 1), "base64");
-  const expected = createHmac("sha256", secret).update(token).digest();
-  return signature.length === expected.length && timingSafeEqual(signature, expected) ? token : undefined;
+  const signature = value.slice(dot + 1);
+  if (!SIGNATURE.test(signature)) return undefined;
+  const expected = createHmac("sha256", secret).update(token).digest("base64");
+  return timingSafeEqual(Buffer.from(signature), Buffer.from(expected)) ? token : undefined;
+}
+
+/** Whether Better Auth reads sessions only from the database, as the fast path assumes. */
+export function databaseOnlySessions(options: BetterAuthOptions): boolean {
+  const bearer = options.plugins?.find((plugin) => plugin.id === "bearer") as { options?: { requireSignature?: boolean } } | undefined;
+  return (
+    !options.secondaryStorage &&
+    !options.session?.cookieCache?.enabled &&
+    !options.session?.deferSessionRefresh &&
+    !bearer?.options?.requireSignature
+  );
 }
 
 export type SessionReader = (headers: Headers) => Promise<string | null>;
@@ -54,14 +74,16 @@ export function createSessionReader(auth: Auth, db: Database): SessionReader {
       const token = authorization.slice(7).trim();
       return RAW_TOKEN.test(token) ? { kind: "token", token } : UNSURE;
     }
-    const value = parseCookies(headers.get("cookie") ?? "", cookieName)[cookieName];
+    const value = parseCookies(headers.get("cookie") ?? "").get(cookieName);
     const token = value === undefined ? undefined : verifiedCookieToken(value, secret);
     return token === undefined ? UNSURE : { kind: "token", token };
   };
 
+  const settings = auth.$context.then((context) => ({ context, fastPath: databaseOnlySessions(context.options) }));
+
   return async (headers) => {
-    const context = await auth.$context;
-    const found = credential(headers, context.secret, context.authCookies.sessionToken.name);
+    const { context, fastPath } = await settings;
+    const found = fastPath ? credential(headers, context.secret, context.authCookies.sessionToken.name) : UNSURE;
     if (found.kind === "token") {
       const [row] = await findSession.execute({ token: found.token });
       if (!row) return null;
