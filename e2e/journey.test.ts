@@ -160,7 +160,18 @@ test("works at 375 px wide: history in a sheet, tasks readable", async (t) => {
   // Nothing scrolls sideways at phone width.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(overflow, 0);
+  // The list starts on the first screen: the add form's details and the filter selects wait to be asked for.
+  const box = await item.boundingBox();
+  assert.ok(box && box.y + box.height <= 740, `the first task is on the first screen (its bottom at ${box?.y}+${box?.height})`);
   await screenshot(page, "tasks-mobile");
+  const priorityFilter = page.getByLabel("Priority", { exact: true }).and(page.locator("#filter-priority"));
+  assert.equal(await priorityFilter.isVisible(), false);
+  await page.getByLabel("New task title").fill("Water the plants");
+  await page.locator("#new-priority").waitFor();
+  await page.getByRole("button", { name: "Filters" }).click();
+  await priorityFilter.selectOption("low");
+  await page.getByRole("button", { name: "Filters (1)" }).waitFor();
+  await item.waitFor({ state: "detached" }); // the rent is high priority: filtered out on a phone too
   await page.close();
 });
 

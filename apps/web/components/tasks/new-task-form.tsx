@@ -1,11 +1,15 @@
 "use client";
-/** Add a task: the title is enough; priority, due date and tags are there when wanted. */
+/**
+ * Add a task: the title is enough; priority, due date and tags are there when wanted (on a phone,
+ * once a title is being typed, so the list itself is on the first screen).
+ */
 import { useRef, useState, type FormEvent } from "react";
 import { Plus } from "lucide-react";
 import { toast } from "sonner";
 import type { Priority } from "@todo/contracts";
 import { ApiError, tasksApi } from "@/lib/api.client";
 import { loadTaskSchemas, validateNewTask, type TaskFormErrors } from "@/lib/task-form";
+import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
 import { PriorityOptions } from "./priority-options";
 import { Field, Input, Label, Select } from "@/components/ui/input";
@@ -45,6 +49,9 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
     }
   }
 
+  const started = title !== "" || dueDate !== "" || tags !== "" || priority !== "medium";
+  const detail = cn(!started && "hidden sm:block");
+
   const err = (field: keyof TaskFormErrors) =>
     errors[field] ? (
       <p id={`new-${field}-error`} className="text-xs text-destructive">
@@ -73,12 +80,12 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
           />
           {err("title")}
         </div>
-        <Field id="new-priority" label="Priority">
+        <Field id="new-priority" label="Priority" className={detail}>
           <Select id="new-priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)} className="w-full">
             <PriorityOptions />
           </Select>
         </Field>
-        <Field id="new-due" label="Due date">
+        <Field id="new-due" label="Due date" className={detail}>
           <Input
             id="new-due"
             type="date"
@@ -89,7 +96,7 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
           />
           {err("dueDate")}
         </Field>
-        <Field id="new-tags" label={<>Tags <span className="font-normal">(separate with commas)</span></>} className="col-span-2 sm:col-span-1">
+        <Field id="new-tags" label={<>Tags <span className="font-normal">(separate with commas)</span></>} className={cn("col-span-2 sm:col-span-1", detail)}>
           <Input
             id="new-tags"
             value={tags}

@@ -1,6 +1,10 @@
 "use client";
-/** Search, status, priority, tag, due window and sort for the list. */
-import { Search, X } from "lucide-react";
+/**
+ * Search, status, priority, tag, due window and sort for the list. On a phone the four selects fold
+ * behind a Filters button (which counts the ones in use), so the list starts on the first screen.
+ */
+import { useState } from "react";
+import { ListFilter, Search, X } from "lucide-react";
 import { SORTS, type DueWindow, type SortKey, type ViewFilters } from "@/lib/task-filters";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
@@ -26,6 +30,8 @@ export function TaskFiltersBar({
   onChange: (next: ViewFilters) => void;
 }) {
   const set = <K extends keyof ViewFilters>(key: K, value: ViewFilters[K]) => onChange({ ...filters, [key]: value });
+  const [open, setOpen] = useState(false);
+  const inUse = [filters.priority !== "", filters.due !== "any", filters.tag !== ""].filter(Boolean).length;
 
   return (
     <div className="flex flex-col gap-3" role="search" aria-label="Filter tasks">
@@ -45,24 +51,36 @@ export function TaskFiltersBar({
             maxLength={200}
           />
         </div>
-        <div role="group" aria-label="Status" className="inline-flex self-start rounded-md border p-0.5 sm:self-auto">
-          {(Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((s) => (
-            <button
-              key={s}
-              type="button"
-              aria-pressed={filters.status === s}
-              onClick={() => set("status", s)}
-              className={cn(
-                "h-8 rounded px-3 text-sm font-medium text-muted-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
-                filters.status === s ? "bg-primary text-primary-foreground" : "hover:bg-muted hover:text-foreground",
-              )}
-            >
-              {STATUS_LABELS[s]}
-            </button>
-          ))}
+        <div className="flex items-center justify-between gap-3">
+          <div role="group" aria-label="Status" className="inline-flex rounded-md border p-0.5">
+            {(Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((s) => (
+              <button
+                key={s}
+                type="button"
+                aria-pressed={filters.status === s}
+                onClick={() => set("status", s)}
+                className={cn(
+                  "h-8 rounded px-3 text-sm font-medium text-muted-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+                  filters.status === s ? "bg-primary text-primary-foreground" : "hover:bg-muted hover:text-foreground",
+                )}
+              >
+                {STATUS_LABELS[s]}
+              </button>
+            ))}
+          </div>
+          <Button
+            variant="outline"
+            size="sm"
+            className="sm:hidden"
+            aria-expanded={open}
+            aria-controls="task-filter-fields"
+            onClick={() => setOpen((o) => !o)}
+          >
+            <ListFilter aria-hidden /> Filters{inUse > 0 && ` (${inUse})`}
+          </Button>
         </div>
       </div>
-      <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+      <div id="task-filter-fields" className={cn("grid-cols-2 gap-3 sm:grid sm:grid-cols-4", open ? "grid" : "hidden")}>
         <Field id="filter-priority" label="Priority">
           <Select id="filter-priority" className="w-full" value={filters.priority} onChange={(e) => set("priority", e.target.value as ViewFilters["priority"])}>
             <option value="">Any priority</option>
