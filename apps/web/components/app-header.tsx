@@ -35,7 +35,7 @@ export function AppHeader({ user }: { user: { name: string; email: string } }) {
     <header className="flex h-14 shrink-0 items-center gap-2 border-b px-3 sm:px-4">
       <Link href="/chat" className="flex items-center gap-2 rounded-md font-semibold focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
         <Logo />
-        <span className="hidden sm:inline">Todo Chatbot</span>
+        <span className="sr-only sm:not-sr-only">Todo Chatbot</span>
       </Link>
       <nav aria-label="Main" className="ml-2 flex items-center gap-1">
         {NAV.map(({ href, label, icon: Icon }) => {

@@ -1,0 +1,71 @@
+/**
+ * An automated accessibility audit (axe-core, WCAG 2.1 A and AA rules) of every screen in its
+ * interesting states, on a desktop and at phone width. It cannot judge everything a person would
+ * (reading order, wording), but it catches missing names, labels, contrast and ARIA misuse.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Page } from "playwright-core";
+import { ask, launchBrowser, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
+
+let product: Product;
+
+before(async () => {
+  product = await startProduct();
+});
+
+after(async () => {
+  await product?.stop();
+});
+
+/** The violations axe finds on the page as it is now, one readable line per affected element. */
+async function audit(page: Page, screen: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return violations.flatMap((v) => v.nodes.map((n) => `${screen}: ${v.id} (${v.impact}) ${n.target.join(" ")} — ${n.failureSummary?.replace(/\s+/g, " ")}`));
+}
+
+for (const viewport of [
+  { name: "desktop", width: 1280, height: 800 },
+  { name: "phone", width: 375, height: 740 },
+]) {
+  test(`no WCAG 2.1 A/AA violations on any screen (${viewport.name})`, async (t) => {
+    const browser = await launchBrowser({ viewport });
+    t.after(() => browser.close());
+    const page = await browser.context.newPage();
+    const found: string[] = [];
+
+    await page.goto(`${product.webUrl}/sign-in`);
+    await page.getByRole("button", { name: "Sign in" }).click(); // empty: the errors show
+    await page.getByText(/email/i).first().waitFor();
+    found.push(...(await audit(page, "sign-in with errors")));
+    await page.goto(`${product.webUrl}/sign-up`);
+    found.push(...(await audit(page, "sign-up")));
+
+    await signUp(page, product.webUrl, { name: "Audit", email: uniqueEmail(`a11y-${viewport.name}`) });
+    found.push(...(await audit(page, "chat, empty")));
+    const reply = await ask(page, "add buy milk tomorrow, high priority #groceries");
+    await reply.getByTestId("tool-card").waitFor();
+    await ask(page, "what's left?");
+    found.push(...(await audit(page, "chat with replies and tool cards")));
+    if (viewport.name === "phone") {
+      await page.getByRole("button", { name: "History" }).click();
+      await page.getByRole("dialog").getByRole("link").first().waitFor();
+      found.push(...(await audit(page, "chat history sheet")));
+      await page.keyboard.press("Escape");
+    }
+
+    await page.getByRole("link", { name: "Tasks" }).click();
+    const item = page.getByTestId("task-item").first();
+    await item.waitFor();
+    found.push(...(await audit(page, "tasks")));
+    await item.getByRole("button", { name: /edit/i }).click();
+    found.push(...(await audit(page, "tasks, editing")));
+    await page.keyboard.press("Escape");
+    await item.getByRole("button", { name: /delete/i }).click();
+    await page.getByRole("alertdialog").or(page.getByRole("dialog")).waitFor();
+    found.push(...(await audit(page, "tasks, delete confirmation")));
+
+    assert.deepEqual(found, []);
+  });
+}
