@@ -57,10 +57,12 @@ export function authRoutes(auth: Auth) {
 /** Requires a signed-in user (cookie or `Authorization: Bearer`), and puts their id on the context. */
 export function requireUser(readSession: SessionReader): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const userId = await readSession(c.req.raw.headers);
-    if (!userId) throw new HttpError(401, "unauthorized", "sign in first: send the session cookie or an Authorization: Bearer token");
-    c.set("userId", userId);
+    const caller = await readSession(c.req.raw.headers);
+    if (!caller) throw new HttpError(401, "unauthorized", "sign in first: send the session cookie or an Authorization: Bearer token");
+    c.set("userId", caller.userId);
     await next();
+    // A session refreshed on the way renews its cookie too, or the browser would drop it on the old date.
+    for (const cookie of caller.setCookies) c.res.headers.append("set-cookie", cookie);
   };
 }
 

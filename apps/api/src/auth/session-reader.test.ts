@@ -90,6 +90,16 @@ for (const driver of drivers) {
       assert.ok(refreshed!.expiresAt.getTime() > Date.now() + 6 * DAY_MS, `expiry pushed to ${refreshed!.expiresAt.toISOString()}`);
     });
 
+    test("a browser whose session is refreshed gets its cookie renewed with it", async () => {
+      const { cookie, token } = await cookieOf();
+      await db.handle.db.update(session).set({ expiresAt: sql`now() + interval '1 hour'` }).where(eq(session.token, token));
+      const res = await withCookie(cookie);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get("set-cookie") ?? "", /better-auth\.session_token=[^;]+;.*Max-Age=604800/i, "a new 7-day cookie");
+      const quiet = await withCookie(cookie);
+      assert.equal(quiet.headers.get("set-cookie"), null, "no cookie when nothing was refreshed");
+    });
+
     test("signing out ends the session for the cookie too", async () => {
       const { cookie } = await cookieOf();
       assert.equal((await withCookie(cookie)).status, 200);

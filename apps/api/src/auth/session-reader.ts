@@ -56,7 +56,9 @@ export function databaseOnlySessions(options: BetterAuthOptions): boolean {
   );
 }
 
-export type SessionReader = (headers: Headers) => Promise<string | null>;
+/** The caller, and the cookies Better Auth set while reading the session (a refresh renews the cookie). */
+export type Caller = { userId: string; setCookies: string[] };
+export type SessionReader = (headers: Headers) => Promise<Caller | null>;
 
 export function createSessionReader(auth: Auth, db: Database): SessionReader {
   const findSession = db
@@ -91,9 +93,9 @@ export function createSessionReader(auth: Auth, db: Database): SessionReader {
       const { expiresIn, updateAge } = context.sessionConfig;
       // Better Auth's own rule for when a session's expiry is pushed forward.
       const refreshDue = row.expiresAt.getTime() - expiresIn * 1000 + updateAge * 1000 <= now;
-      if (row.expiresAt.getTime() > now && !refreshDue) return row.userId;
+      if (row.expiresAt.getTime() > now && !refreshDue) return { userId: row.userId, setCookies: [] };
     }
-    const result = await auth.api.getSession({ headers });
-    return result?.user.id ?? null;
+    const result = await auth.api.getSession({ headers, returnHeaders: true });
+    return result.response ? { userId: result.response.user.id, setCookies: result.headers.getSetCookie() } : null;
   };
 }
