@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
-import { ask, launchBrowser, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
+import { ask, browserFor, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
 
 let product: Product;
 
@@ -30,8 +30,7 @@ for (const viewport of [
   { name: "phone", width: 375, height: 740 },
 ]) {
   test(`no WCAG 2.1 A/AA violations on any screen (${viewport.name})`, async (t) => {
-    const browser = await launchBrowser({ viewport });
-    t.after(() => browser.close());
+    const browser = await browserFor(t, { viewport });
     const page = await browser.context.newPage();
     const found: string[] = [];
 

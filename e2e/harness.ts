@@ -197,8 +197,11 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
 }
 
 /** A browser for one test, closed when the test ends: each test starts signed out. */
-export async function browserFor(t: { after: (fn: () => Promise<void>) => void }): Promise<Browser> {
-  const browser = await launchBrowser();
+export async function browserFor(
+  t: { after: (fn: () => Promise<void>) => void },
+  options: Parameters<typeof launchBrowser>[0] = {},
+): Promise<Browser> {
+  const browser = await launchBrowser(options);
   t.after(() => browser.close());
   return browser;
 }

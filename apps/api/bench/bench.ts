@@ -73,15 +73,13 @@ try {
     const r = await json(`${backend.url}/api/chat`, { method: "POST", token, json: { message: i % 2 ? "what's left?" : "show done tasks", conversationId } });
     conversationId = r.body.conversationId;
   }
+
+  const pool = new pg.Pool({ connectionString: created.url, max: 15 });
   // Planner statistics, as autovacuum keeps them on a live database; a database seeded seconds ago
   // has none, and PostgreSQL would plan the history query for a near-empty table.
-  const stats = new pg.Client({ connectionString: created.url });
-  await stats.connect();
-  await stats.query("analyze");
-  await stats.end();
+  await pool.query("analyze");
 
   // The ceiling: the same work with nothing in between.
-  const pool = new pg.Pool({ connectionString: created.url, max: 15 });
   const barePort = await freePort();
   const server = createServer(async (req, res) => {
     const auth = req.headers.authorization?.slice(7) ?? "";

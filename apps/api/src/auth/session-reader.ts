@@ -27,12 +27,9 @@ import type { Database } from "../db/client.ts";
 import { session } from "../db/schema.ts";
 import type { Auth } from "./auth.ts";
 
-type Credential = { kind: "token"; token: string } | { kind: "unsure" };
-
 const RAW_TOKEN = /^[A-Za-z0-9_-]+$/;
 /** A signature as better-call writes it: standard base64 of 32 bytes, 44 characters with its "=". */
 const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
-const UNSURE: Credential = { kind: "unsure" };
 
 /** The signed cookie value `token.base64(HMAC-SHA256(secret, token))`, as better-call writes it. */
 function verifiedCookieToken(value: string, secret: string): string | undefined {
@@ -43,6 +40,19 @@ function verifiedCookieToken(value: string, secret: string): string | undefined 
   if (!SIGNATURE.test(signature)) return undefined;
   const expected = createHmac("sha256", secret).update(token).digest("base64");
   return timingSafeEqual(Buffer.from(signature), Buffer.from(expected)) ? token : undefined;
+}
+
+/** The session token of a raw bearer token or a correctly signed session cookie; otherwise none. */
+function sessionToken(headers: Headers, secret: string, cookieName: string): string | undefined {
+  const authorization = headers.get("authorization");
+  if (authorization !== null) {
+    // The bearer plugin treats any Authorization header; only a plain raw token is taken here.
+    if (authorization.slice(0, 7).toLowerCase() !== "bearer ") return undefined;
+    const token = authorization.slice(7).trim();
+    return RAW_TOKEN.test(token) ? token : undefined;
+  }
+  const value = parseCookies(headers.get("cookie") ?? "").get(cookieName);
+  return value === undefined ? undefined : verifiedCookieToken(value, secret);
 }
 
 /** Whether Better Auth reads sessions only from the database, as the fast path assumes. */
@@ -68,26 +78,13 @@ export function createSessionReader(auth: Auth, db: Database): SessionReader {
     .limit(1)
     .prepare("session_by_token");
 
-  const credential = (headers: Headers, secret: string, cookieName: string): Credential => {
-    const authorization = headers.get("authorization");
-    if (authorization !== null) {
-      // The bearer plugin treats any Authorization header; only a plain raw token is taken here.
-      if (authorization.slice(0, 7).toLowerCase() !== "bearer ") return UNSURE;
-      const token = authorization.slice(7).trim();
-      return RAW_TOKEN.test(token) ? { kind: "token", token } : UNSURE;
-    }
-    const value = parseCookies(headers.get("cookie") ?? "").get(cookieName);
-    const token = value === undefined ? undefined : verifiedCookieToken(value, secret);
-    return token === undefined ? UNSURE : { kind: "token", token };
-  };
-
   const settings = auth.$context.then((context) => ({ context, fastPath: databaseOnlySessions(context.options) }));
 
   return async (headers) => {
     const { context, fastPath } = await settings;
-    const found = fastPath ? credential(headers, context.secret, context.authCookies.sessionToken.name) : UNSURE;
-    if (found.kind === "token") {
-      const [row] = await findSession.execute({ token: found.token });
+    const token = fastPath ? sessionToken(headers, context.secret, context.authCookies.sessionToken.name) : undefined;
+    if (token !== undefined) {
+      const [row] = await findSession.execute({ token });
       if (!row) return null;
       const now = Date.now();
       const { expiresIn, updateAge } = context.sessionConfig;

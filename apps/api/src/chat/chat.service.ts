@@ -55,14 +55,13 @@ export function systemPrompt(now: Date, timeZone: string): string {
  */
 export function toModelMessages(rows: HistoryRow[]): ModelMessage[] {
   const out: ModelMessage[] = [];
-  let assistantRows = rows.filter((row) => row.role === "assistant").length;
+  const recent = new Set(rows.filter((row) => row.role === "assistant").slice(-TOOL_HISTORY_TURNS));
   for (const row of rows) {
     if (row.role === "user") {
       out.push({ role: "user", content: row.content });
       continue;
     }
-    const recent = assistantRows-- <= TOOL_HISTORY_TURNS;
-    if (row.toolCalls.length > 0 && (recent || !row.content)) {
+    if (row.toolCalls.length > 0 && (recent.has(row) || !row.content)) {
       const ids = row.toolCalls.map((_, i) => `${row.id}-${i}`);
       out.push({
         role: "assistant",
@@ -92,15 +91,15 @@ export function toModelMessages(rows: HistoryRow[]): ModelMessage[] {
  */
 export function collectToolCalls(steps: StepResult<ToolSet>[], textOf: (toolCallId: string) => string | undefined): ToolCall[] {
   const calls: ToolCall[] = [];
+  const argumentsOf = (input: unknown) => (input ?? {}) as Record<string, unknown>;
   for (const step of steps) {
     for (const part of step.content) {
       if (part.type === "tool-result") {
         const text = textOf(part.toolCallId) ?? JSON.stringify(part.output ?? null);
-        calls.push({ name: part.toolName, arguments: (part.input ?? {}) as Record<string, unknown>, result: part.output, text });
+        calls.push({ name: part.toolName, arguments: argumentsOf(part.input), result: part.output, text });
       } else if (part.type === "tool-error") {
         const message = part.error instanceof Error ? part.error.message : String(part.error);
-        const args = (part.input ?? {}) as Record<string, unknown>;
-        calls.push({ name: part.toolName, arguments: args, result: message, text: message, isError: true });
+        calls.push({ name: part.toolName, arguments: argumentsOf(part.input), result: message, text: message, isError: true });
       }
     }
   }
