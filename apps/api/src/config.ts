@@ -32,6 +32,7 @@ const EnvSchema = z
     DATA_DIR: z.string().default("./.data"),
     DATABASE_POOL_MIN: z.coerce.number().int().min(0).max(100).default(5),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(15),
+    DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
     BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
     BETTER_AUTH_URL: optionalString.pipe(z.url().optional()),
     FRONTEND_URL: optionalString.pipe(z.url().optional()),
@@ -66,7 +67,14 @@ export interface Config {
   host: string;
   logLevel: string;
   database:
-    | { kind: "postgres"; url: string; poolMin: number; poolMax: number }
+    | {
+        kind: "postgres";
+        url: string;
+        poolMin: number;
+        poolMax: number;
+        /** How long the migrate command waits for the database to answer (the server waits on). */
+        waitSeconds: number;
+      }
     | { kind: "pglite"; dataDir: string };
   dataDir: string;
   auth: {
@@ -139,7 +147,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     database: env.DATABASE_URL
-      ? { kind: "postgres", url: env.DATABASE_URL, poolMin: env.DATABASE_POOL_MIN, poolMax: env.DATABASE_POOL_MAX }
+      ? {
+          kind: "postgres",
+          url: env.DATABASE_URL,
+          poolMin: env.DATABASE_POOL_MIN,
+          poolMax: env.DATABASE_POOL_MAX,
+          waitSeconds: env.DATABASE_WAIT_SECONDS,
+        }
       : { kind: "pglite", dataDir: join(dataDir, "pglite") },
     dataDir,
     auth: {

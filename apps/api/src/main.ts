@@ -1,16 +1,37 @@
 /**
- * The only file that listens: loads config, opens and migrates the database, serves, and on
+ * The only file that listens: loads config, serves, waits for the database and migrates it, and on
  * SIGTERM/SIGINT stops accepting, reports not ready, finishes in-flight requests, closes the pool
  * and exits 0.
+ *
+ * It listens before the database answers: in a cluster the database may start after this process
+ * (the in-cluster PostgreSQL comes with the same release), and exiting would only turn that wait
+ * into restarts and a CrashLoopBackOff. Meanwhile /health/live says 200 (nothing to restart),
+ * /health/ready says 503, and every other route answers 503 "starting".
  */
 import { serve } from "@hono/node-server";
+import { backendService } from "@todo/contracts";
 import { createApp } from "./app.ts";
 import { createLanguageModel, describeModel } from "./chat/chat.model.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { migrateDatabase } from "./db/migrate.ts";
+import { waitForDatabase } from "./db/wait.ts";
+import { errorBody } from "./http/errors.ts";
 import { createLogger } from "./logger.ts";
 import { ensureSigningKey } from "./auth/auth.keys.ts";
+import { version } from "./version.ts";
+
+const { full, live, ready } = backendService.health;
+
+/** What the routes answer until the database answers and is migrated (liveness and /health pass). */
+function starting(path: string): Response {
+  const headers = { "retry-after": "5", "cache-control": "no-store" };
+  if (path === ready) {
+    const body = { status: "not_ready", service: backendService.serviceId, version, reason: "starting: waiting for the database" };
+    return Response.json(body, { status: 503, headers });
+  }
+  return Response.json(errorBody("service_unavailable", "the server is starting: waiting for its database"), { status: 503, headers });
+}
 
 async function main() {
   let config;
@@ -25,26 +46,30 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database);
-  // The embedded database belongs to this one process, so it migrates itself. With PostgreSQL the
-  // Kubernetes Job runs `migrate` first; doing it here too is a no-op under the advisory lock and
-  // keeps `DATABASE_URL=… npm start` a one-step affair.
-  await migrateDatabase(database);
   const lifecycle = { draining: false };
   const { app, auth } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
-  await ensureSigningKey(auth, database);
+  let started = false;
+  const stopWaiting = new AbortController();
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info(
-      { port: info.port, database: database.kind, model: describeModel(config.llm), environment: config.environment },
-      `backend listening on http://localhost:${info.port}`,
-    );
-  });
+  const server = serve(
+    {
+      fetch: (req, env) => {
+        if (started) return app.fetch(req, env);
+        const path = new URL(req.url).pathname;
+        return path === live || path === full ? app.fetch(req, env) : starting(path);
+      },
+      port: config.port,
+      hostname: config.host,
+    },
+    (info) => logger.info({ port: info.port }, "accepting health checks; waiting for the database"),
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     lifecycle.draining = true;
+    stopWaiting.abort();
     logger.info({ signal, drainDelayMs: config.drainDelayMs }, "draining: reporting not ready, finishing in-flight requests");
     const force = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; exiting");
@@ -64,6 +89,30 @@ async function main() {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+
+  // However long the database takes (the server waits on; the migrate Job has a deadline). A
+  // refused password or a missing database is not worth waiting for: that stops start-up.
+  try {
+    await waitForDatabase(database, {
+      signal: stopWaiting.signal,
+      onRetry: ({ attempt, retryInMs, reason }) => logger.warn({ attempt, retryInMs, reason }, "waiting for the database"),
+    });
+  } catch (err) {
+    if (stopping) return;
+    throw err;
+  }
+  if (stopping) return;
+  // The embedded database belongs to this one process, so it migrates itself. With PostgreSQL the
+  // Kubernetes Job runs `migrate` too; doing it here as well is a no-op under the advisory lock,
+  // keeps `DATABASE_URL=… npm start` a one-step affair, and lets a release whose database starts
+  // with it become ready without waiting for its hook.
+  await migrateDatabase(database);
+  await ensureSigningKey(auth, database);
+  started = true;
+  logger.info(
+    { port: config.port, database: database.kind, model: describeModel(config.llm), environment: config.environment },
+    `backend listening on http://localhost:${config.port}`,
+  );
 }
 
 main().catch((err: unknown) => {
