@@ -22,7 +22,7 @@ export const frontendService = {
   health: {
     /** Liveness: answers without calling the backend. */
     live: "/api/health",
-    /** Readiness: also checks the backend. */
+    /** Readiness: the frontend itself; never the backend (its outage must not empty the Service). */
     ready: "/api/health/ready",
   },
 } as const;
