@@ -45,8 +45,15 @@ const probe = (description: string): Schema =>
     failureThreshold: int("Failed checks tolerated", 1),
   });
 
+/** An IPv4 or IPv6 range in CIDR notation. */
+const cidr = (description: string): Schema => str(description, { pattern: "^[0-9a-fA-F:.]+/[0-9]{1,3}$" });
+
 const global = obj("Values shared with every chart of a release", {
   namespace: str("Namespace the release must be in; \"\" allows any"),
+  cluster: obj("The cluster's own address ranges", {
+    podCIDR: cidr("Pod addresses"),
+    serviceCIDR: cidr("Service ClusterIPs"),
+  }),
 });
 
 const quota = obj("The namespace's ResourceQuota", {
@@ -108,6 +115,7 @@ function serviceSchema(component: "backend" | "frontend"): Schema {
       type: { enum: ["ClusterIP", "NodePort", "LoadBalancer"], description: "Service type" },
       port: int("Service port", 1, { maximum: 65535 }),
       nodePort: { type: ["integer", "null"], minimum: 30000, maximum: 32767, description: "Fixed node port" },
+      externalTrafficPolicy: { enum: ["Local", "Cluster"], description: "NodePort/LoadBalancer: Local keeps the client's address" },
     }),
     probes: obj("HTTP probes", {
       startup: probe("Startup probe"),
@@ -136,6 +144,7 @@ function serviceSchema(component: "backend" | "frontend"): Schema {
     tolerations: list("Tolerations", { type: "object" }),
     affinity: { type: "object", description: "Affinity" },
     config: map("ConfigMap data (environment variables)"),
+    trustedProxies: list("TRUSTED_PROXIES: addresses, CIDRs or loopback (templates)", { type: "string", minLength: 1 }),
     serviceAccount: obj("ServiceAccount", {
       create: bool("Create one"),
       name: str("Its name"),
@@ -164,6 +173,7 @@ function serviceSchema(component: "backend" | "frontend"): Schema {
             name: str("What it is (\"database\" is dropped while the in-cluster database is on)"),
             cidrs: list("CIDRs", { type: "string" }),
             except: list("CIDRs excluded", { type: "string" }),
+            exceptCluster: bool("Leave global.cluster's pod and Service ranges out of 0.0.0.0/0"),
             port: int("TCP port", 1, { maximum: 65535 }),
           }),
         ),
@@ -177,13 +187,15 @@ function serviceSchema(component: "backend" | "frontend"): Schema {
     Object.assign(properties, {
       secret: obj("Secret settings", {
         existingSecret: str("Existing Secret to use instead"),
+        generateWithoutCluster: bool("Throwaway generated values where helm cannot see the cluster (renders never applied)"),
         values: map("Secret values (never commit real ones)", { type: "string" }),
       }),
       migrations: obj("Migration hook Job", {
         enabled: bool("Run it"),
         command: list("Command", { type: "string" }),
         backoffLimit: int("Retries", 0),
-        activeDeadlineSeconds: int("Deadline in seconds", 1),
+        activeDeadlineSeconds: int("Deadline in seconds (under helm's --timeout)", 1),
+        databaseWaitSeconds: int("How long each try waits for the database", 0),
         resources: resources("CPU and memory"),
       }),
       postgresql: obj("In-cluster PostgreSQL", {

@@ -289,8 +289,9 @@ describe("the backend image against the host's PostgreSQL (DATABASE_URL)", () =>
   // Host networking, so 127.0.0.1 is the host's; the server binds to loopback only.
   const hostRun = ["--network", "host", ...HARDENED, ...TMP, "--env", `DATABASE_URL=${databaseUrl}`];
 
-  it("the migration Job's command (node dist/migrate.js) migrates it and exits 0", async () => {
-    const out = podman(["run", "--rm", ...hostRun, "--env", `BETTER_AUTH_SECRET=${secret()}`, backendImage.tag, "node", "dist/migrate.js"]);
+  it("the migration Job's command (node dist/migrate.js) migrates it and exits 0, even as a uid the image does not know", async () => {
+    // A cluster may run the Job as any uid (runAsUser): the command needs no passwd entry.
+    const out = podman(["run", "--rm", ...hostRun, "--user", "54321:54321", "--env", `BETTER_AUTH_SECRET=${secret()}`, backendImage.tag, "node", "dist/migrate.js"]);
     assert.equal(out.status, 0, out.stdout + out.stderr);
     assert.match(out.stdout, /"database":"postgres".*"msg":"migrations applied"/);
     const tables = await sql<{ table_name: string }>(databaseUrl, "select table_name from information_schema.tables where table_schema = 'public'");

@@ -12,7 +12,7 @@ import { gunzipSync } from "node:zlib";
 import { isMap, isSeq, parse, parseDocument, type Node } from "yaml";
 import { helm, helmOk } from "../helm.ts";
 import { schemaText } from "../schema.ts";
-import { CHARTS, KUBE_VERSION, OVERLAYS, chartDir, helmDir, templateArgs, tryRender, type Overlay } from "./render.ts";
+import { CHARTS, KUBE_VERSION, OVERLAYS, chartDir, generateWithoutClusterFlag, helmDir, templateArgs, tryRender, type Overlay } from "./render.ts";
 
 const overlays = Object.keys(OVERLAYS) as Overlay[];
 
@@ -29,6 +29,7 @@ describe("helm lint --strict and helm template", () => {
         const args = ["lint", "--strict", chartDir(chart), "--kube-version", KUBE_VERSION];
         if (chart !== "todo-lib") args.push("--namespace", OVERLAYS[overlay]);
         if (overlay !== "values.yaml") args.push("-f", join(chartDir(chart), overlay));
+        args.push(...generateWithoutClusterFlag(chart));
         const res = helm(args);
         assert.equal(res.status, 0, res.stdout + res.stderr);
         assert.match(res.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);

@@ -17,10 +17,12 @@ import {
   byKind,
   chartDir,
   find,
+  generateWithoutClusterFlag,
   isHook,
   layouts,
   podSpecOf,
   render,
+  secretValues,
   type K8sObject,
   type Overlay,
 } from "./render.ts";
@@ -220,7 +222,7 @@ describe("deployments", () => {
     const objects = render("todo-backend", "values.yaml", { set: ["secret.values.OPENAI_API_KEY=from-values-local"] });
     const config = find(objects, "ConfigMap", "todo-backend-config").data;
     for (const key of ["ENVIRONMENT", "LOG_LEVEL", "PORT", "FRONTEND_URL", "BETTER_AUTH_URL"]) assert.ok(key in config, key);
-    const secret = find(objects, "Secret", "todo-backend-secret").stringData;
+    const secret = secretValues(find(objects, "Secret", "todo-backend-secret"));
     assert.equal(secret.OPENAI_API_KEY, "from-values-local");
     for (const key of ["DATABASE_URL", "BETTER_AUTH_SECRET"]) assert.ok(secret[key], key);
     assert.ok(!Object.values(config).includes("from-values-local"));
@@ -296,11 +298,12 @@ describe("migrations, database and the seeds' later items", () => {
     const sts = find(objects, "StatefulSet", "todo-backend-postgresql");
     assert.match(sts.spec.template.spec.containers[0].image, /^postgres:\d+/);
     assert.equal(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Gi");
-    const secret = find(objects, "Secret", "todo-backend-secret").stringData;
-    assert.match(secret.DATABASE_URL, /^postgresql:\/\/todo:[A-Za-z0-9]+@todo-backend-postgresql:5432\/todo$/);
+    const secret = secretValues(find(objects, "Secret", "todo-backend-secret"));
+    assert.match(secret.DATABASE_URL!, /^postgresql:\/\/todo:[A-Za-z0-9]+@todo-backend-postgresql:5432\/todo$/);
     const job = find(objects, "Job", "todo-backend-migrate");
-    assert.equal(job.metadata.annotations!["helm.sh/hook"], "post-install,pre-upgrade");
-    assert.equal(job.spec.template.spec.initContainers[0].name, "wait-for-database");
+    assert.equal(job.metadata.annotations!["helm.sh/hook"], "post-install,post-upgrade");
+    // The migrate command waits for the database itself: no init container (issue 18, item 1).
+    assert.equal(job.spec.template.spec.initContainers, undefined);
   });
 
   it("gives the pods their own ServiceAccount with no token, a PDB, and an HPA only when asked", () => {
@@ -348,19 +351,19 @@ describe("migrations, database and the seeds' later items", () => {
   });
 
   const notes = (chart: string, overlay: Overlay) =>
-    helmOk(["install", chart, chartDir(chart), "--dry-run=client", "-n", OVERLAYS[overlay], "-f", join(chartDir(chart), overlay)]).split("NOTES:")[1] ?? "";
+    helmOk(["install", chart, chartDir(chart), "--dry-run=client", "-n", OVERLAYS[overlay], "-f", join(chartDir(chart), overlay), ...generateWithoutClusterFlag(chart)]).split("NOTES:")[1] ?? "";
 
   it("prints the URLs in NOTES.txt (seed 000: NodePorts)", () => {
     const text = notes("todo-chatbot", "values-minikube.yaml");
-    assert.match(text, /http:\/\/localhost:30080\/ /);
-    assert.match(text, /http:\/\/localhost:30800\/health /);
+    assert.match(text, /kubectl port-forward -n todo-app svc\/todo-chatbot-frontend 30080:3000\s+then http:\/\/localhost:30080 /);
+    assert.match(text, /curl http:\/\/\$\(minikube ip\):30800\/health /);
     assert.match(text, /http:\/\/todo-chatbot-backend\.todo-app\.svc\.cluster\.local:8000/);
     assert.match(text, /helm test todo-chatbot -n todo-app/);
   });
 
   it("prints the URLs in NOTES.txt (seed 004: port-forward to the ClusterIP Services)", () => {
-    assert.match(notes("todo-frontend", "values-clusterip.yaml"), /kubectl port-forward -n todo svc\/todo-frontend 3000:3000\s+then http:\/\/localhost:3000\//);
-    assert.match(notes("todo-backend", "values-clusterip.yaml"), /svc\/todo-backend 8000:8000\s+then http:\/\/localhost:8000\/health/);
+    assert.match(notes("todo-frontend", "values-clusterip.yaml"), /kubectl port-forward -n todo svc\/todo-frontend 3000:3000\s+then http:\/\/localhost:3000 /);
+    assert.match(notes("todo-backend", "values-clusterip.yaml"), /svc\/todo-backend 8000:8000, then curl http:\/\/localhost:8000\/health/);
   });
 });
 
@@ -398,9 +401,9 @@ describe("no committed secret value", () => {
         const first = byKind(render(chart, overlay), "Secret");
         const second = byKind(render(chart, overlay), "Secret");
         for (const [i, secret] of first.entries()) {
-          for (const [key, value] of Object.entries({ ...secret.stringData, ...secret.data })) {
+          for (const [key, value] of Object.entries(secretValues(secret))) {
             for (const pattern of realLooking) assert.doesNotMatch(String(value), pattern, `${secret.metadata.name} ${key}`);
-            const again = { ...second[i]!.stringData, ...second[i]!.data }[key];
+            const again = secretValues(second[i]!)[key];
             assert.notEqual(again, value, `${chart} ${overlay}: ${secret.metadata.name}.${key} is the same in two renders, so it comes from a committed file`);
           }
         }

@@ -35,6 +35,19 @@ export interface RenderOptions {
   namespace?: string;
   set?: string[];
   values?: string[];
+  /**
+   * `helm template` cannot see a cluster, so the chart refuses to generate secrets there unless
+   * told the render is never applied (secret.generateWithoutCluster). The tests' renders never
+   * are: on unless a test is about that refusal.
+   */
+  generateWithoutCluster?: boolean;
+}
+
+/** The --set that lets a chart generate throwaway secrets in a render nobody applies. */
+export function generateWithoutClusterFlag(chart: string): string[] {
+  if (chart === "todo-backend") return ["--set", "secret.generateWithoutCluster=true"];
+  if (chart === "todo-chatbot") return ["--set", "backend.secret.generateWithoutCluster=true"];
+  return [];
 }
 
 /** Default release names: the seeds' (todo-chatbot for the umbrella, the chart's own name otherwise). */
@@ -54,6 +67,7 @@ export function templateArgs(chart: Chart, overlay: Overlay, opts: RenderOptions
     KUBE_VERSION,
   ];
   if (overlay !== "values.yaml") args.push("-f", join(chartDir(chart), overlay));
+  if (opts.generateWithoutCluster ?? true) args.push(...generateWithoutClusterFlag(chart));
   for (const v of opts.values ?? []) args.push("-f", v);
   for (const s of opts.set ?? []) args.push("--set", s);
   return args;
@@ -124,6 +138,11 @@ export function podSpecOf(o: K8sObject): { metadata?: { labels?: Record<string, 
   if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec };
   if (["Deployment", "StatefulSet", "Job"].includes(o.kind)) return o.spec.template;
   return undefined;
+}
+
+/** A rendered Secret's values, decoded from `data` (the charts never write `stringData`). */
+export function secretValues(secret: K8sObject): Record<string, string> {
+  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v), "base64").toString("utf8")]));
 }
 
 export function readText(path: string): string {

@@ -3,15 +3,21 @@ The database side: the migration hook Job and the optional in-cluster PostgreSQL
 */}}
 
 {{/*
-Migrations run once per install/upgrade in a hook Job, never in each replica's start-up. Against an
-external database the Job runs before anything else (pre-install); the in-cluster database is a
-release object itself, so on a first install the Job has to run after it (post-install) and waits
-for it. Hooks run before the release's own ConfigMap/Secret/ServiceAccount exist, so the Job gets
-its own hook Secret (same data), plain env for the config, and the namespace's default
-ServiceAccount with no token.
+Migrations run once per install/upgrade in a hook Job. Against a database that exists already (an
+external DATABASE_URL) the Job runs before anything else (pre-install, pre-upgrade), so new pods
+find the schema they need. The in-cluster database is an object of the release itself, created
+after pre-hooks: then the Job runs after the release's objects (post-install, post-upgrade; also
+when an upgrade switches to the in-cluster database, which a pre-upgrade hook would wait for
+forever). The backend migrates at start-up too (a no-op under the same advisory lock), so it
+becomes ready before a post hook without waiting for it: `helm install --wait` cannot deadlock.
+The Job's command waits for the database itself (DATABASE_WAIT_SECONDS, backoff): no
+wait-for-database init container, which in the postgres image ran as a uid without a passwd entry
+and never got an answer. Hooks may run before the release's own ConfigMap/Secret/ServiceAccount
+exist, so the Job gets its own hook Secret (same data), plain env for the config, and the
+namespace's default ServiceAccount with no token.
 */}}
 {{- define "todo-lib.migrations.hook" -}}
-{{- if include "todo-lib.postgresql.enabled" . }}post-install,pre-upgrade{{ else }}pre-install,pre-upgrade{{ end }}
+{{- if include "todo-lib.postgresql.enabled" . }}post-install,post-upgrade{{ else }}pre-install,pre-upgrade{{ end }}
 {{- end }}
 
 {{- define "todo-lib.migrations" -}}
@@ -51,17 +57,6 @@ spec:
       imagePullSecrets:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- if include "todo-lib.postgresql.enabled" . }}
-      initContainers:
-        - name: wait-for-database
-          image: {{ printf "%s:%s" .Values.postgresql.image.repository .Values.postgresql.image.tag | quote }}
-          imagePullPolicy: {{ .Values.postgresql.image.pullPolicy }}
-          command: ["sh", "-c", "until pg_isready -h {{ include "todo-lib.postgresql.fullname" . }} -p {{ .Values.postgresql.port }} -t 2; do sleep 2; done"]
-          resources:
-            {{- toYaml .Values.migrations.resources | nindent 12 }}
-          securityContext:
-            {{- include "todo-lib.restrictedContainer" . | nindent 12 }}
-      {{- end }}
       containers:
         - name: migrate
           image: {{ include "todo-lib.image" . | quote }}
@@ -76,6 +71,8 @@ spec:
             - name: {{ $k }}
               value: {{ $v | quote }}
             {{- end }}
+            - name: DATABASE_WAIT_SECONDS
+              value: {{ .Values.migrations.databaseWaitSeconds | quote }}
           envFrom:
             - secretRef:
                 name: {{ $secretName }}
@@ -105,9 +102,11 @@ metadata:
   name: {{ $name }}
   labels:
     {{- $labels | nindent 4 }}
+  annotations:
+    # Kept with the data volume: initdb runs once, so a reinstall needs the same password.
+    helm.sh/resource-policy: keep
 type: Opaque
-stringData:
-  POSTGRES_PASSWORD: {{ include "todo-lib.postgresql.password" . | quote }}
+{{ include "todo-lib.secretDataBlock" (dict "data" (dict "POSTGRES_PASSWORD" (include "todo-lib.postgresql.password" .))) }}
 ---
 apiVersion: v1
 kind: Service

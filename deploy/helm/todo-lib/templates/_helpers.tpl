@@ -25,6 +25,20 @@ todo-backend of chart todo-backend is called todo-backend, not todo-backend-todo
 {{- end }}
 {{- end }}
 
+{{/*
+The full name another service of the same release gets from todo-lib.fullname (with no overrides):
+the umbrella's frontend names its backend with it, so a release called e.g. "my-backend" (whose
+backend is "my-backend", not "my-backend-backend") still gets an API_BASE_URL that names a Service.
+(dict "ctx" $ "name" "backend")
+*/}}
+{{- define "todo-lib.siblingFullname" -}}
+{{- if contains .name .ctx.Release.Name }}
+{{- .ctx.Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .ctx.Release.Name .name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
 {{- define "todo-lib.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -97,6 +111,19 @@ is a mistake that would only show later as wrong URLs, so it stops the render he
 {{- $want := ((.Values.global).namespace) | default "" }}
 {{- if and $want (ne $want .Release.Namespace) }}
 {{- fail (printf "this values file is for namespace %q, but the release is in %q: add --namespace %s --create-namespace" $want .Release.Namespace $want) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The embedded database (PGlite) lives in each backend pod's emptyDir: with two replicas each would
+have its own throwaway database, and people would see their tasks come and go. Refused here.
+*/}}
+{{- define "todo-lib.checkReplicas" -}}
+{{- if and .Values.secret (not (include "todo-lib.database.given" .)) (not (include "todo-lib.postgresql.enabled" .)) }}
+{{- $most := ternary .Values.autoscaling.maxReplicas .Values.replicaCount .Values.autoscaling.enabled }}
+{{- if gt (int $most) 1 }}
+{{- fail (printf "%s: %d backend replicas without a database would each keep their own throwaway embedded database (PGlite). Give them one: secret.values.DATABASE_URL, secret.existingSecret, or postgresql.enabled=true; or run a single replica (replicaCount: 1, no autoscaling)" (include "todo-lib.fullname" .) (int $most)) }}
+{{- end }}
 {{- end }}
 {{- end }}
 

@@ -21,10 +21,14 @@ NetworkPolicies, the namespace's ResourceQuota and LimitRange, the `helm test` p
 {{/*
 Egress of the service's pods (and of the migration Job): DNS, the listed components of this
 product, the in-cluster database when it is on, and external addresses by CIDR (NetworkPolicy
-knows IPs, not host names: the database and the model's API are "port P to these CIDRs").
+knows IPs, not host names: the database and the model's API are "port P to these CIDRs"). A rule
+with exceptCluster leaves the cluster's own pod and Service ranges (global.cluster) out of its
+0.0.0.0/0, so "any address on 443" does not include the Kubernetes API's Service or another pod;
+link-local (169.254.0.0/16, cloud metadata) is in the values' except lists.
 */}}
 {{- define "todo-lib.egress.rules" -}}
 {{- $np := .Values.networkPolicy }}
+{{- $cluster := .Values.global.cluster }}
 {{- include "todo-lib.egress.dns" . }}
 {{- range $np.egress.components }}
 - to:
@@ -49,8 +53,12 @@ knows IPs, not host names: the database and the model's API are "port P to these
 {{- range $np.egress.external }}
 {{- if not (and $inCluster (eq .name "database")) }}
 - to:
-    {{- $except := .except }}
+    {{- $rule := . }}
     {{- range .cidrs }}
+    {{- $except := $rule.except }}
+    {{- if and $rule.exceptCluster (eq . "0.0.0.0/0") }}
+    {{- $except = concat (list $cluster.podCIDR $cluster.serviceCIDR) $except | uniq }}
+    {{- end }}
     - ipBlock:
         cidr: {{ . }}
         {{- with $except }}
@@ -229,19 +237,43 @@ spec:
 {{- end }}
 {{- end }}
 
-{{/* NOTES for one service: how to reach it from a browser and from inside the cluster. */}}
+{{/*
+NOTES for one service: how to reach it from a browser and from inside the cluster. The way to open
+the web app is the origin the backend trusts (its FRONTEND_URL, passed as AppUrl by the umbrella;
+http://localhost:<port> otherwise, as the overlays set it): Minikube does not publish NodePorts on
+localhost, and any other origin is refused at sign-in, so a localhost URL comes with its
+port-forward.
+*/}}
 {{- define "todo-lib.notes" -}}
 {{- $fullname := include "todo-lib.fullname" . }}
 {{- $ns := .Release.Namespace }}
-{{- $path := ternary "/" "/health" (eq .Values.component "frontend") }}
-{{ .Values.component }}: Service {{ $fullname }} ({{ .Values.service.type }}), {{ .Values.replicaCount }} replica(s)
+{{- $nodePort := .Values.service.nodePort }}
+{{- $port := .Values.service.port }}
+{{ .Values.component }}: Service {{ $fullname }} ({{ .Values.service.type }}{{ with $nodePort }} {{ . }}{{ end }}), {{ .Values.replicaCount }} replica(s)
+{{- if eq .Values.component "frontend" }}
+{{- $appUrl := get . "AppUrl" | default (printf "http://localhost:%v" ($nodePort | default $port)) }}
+{{- $trusted := ternary "the origin the backend trusts: its FRONTEND_URL" "the backend's FRONTEND_URL must be this URL" (hasKey . "AppUrl") }}
+{{- $u := urlParse $appUrl }}
+{{- if has $u.hostname (list "localhost" "127.0.0.1") }}
+{{- $local := regexFind ":[0-9]+$" $u.host | trimPrefix ":" | default (ternary "443" "80" (eq $u.scheme "https")) }}
+  Open:     kubectl port-forward -n {{ $ns }} svc/{{ $fullname }} {{ $local }}:{{ $port }}
+            then {{ $appUrl }}   ({{ $trusted }})
 {{- if eq .Values.service.type "NodePort" }}
-  Browser:  http://localhost:{{ .Values.service.nodePort | default "<nodePort>" }}{{ $path }}   (Docker Desktop; or `kubectl port-forward -n {{ $ns }} svc/{{ $fullname }} {{ .Values.service.nodePort | default .Values.service.port }}:{{ .Values.service.port }}`)
-            http://$(minikube ip):{{ .Values.service.nodePort | default "<nodePort>" }}{{ $path }}   (Minikube's own address)
-{{- else }}
-  Browser:  kubectl port-forward -n {{ $ns }} svc/{{ $fullname }} {{ .Values.service.port }}:{{ .Values.service.port }}
-            then http://localhost:{{ .Values.service.port }}{{ $path }}
+            Minikube does not publish NodePorts on localhost. To use http://$(minikube ip):{{ $nodePort }} or
+            `minikube service -n {{ $ns }} {{ $fullname }} --url` instead, set the backend's
+            config.FRONTEND_URL and config.BETTER_AUTH_URL to that URL first (sign-in refuses other origins).
 {{- end }}
-  In cluster: http://{{ $fullname }}.{{ $ns }}.svc.cluster.local:{{ .Values.service.port }}
-  Health:   {{ .Values.probes.liveness.path }} (live), {{ .Values.probes.readiness.path }} (ready)
+{{- else }}
+  Open:     {{ $appUrl }}   ({{ $trusted }})
+{{- end }}
+{{- else }}
+{{- if eq .Values.service.type "NodePort" }}
+  Health:   curl http://$(minikube ip):{{ $nodePort }}/health   (or the URL of `minikube service -n {{ $ns }} {{ $fullname }} --url`)
+            or kubectl port-forward -n {{ $ns }} svc/{{ $fullname }} {{ $port }}:{{ $port }}, then curl http://localhost:{{ $port }}/health
+{{- else }}
+  Health:   kubectl port-forward -n {{ $ns }} svc/{{ $fullname }} {{ $port }}:{{ $port }}, then curl http://localhost:{{ $port }}/health
+{{- end }}
+{{- end }}
+  In cluster: http://{{ $fullname }}.{{ $ns }}.svc.cluster.local:{{ $port }}
+  Probes:   {{ .Values.probes.liveness.path }} (live), {{ .Values.probes.readiness.path }} (ready)
 {{- end }}

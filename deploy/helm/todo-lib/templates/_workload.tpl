@@ -14,6 +14,7 @@ failureThreshold: {{ .probe.failureThreshold }}
 
 {{- define "todo-lib.deployment" -}}
 {{- include "todo-lib.checkNamespace" . }}
+{{- include "todo-lib.checkReplicas" . }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -132,6 +133,9 @@ metadata:
     {{- include "todo-lib.labels" . | nindent 4 }}
 spec:
   type: {{ .Values.service.type }}
+  {{- if ne .Values.service.type "ClusterIP" }}
+  externalTrafficPolicy: {{ .Values.service.externalTrafficPolicy }}
+  {{- end }}
   ports:
     - name: http
       port: {{ .Values.service.port }}
