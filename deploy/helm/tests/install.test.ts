@@ -64,7 +64,7 @@ describe("the migration hook (items 1, 9, 10)", () => {
     // The hook's timing is decided by the values of the upgrade itself, not by the release before it.
     const switched = render("todo-backend", "values.yaml");
     assert.ok(byKind(switched, "StatefulSet").length === 1);
-    assert.doesNotMatch(find(switched, "Job", "todo-backend-migrate").metadata.annotations!["helm.sh/hook"], /pre-/);
+    assert.doesNotMatch(find(switched, "Job", "todo-backend-migrate").metadata.annotations!["helm.sh/hook"]!, /pre-/);
   });
 });
 

@@ -39,7 +39,14 @@ const PERMANENT_OUTPUT: readonly [RegExp, string][] = [
   [/cannot re-use a name that is still in use/i, "release name in use"],
 ];
 
+/**
+ * Transient signs that win over the permanent ones: a namespace still being deleted refuses new
+ * objects with "forbidden", which is not a quota or a permission problem; waiting fixes it.
+ */
+const TRANSIENT_FIRST: readonly [RegExp, string][] = [[/because it is being terminated|namespace .* is being terminated/i, "namespace being deleted"]];
+
 export function classifyOutput(text: string): Classification {
+  for (const [re, reason] of TRANSIENT_FIRST) if (re.test(text)) return { transient: true, reason };
   for (const [re, reason] of PERMANENT_OUTPUT) if (re.test(text)) return { transient: false, reason };
   for (const [re, reason] of TRANSIENT_OUTPUT) if (re.test(text)) return { transient: true, reason };
   return { transient: false, reason: "not a known transient failure" };

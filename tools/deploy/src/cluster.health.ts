@@ -7,7 +7,7 @@
  */
 import type { CoreV1Event, PodMetric, V1Container, V1Deployment, V1Pod } from "@kubernetes/client-node";
 
-export type ProblemKind = "crash-loop" | "image" | "config" | "unschedulable" | "oom" | "not-ready" | "failed-pod" | "deployment" | "warning-event" | "resources" | "route";
+export type ProblemKind = "crash-loop" | "image" | "config" | "unschedulable" | "oom" | "not-ready" | "failed-pod" | "deployment" | "warning-event" | "resources" | "route" | "old-image";
 
 export interface Problem {
   kind: ProblemKind;
@@ -57,7 +57,23 @@ export interface AssessOptions {
   since: Date;
   /** Share of a limit at which use counts as too close to it. */
   limitRatio?: number;
+  /**
+   * The image each app component should run (backend/frontend → repository:tag, the build's tag).
+   * A pod running another one did not roll: "transient" while waiting for a rollout, "problem" when
+   * this run deployed it and it should have rolled, "note" when only reporting (status).
+   */
+  expectedImages?: Partial<Record<string, string>>;
+  imageMismatch?: "transient" | "problem" | "note";
+  /**
+   * While the release's database pod is not Ready yet (the in-cluster PostgreSQL starting with the
+   * release), a backend's restarts are how waiting for it may look (an older image exits when it
+   * cannot connect): a crash loop then counts as transient instead of permanent.
+   */
+  tolerateRestartsWhileDatabaseStarts?: boolean;
 }
+
+/** Readiness or liveness failures fewer than a probe's failureThreshold change nothing. */
+const UNHEALTHY_TOLERATED = 3;
 
 /** Waiting reasons that no amount of waiting fixes. */
 const IMAGE_REASONS = new Set(["ErrImageNeverPull", "ImagePullBackOff", "ErrImagePull", "InvalidImageName"]);
@@ -89,9 +105,18 @@ function readySince(pod: V1Pod): Date | undefined {
   return c?.lastTransitionTime ? new Date(c.lastTransitionTime) : undefined;
 }
 
-/** Pods the monitor judges: the app's, not helm's test pods nor finished hook Jobs. */
+/** Pods the monitor judges: the app's, not helm's test pods, finished hook Jobs, or pods on their way out. */
 export function appPods(pods: V1Pod[]): V1Pod[] {
-  return pods.filter((p) => p.metadata?.labels?.["app.kubernetes.io/component"] !== "test" && p.status?.phase !== "Succeeded");
+  return pods.filter((p) => p.metadata?.labels?.["app.kubernetes.io/component"] !== "test" && p.status?.phase !== "Succeeded" && !p.metadata?.deletionTimestamp);
+}
+
+function componentOf(pod: V1Pod): string | undefined {
+  return pod.metadata?.labels?.["app.kubernetes.io/component"];
+}
+
+/** repository:tag without the registry prefixes a runtime may add (docker.io/library/). */
+export function normalizeImage(image: string): string {
+  return image.replace(/^(docker\.io\/)?(library\/)?/, "").replace(/^localhost\//, "");
 }
 
 function podProblems(pod: V1Pod): Problem[] {
@@ -245,9 +270,42 @@ export function assessHealth(snapshot: Snapshot, opts: AssessOptions): HealthRep
   for (const d of snapshot.deployments) problems.push(...deploymentProblems(d));
   if (pods.length === 0) problems.push({ kind: "not-ready", subject: "pods", message: "no pods of the release", transient: true });
 
+  if (opts.expectedImages) {
+    for (const pod of pods) {
+      const want = opts.expectedImages[componentOf(pod) ?? ""];
+      if (!want) continue;
+      const running = (pod.spec?.containers ?? []).map((c) => normalizeImage(c.image ?? ""));
+      if (running.includes(normalizeImage(want))) continue;
+      const message = `pod ${pod.metadata?.name ?? "?"} runs ${running.join(", ")}, not ${want}`;
+      if (opts.imageMismatch === "note") notes.push(`${message} (the release runs another build than this checkout's)`);
+      else problems.push({ kind: "old-image", subject: pod.metadata?.name ?? "?", message: opts.imageMismatch === "problem" ? `${message}: the release did not roll` : `${message} yet (rolling out)`, transient: opts.imageMismatch !== "problem" });
+    }
+  }
+
+  if (opts.tolerateRestartsWhileDatabaseStarts) {
+    const database = pods.filter((p) => componentOf(p) === "database");
+    if (database.some((p) => !podReady(p))) {
+      const backends = new Set(pods.filter((p) => componentOf(p) === "backend").map((p) => p.metadata?.name));
+      for (const p of problems) {
+        if (p.kind === "crash-loop" && backends.has(p.subject)) {
+          p.transient = true;
+          p.message += " while the database is not Ready yet";
+        }
+      }
+    }
+  }
+
   if (snapshot.events) {
+    const podsByName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
     for (const e of currentWarnings(snapshot.events, pods, opts)) {
       const count = e.count && e.count > 1 ? ` (×${e.count})` : "";
+      const pod = e.involvedObject?.kind === "Pod" ? podsByName.get(e.involvedObject.name ?? "") : undefined;
+      // A probe that failed once or twice after the pod was Ready, on a pod that is Ready now:
+      // the kubelet acted on nothing (a backend restart, a slow answer). Worth a note, not a verdict.
+      if (e.reason === "Unhealthy" && pod && podReady(pod) && (e.count ?? 1) < UNHEALTHY_TOLERATED) {
+        notes.push(`${e.involvedObject?.name}: ${e.count ?? 1} failed probe(s) after it was Ready, Ready again: ${e.message ?? ""}`.trim());
+        continue;
+      }
       problems.push({
         kind: "warning-event",
         subject: e.involvedObject?.name ?? "?",
@@ -302,8 +360,10 @@ export function remediationFor(kind: ProblemKind, ctx: { namespace: string }): s
     case "resources":
       return `A container runs close to its limit: raise the limit in your overlay (resources.limits) or find why it uses so much.`;
     case "route":
-      return `A health route does not answer through its Service. The backend's /health is 503 while the database is unreachable (check DATABASE_URL); the frontend's ready route also needs the backend. With an enforcing CNI (Calico) the NetworkPolicies admit only the app's pods: use helm test -n ${ns} <release> instead.`;
+      return `A health route does not answer through its Service. The backend's /health is 503 while the database is unreachable (check DATABASE_URL). With an enforcing CNI (Calico) the NetworkPolicies admit only the app's pods: use helm test -n ${ns} <release> instead.`;
     case "not-ready":
       return `Pods are still starting. If they stay so, kubectl describe pod -n ${ns} <pod> says why (probes, scheduling, image pulls).`;
+    case "old-image":
+      return `Pods still run an earlier build. kubectl rollout status deploy -n ${ns} shows the rollout; kubectl describe deploy -n ${ns} says what holds it (quota for the surge pod, an image the node lacks: npm run deploy -- build loads it).`;
   }
 }

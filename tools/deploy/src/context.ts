@@ -26,8 +26,10 @@ export interface Settings {
   minikubeProfile?: string;
   /** rollback: the revision to go back to; undefined: the one before the current. */
   rollbackTo?: number;
-  /** cleanup: keep the namespace (and its PVCs). */
+  /** cleanup: keep the namespace. */
   keepNamespace: boolean;
+  /** cleanup: keep the database's volume and the Secrets kept with it (implies keepNamespace). */
+  keepData: boolean;
   /** cleanup: remove the local images too. */
   removeImages: boolean;
 }
@@ -39,6 +41,7 @@ export const defaultSettings: Settings = {
   pollMs: 2_000,
   eventWindowMs: 600_000,
   keepNamespace: false,
+  keepData: false,
   removeImages: false,
 };
 

@@ -12,6 +12,8 @@ import {
   CoreV1Api,
   KubeConfig,
   Metrics,
+  PatchStrategy,
+  setHeaderOptions,
   type CoreV1Event,
   type PodMetric,
   type V1Deployment,
@@ -22,6 +24,20 @@ import {
 export interface ProxyResponse {
   status: number;
   body: string;
+}
+
+export interface NamespaceState {
+  /** Active, or Terminating while it is being deleted. */
+  phase: string;
+  labels: Record<string, string>;
+}
+
+/** An object's identity, for the things cleanup looks at (never a Secret's data). */
+export interface ObjectRef {
+  name: string;
+  labels: Record<string, string>;
+  /** Secrets: their type (service-account tokens are Kubernetes' own). */
+  type?: string;
 }
 
 export interface KubeClient {
@@ -35,8 +51,18 @@ export interface KubeClient {
   podMetrics(namespace: string): Promise<PodMetric[] | undefined>;
   /** GET through the API server's proxy to a Service's port (the route as the Service serves it). */
   getThroughService(namespace: string, service: string, port: number, path: string): Promise<ProxyResponse>;
-  namespaceExists(namespace: string): Promise<boolean>;
+  /** undefined: there is no such namespace. */
+  readNamespace(namespace: string): Promise<NamespaceState | undefined>;
+  createNamespace(namespace: string, labels: Record<string, string>): Promise<void>;
+  /** Adds or changes these labels, leaving the others (a JSON merge patch). */
+  labelNamespace(namespace: string, labels: Record<string, string>): Promise<void>;
   deleteNamespace(namespace: string): Promise<void>;
+  /** The log of a pod's (only) container. */
+  readPodLog(namespace: string, pod: string): Promise<string>;
+  listSecrets(namespace: string, labelSelector?: string): Promise<ObjectRef[]>;
+  deleteSecret(namespace: string, name: string): Promise<void>;
+  listPersistentVolumeClaims(namespace: string, labelSelector?: string): Promise<ObjectRef[]>;
+  deletePersistentVolumeClaim(namespace: string, name: string): Promise<void>;
 }
 
 export function loadKubeConfig(context?: string): KubeConfig {
@@ -119,18 +145,49 @@ export function createKubeClient(kc: KubeConfig): KubeClient {
         req.end();
       });
     },
-    async namespaceExists(namespace) {
+    async readNamespace(namespace) {
       try {
-        await core.readNamespace({ name: namespace });
-        return true;
+        const ns = await core.readNamespace({ name: namespace });
+        return { phase: ns.status?.phase ?? "Active", labels: ns.metadata?.labels ?? {} };
       } catch (err) {
-        if (statusOf(err) === 404) return false;
+        if (statusOf(err) === 404) return undefined;
         throw err;
       }
+    },
+    async createNamespace(namespace, labels) {
+      await core.createNamespace({ body: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } } });
+    },
+    async labelNamespace(namespace, labels) {
+      await core.patchNamespace({ name: namespace, body: { metadata: { labels } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
     },
     async deleteNamespace(namespace) {
       try {
         await core.deleteNamespace({ name: namespace });
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    },
+    async readPodLog(namespace, pod) {
+      return core.readNamespacedPodLog({ namespace, name: pod, tailLines: 50 });
+    },
+    async listSecrets(namespace, labelSelector) {
+      const items = (await core.listNamespacedSecret({ namespace, labelSelector })).items;
+      return items.map((s) => ({ name: s.metadata?.name ?? "", labels: s.metadata?.labels ?? {}, type: s.type }));
+    },
+    async deleteSecret(namespace, name) {
+      try {
+        await core.deleteNamespacedSecret({ namespace, name });
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    },
+    async listPersistentVolumeClaims(namespace, labelSelector) {
+      const items = (await core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector })).items;
+      return items.map((c) => ({ name: c.metadata?.name ?? "", labels: c.metadata?.labels ?? {} }));
+    },
+    async deletePersistentVolumeClaim(namespace, name) {
+      try {
+        await core.deleteNamespacedPersistentVolumeClaim({ namespace, name });
       } catch (err) {
         if (statusOf(err) !== 404) throw err;
       }

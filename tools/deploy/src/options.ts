@@ -18,7 +18,8 @@ Commands (seed 004's gated steps, in order, or one at a time):
   monitor    health report: pods, restarts, warning events, resource use, health routes
   status     the releases' helm status, then the health report
   rollback   roll the releases back (to --revision N, or the previous revision)
-  cleanup    uninstall the releases, delete the namespace, remove smoke leftovers
+  cleanup    uninstall the releases, remove the database's volume and Secrets, delete the
+             namespace if this CLI created it and nothing of yours is left in it
 
 Options:
   --values <overlay>     minikube (default: seed 000, one release todo-chatbot in todo-app),
@@ -32,8 +33,12 @@ Options:
   --engine <e>           docker or podman (default: docker if its daemon answers, else podman)
   --no-load              do not load the images into Minikube
   --timeout <duration>   helm's --timeout and the wait for Ready pods (default 5m)
+  --tag <tag>            the images' tag (default: appVersion-commit, plus -dirty-<hash> for a
+                         changed working tree, so each change deploys a new tag and rolls the pods)
   --revision <n>         rollback: the revision to return to
-  --keep-namespace       cleanup: keep the namespace (and the database's volume)
+  --keep-data            cleanup: keep the database's volume and the Secrets kept with it (and so
+                         the namespace): a later deploy finds its data, password and auth secret
+  --keep-namespace       cleanup: keep the namespace (the database's data is still removed)
   --images               cleanup: also remove the local images
   --dry-run              print every command it would run; change nothing
   --json                 print a JSON summary (for CI) instead of the progress display
@@ -71,6 +76,8 @@ export function parseCommandLine(argv: string[]): CommandLine | "help" {
         timeout: { type: "string", default: "5m" },
         revision: { type: "string" },
         "keep-namespace": { type: "boolean", default: false },
+        "keep-data": { type: "boolean", default: false },
+        tag: { type: "string" },
         images: { type: "boolean", default: false },
         "dry-run": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -94,14 +101,15 @@ export function parseCommandLine(argv: string[]): CommandLine | "help" {
   const timeoutMs = durationMs(v.timeout!);
   return {
     command: command as Command,
-    target: { values: v.values, layout: v.layout, namespace: v.namespace, context: v.context },
+    target: { values: v.values, layout: v.layout, namespace: v.namespace, context: v.context, tag: v.tag },
     settings: {
       ...defaultSettings,
       helmTimeout: v.timeout!,
       readyTimeoutMs: timeoutMs,
       engine: v.engine as Engine | undefined,
       rollbackTo,
-      keepNamespace: v["keep-namespace"]!,
+      keepNamespace: v["keep-namespace"]! || v["keep-data"]!,
+      keepData: v["keep-data"]!,
       removeImages: v.images!,
     },
     dryRun: v["dry-run"]!,

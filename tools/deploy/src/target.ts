@@ -3,13 +3,14 @@
  * overlay, the layout (seed 000: one umbrella release `todo-chatbot`; seed 004: a release per
  * service, `todo-backend` then `todo-frontend`), the namespace the overlay is written for, the
  * values files of each release (with a git-ignored values-local.yaml when it exists), the two
- * images and the tags the charts will run, and whether the cluster is a Minikube to load them into.
+ * images and the tag they are built and run under (one per state of the source, see image-tag.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { backendService, frontendService } from "@todo/contracts";
+import { imageTag, isValidTag } from "./image-tag.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 export const helmDir = join(repoRoot, "deploy", "helm");
@@ -29,7 +30,7 @@ const DEFAULT_LAYOUT: Record<OverlayName, Layout> = { minikube: "umbrella", clus
 
 export interface ImageSpec {
   service: Service;
-  /** As the charts reference it: repository:tag (the chart's appVersion). */
+  /** As the charts reference it: repository:tag (the tag passed to helm as image.tag). */
   tag: string;
   dockerfile: string;
   port: number;
@@ -60,6 +61,10 @@ export interface Target {
   /** Releases in install order (the backend owns the namespace's quota: it goes first). */
   releases: Release[];
   images: ImageSpec[];
+  /** The tag of both images (image.tag in the charts). */
+  imageTag: string;
+  /** Set when the tag cannot follow the source (not a git checkout). */
+  imageTagNote?: string;
 }
 
 export class UsageError extends Error {}
@@ -69,6 +74,8 @@ export interface TargetOptions {
   layout?: string;
   namespace?: string;
   context?: string;
+  /** --tag: the images' tag; undefined = from the source (appVersion-commit[-dirty-hash]). */
+  tag?: string;
 }
 
 /** `minikube`, `values-minikube.yaml` or a path to an overlay inside deploy/helm/<chart>/. */
@@ -132,6 +139,8 @@ export function resolveTarget(opts: TargetOptions): Target {
   }
   const namespace = opts.namespace ?? (written || "default");
   const version = appVersion(layout === "umbrella" ? "todo-chatbot" : "todo-backend");
+  if (opts.tag !== undefined && !isValidTag(opts.tag)) throw new UsageError(`--tag ${opts.tag}: a tag is up to 128 letters, digits, _ . and -, not starting with . or -`);
+  const tag = opts.tag !== undefined ? { tag: opts.tag } : imageTag(repoRoot, version);
   const release = (name: string, chart: string, services: Service[], serviceNames: Release["serviceNames"]): Release => ({
     name,
     chart,
@@ -155,9 +164,11 @@ export function resolveTarget(opts: TargetOptions): Target {
     context: opts.context,
     releases,
     images: [
-      { service: "backend", tag: `${backendService.name}:${version}`, dockerfile: "apps/api/Dockerfile", port: backendService.port, maxBytes: 300_000_000 },
-      { service: "frontend", tag: `${frontendService.name}:${version}`, dockerfile: "apps/web/Dockerfile", port: frontendService.port, maxBytes: 200_000_000 },
+      { service: "backend", tag: `${backendService.name}:${tag.tag}`, dockerfile: "apps/api/Dockerfile", port: backendService.port, maxBytes: 300_000_000 },
+      { service: "frontend", tag: `${frontendService.name}:${tag.tag}`, dockerfile: "apps/web/Dockerfile", port: frontendService.port, maxBytes: 200_000_000 },
     ],
+    imageTag: tag.tag,
+    ...(tag.note ? { imageTagNote: tag.note } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { helmPath } from "@todo/deploy/helm/helm.ts";
 import { main, type JsonSummary } from "../src/cli.ts";
 import { createKubeClient } from "../src/kube.ts";
+import { imageTag } from "../src/image-tag.ts";
 import { createRealRunner } from "../src/runner.ts";
 import { repoRoot } from "../src/target.ts";
 import { healthyCluster } from "./cluster-fixtures.ts";
@@ -82,17 +83,18 @@ describe("the deploy command", () => {
     const summary = JSON.parse(res.stdout) as JsonSummary;
     assert.equal(summary.ok, true);
     assert.equal(summary.dryRun, true);
-    assert.deepEqual(summary.target, { layout: "umbrella", overlay: "minikube", namespace: "todo-app", releases: ["todo-chatbot"], images: ["todo-backend:1.0.0", "todo-frontend:1.0.0"] });
+    // The images are tagged for this checkout: a code change deploys a new tag and rolls the pods.
+    const { tag } = imageTag(repoRoot, "1.0.0");
+    assert.deepEqual(summary.target, { layout: "umbrella", overlay: "minikube", namespace: "todo-app", releases: ["todo-chatbot"], images: [`todo-backend:${tag}`, `todo-frontend:${tag}`] });
     assert.deepEqual(summary.steps.map((s) => [s.name, s.status]), [["build", "planned"], ["smoke", "planned"], ["chart", "passed"], ["release", "planned"], ["monitor", "planned"]]);
     const commands = summary.commands!.map((c) => c.replace(/todo-smoke-[a-z]+-[0-9a-f]{6}|todo-smoke-[0-9a-f]{6}/g, "<smoke>").replace(/ -f \S+values-local\.yaml/, ""));
     assert.deepEqual(commands.filter((c) => !c.startsWith("podman run") && !c.startsWith("podman rm") && !c.startsWith("podman network")), [
-      "podman build --format docker -f apps/api/Dockerfile -t todo-backend:1.0.0 .",
-      "podman build --format docker -f apps/web/Dockerfile -t todo-frontend:1.0.0 .",
-      // No cluster to ask: planned as a first install with the in-cluster database, so without --wait.
-      "helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --timeout 5m",
-      "helm test todo-chatbot --namespace todo-app --timeout 2m --logs",
+      `podman build --format docker -f apps/api/Dockerfile -t todo-backend:${tag} .`,
+      `podman build --format docker -f apps/web/Dockerfile -t todo-frontend:${tag} .`,
+      `helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --set backend.image.tag=${tag} --set frontend.image.tag=${tag} --wait --timeout 5m`,
+      "helm test todo-chatbot --namespace todo-app --timeout 2m",
     ]);
-    assert.ok(commands.includes("podman run --detach --name <smoke> --label todo-chatbot.deploy=smoke --network <smoke> --read-only --cap-drop ALL --security-opt no-new-privileges --tmpfs /tmp:rw,size=64m,mode=1777 --network-alias todo-backend --env BETTER_AUTH_SECRET --env FRONTEND_URL=http://localhost:3000 --publish 127.0.0.1::8000 todo-backend:1.0.0"));
+    assert.ok(commands.includes(`podman run --detach --name <smoke> --label todo-chatbot.deploy=smoke --network <smoke> --read-only --cap-drop ALL --security-opt no-new-privileges --tmpfs /tmp:rw,size=64m,mode=1777 --network-alias todo-backend --env BETTER_AUTH_SECRET --env FRONTEND_URL=http://localhost:3000 --publish 127.0.0.1::8000 todo-backend:${tag}`));
     assert.doesNotMatch(res.stdout, /BETTER_AUTH_SECRET=/, "no secret value on any command line");
   });
 
@@ -108,7 +110,7 @@ describe("the deploy command", () => {
 
   it("all: every gate passes from build to monitor, images loaded into Minikube, exit 0", async () => {
     const addr = await healthServer();
-    const { code, out, runner } = await runMain(["all", "--context", "minikube"], [...podmanRules(addr), ...helmRules()]);
+    const { code, out, runner } = await runMain(["all", "--context", "minikube", "--tag", "1.0.0"], [...podmanRules(addr), ...helmRules()]);
     assert.equal(code, 0, out);
     const changes = runner.calls.filter((c) => !c.opts.probe).map((c) => c.line.replace(helmBin, "helm").replace(/todo-smoke-[a-z-]*[0-9a-f]{6}/g, "<smoke>").replace(/\/tmp\/todo-deploy-\w+/g, "<tmp>"));
     assert.deepEqual(changes.filter((l) => /^(podman build|podman save|minikube|helm)/.test(l)).map((l) => l.replace(/ -f \S+values-local\.yaml/, "")), [
@@ -118,8 +120,8 @@ describe("the deploy command", () => {
       "minikube -p minikube image load <tmp>/backend.tar",
       "podman save --format docker-archive -o <tmp>/frontend.tar docker.io/library/todo-frontend:1.0.0",
       "minikube -p minikube image load <tmp>/frontend.tar",
-      "helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --kube-context minikube --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --timeout 5m",
-      "helm test todo-chatbot --namespace todo-app --kube-context minikube --timeout 2m --logs",
+      "helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --kube-context minikube --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --set backend.image.tag=1.0.0 --set frontend.image.tag=1.0.0 --wait --timeout 5m",
+      "helm test todo-chatbot --namespace todo-app --kube-context minikube --timeout 2m",
     ]);
     // The smoke containers are always removed, and the secret never appears on a command line.
     assert.deepEqual(changes.filter((l) => /^podman (rm|network rm)/.test(l)), ["podman rm --force <smoke>", "podman rm --force <smoke>", "podman network rm <smoke>"]);
@@ -134,7 +136,7 @@ describe("the deploy command", () => {
 
   it("all: an image over its size target stops the run at build, exit 1, with what to do", async () => {
     const addr = await healthServer();
-    const { code, out, runner } = await runMain(["all", "--no-load"], [...podmanRules(addr, { backend: 155_000_000, frontend: 231_000_000 }), ...helmRules()]);
+    const { code, out, runner } = await runMain(["all", "--no-load", "--tag", "1.0.0"], [...podmanRules(addr, { backend: 155_000_000, frontend: 231_000_000 }), ...helmRules()]);
     assert.equal(code, 1);
     assert.match(out, /^build\s+failed/m);
     for (const step of ["smoke", "chart", "release", "monitor"]) assert.match(out, new RegExp(`^${step}\\s+not run\\s+-\\s+-$`, "m"));

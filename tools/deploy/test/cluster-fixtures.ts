@@ -53,6 +53,10 @@ export interface PodOptions {
   lastTerminated?: { exitCode: number; reason: string };
   readySince?: string;
   unschedulable?: string;
+  /** The container's image (default: the component's at tag 1.0.0). */
+  image?: string;
+  /** Set on a pod being deleted (an old ReplicaSet's pod on its way out). */
+  deletionTimestamp?: string;
 }
 
 export function pod(o: PodOptions): Json {
@@ -62,6 +66,7 @@ export function pod(o: PodOptions): Json {
   const since = o.readySince ?? "2026-02-01T11:51:10Z";
   const owner = o.component === "database" ? { kind: "StatefulSet", name: `${release}-backend-postgresql` } : o.component === "migrate" ? { kind: "Job", name: `${release}-backend-migrate` } : o.component === "test" ? undefined : { kind: "ReplicaSet", name: o.name.replace(/-[a-z0-9]{5}$/, "") };
   const containerName = CONTAINER[o.component]!;
+  const image = o.image ?? IMAGES[o.component];
   const state = o.waiting
     ? { waiting: { reason: o.waiting.reason, ...(o.waiting.message ? { message: o.waiting.message } : {}) } }
     : phase === "Succeeded"
@@ -77,6 +82,7 @@ export function pod(o: PodOptions): Json {
       uid: `uid-${o.name}`,
       resourceVersion: "48102",
       creationTimestamp: T0,
+      ...(o.deletionTimestamp ? { deletionTimestamp: o.deletionTimestamp, deletionGracePeriodSeconds: 30 } : {}),
       labels: { ...labels(o.component, release), ...(o.component === "backend" || o.component === "frontend" ? { "pod-template-hash": "7d9c6b5f4" } : {}) },
       ...(owner ? { ownerReferences: [{ apiVersion: owner.kind === "Job" ? "batch/v1" : "apps/v1", kind: owner.kind, name: owner.name, uid: `uid-${owner.name}`, controller: true, blockOwnerDeletion: true }] } : {}),
     },
@@ -84,7 +90,7 @@ export function pod(o: PodOptions): Json {
       containers: [
         {
           name: containerName,
-          image: IMAGES[o.component],
+          image,
           imagePullPolicy: "IfNotPresent",
           ports: o.component === "backend" ? [{ name: "http", containerPort: 8000, protocol: "TCP" }] : o.component === "frontend" ? [{ name: "http", containerPort: 3000, protocol: "TCP" }] : [],
           resources: RESOURCES[o.component],
@@ -122,7 +128,7 @@ export function pod(o: PodOptions): Json {
                 lastState: o.lastTerminated ? { terminated: { ...o.lastTerminated, startedAt: "2026-02-01T11:58:00Z", finishedAt: "2026-02-01T11:58:03Z", containerID: "docker://9a8b7c" } } : {},
                 ready,
                 restartCount: o.restarts ?? 0,
-                image: IMAGES[o.component],
+                image,
                 imageID: o.waiting?.reason.startsWith("ErrImage") || o.waiting?.reason === "ImagePullBackOff" ? "" : `docker://sha256:${"ab".repeat(32)}`,
                 containerID: o.waiting ? undefined : "docker://5e6f7a",
                 started: !o.waiting && phase === "Running",

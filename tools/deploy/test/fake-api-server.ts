@@ -1,7 +1,9 @@
 /**
  * A local HTTP server that answers as a Kubernetes API server does, for the paths the CLI reads:
- * pods, deployments, services, events (with labelSelector), metrics.k8s.io pod metrics (or the
- * 404 of a cluster without metrics-server), the service proxy, and namespaces. The real
+ * pods (and their logs), deployments, services, events, secrets and persistent volume claims
+ * (with labelSelector), metrics.k8s.io pod metrics (or the 404 of a cluster without
+ * metrics-server), the service proxy, and namespaces (read, create, merge-patch, delete: a deleted
+ * namespace stays Terminating for a few reads, as a real one does while its objects go). The real
  * @kubernetes/client-node talks to it through a kubeconfig, so the tests exercise the client's own
  * requests, deserialisation and errors over the JSON a cluster returns.
  */
@@ -20,7 +22,20 @@ export interface FakeCluster {
   metrics?: Json[] | "absent";
   /** "service:port/path" → answer; anything else is the API server's 503 for a Service without endpoints. */
   proxy?: Record<string, { status: number; body: string }>;
-  namespaces?: string[];
+  /** Namespace names (Active, no labels), or their state. */
+  namespaces?: (string | FakeNamespace)[];
+  secrets?: Json[];
+  persistentVolumeClaims?: Json[];
+  /** Pod name → its log. */
+  logs?: Record<string, string>;
+}
+
+export interface FakeNamespace {
+  name: string;
+  labels?: Record<string, string>;
+  phase?: "Active" | "Terminating";
+  /** While Terminating: reads left before it is gone (default 2). */
+  readsUntilGone?: number;
 }
 
 function status(code: number, reason: string, message: string): Json {
@@ -42,9 +57,23 @@ function list(kind: string, apiVersion: string, items: Json[]): Json {
 
 export async function startFakeApiServer(cluster: FakeCluster) {
   const requests: string[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  /** Request bodies of POST and PATCH, by "METHOD path". */
+  const bodies: Record<string, Json> = {};
+  const namespaces = new Map<string, FakeNamespace>(
+    (cluster.namespaces ?? []).map((n) => (typeof n === "string" ? [n, { name: n }] : [n.name, { ...n }])),
+  );
+  const nsObject = (n: FakeNamespace) => ({ kind: "Namespace", apiVersion: "v1", metadata: { name: n.name, labels: n.labels ?? {} }, status: { phase: n.phase ?? "Active" } });
+  const readBody = (req: IncomingMessage) =>
+    new Promise<Json>((resolve) => {
+      let text = "";
+      req.on("data", (c) => (text += c));
+      req.on("end", () => resolve(text ? JSON.parse(text) : {}));
+    });
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://x");
     requests.push(`${req.method} ${url.pathname}${url.search}`);
+    const body = req.method === "POST" || req.method === "PATCH" ? await readBody(req) : undefined;
+    if (body) bodies[`${req.method} ${url.pathname}`] = { ...body, "content-type": req.headers["content-type"] };
     const send = (code: number, body: Json | string) => {
       res.writeHead(code, { "content-type": typeof body === "string" ? "text/plain" : "application/json" });
       res.end(typeof body === "string" ? body : JSON.stringify(body));
@@ -52,6 +81,22 @@ export async function startFakeApiServer(cluster: FakeCluster) {
     const sel = url.searchParams.get("labelSelector");
     const ns = (o: Json, n: string) => (o.metadata?.namespace ?? n) === n;
     let m;
+    if (req.method === "GET" && (m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname))) {
+      const log = cluster.logs?.[m[2]!];
+      return log === undefined ? send(404, status(404, "NotFound", `pods "${m[2]}" not found`)) : send(200, log);
+    }
+    for (const [kind, resource, items] of [["SecretList", "secrets", cluster.secrets], ["PersistentVolumeClaimList", "persistentvolumeclaims", cluster.persistentVolumeClaims]] as const) {
+      if ((m = new RegExp(`^/api/v1/namespaces/([^/]+)/${resource}(?:/([^/]+))?$`).exec(url.pathname))) {
+        const all = (items ?? []) as Json[];
+        if (req.method === "GET" && !m[2]) return send(200, list(kind, "v1", all.filter((o) => ns(o, m![1]!) && matches(o, sel))));
+        if (req.method === "DELETE" && m[2]) {
+          const i = all.findIndex((o) => o.metadata?.name === m![2] && ns(o, m![1]!));
+          if (i < 0) return send(404, status(404, "NotFound", `${resource} "${m[2]}" not found`));
+          const [gone] = all.splice(i, 1);
+          return send(200, gone!);
+        }
+      }
+    }
     if (req.method === "GET" && (m = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname))) {
       return send(200, list("PodList", "v1", (cluster.pods ?? []).filter((p) => ns(p, m![1]!) && matches(p, sel))));
     }
@@ -74,12 +119,32 @@ export async function startFakeApiServer(cluster: FakeCluster) {
       if (answer) return send(answer.status, answer.body);
       return send(503, status(503, "ServiceUnavailable", `no endpoints available for service "${decodeURIComponent(m[2]!)}"`));
     }
+    if (req.method === "POST" && url.pathname === "/api/v1/namespaces") {
+      const name = body!.metadata?.name as string;
+      if (namespaces.has(name)) return send(409, status(409, "AlreadyExists", `namespaces "${name}" already exists`));
+      namespaces.set(name, { name, labels: body!.metadata?.labels ?? {} });
+      return send(201, nsObject(namespaces.get(name)!));
+    }
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(url.pathname))) {
-      const exists = (cluster.namespaces ?? []).includes(m[1]!);
-      if (!exists) return send(404, status(404, "NotFound", `namespaces "${m[1]}" not found`));
-      const nsObj = { kind: "Namespace", apiVersion: "v1", metadata: { name: m[1] }, status: { phase: req.method === "DELETE" ? "Terminating" : "Active" } };
-      if (req.method === "DELETE") cluster.namespaces = cluster.namespaces!.filter((n) => n !== m![1]);
-      return send(200, nsObj);
+      const n = namespaces.get(m[1]!);
+      if (!n) return send(404, status(404, "NotFound", `namespaces "${m[1]}" not found`));
+      if (req.method === "DELETE") {
+        n.phase = "Terminating";
+        n.readsUntilGone ??= 2;
+        return send(200, nsObject(n));
+      }
+      if (req.method === "PATCH") {
+        n.labels = { ...n.labels, ...(body!.metadata?.labels ?? {}) };
+        return send(200, nsObject(n));
+      }
+      if (n.phase === "Terminating" && n.readsUntilGone !== undefined) {
+        if (n.readsUntilGone <= 0) {
+          namespaces.delete(n.name);
+          return send(404, status(404, "NotFound", `namespaces "${m[1]}" not found`));
+        }
+        n.readsUntilGone--;
+      }
+      return send(200, nsObject(n));
     }
     return send(404, status(404, "NotFound", "the server could not find the requested resource"));
   });
@@ -89,6 +154,8 @@ export async function startFakeApiServer(cluster: FakeCluster) {
   return {
     url,
     requests,
+    bodies,
+    namespaces,
     cluster,
     kubeConfig: () => kubeConfigFor(url),
     close: () => new Promise<void>((r) => server.close(() => r())),

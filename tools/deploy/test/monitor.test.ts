@@ -74,6 +74,23 @@ describe("monitor", () => {
     assert.match(f.remediation, /--field-selector type=Warning/);
   });
 
+  it("passes a readiness probe that failed once after the pod was Ready and is Ready again, with a note (a backend restart looks so)", async () => {
+    const cluster = healthyCluster();
+    cluster.events.push(event({ object: { kind: "Pod", name: "todo-chatbot-frontend-7d9c6b5f4-4hj2m" }, reason: "Unhealthy", message: "Readiness probe failed: HTTP probe failed with statuscode: 503", last: "2026-02-01T11:58:30Z", count: 1 }));
+    const { run } = await monitorWith(cluster);
+    const outcome = await run();
+    assert.match(outcome.summary, /^4 pods Ready, 0 restarts, no warning events, 4 health routes OK \(1 note\(s\)\)$/);
+    assert.ok(outcome.details!.includes("note: todo-chatbot-frontend-7d9c6b5f4-4hj2m: 1 failed probe(s) after it was Ready, Ready again: Readiness probe failed: HTTP probe failed with statuscode: 503"));
+  });
+
+  it("reports a pod on another build than this checkout's as a note when it did not deploy in this run", async () => {
+    const cluster = healthyCluster();
+    cluster.pods[0] = pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend", image: "todo-backend:0.9.0" });
+    const { run } = await monitorWith(cluster);
+    const outcome = await run();
+    assert.ok(outcome.details!.includes("note: pod todo-chatbot-backend-7d9c6b5f4-x2k8q runs todo-backend:0.9.0, not todo-backend:1.0.0 (the release runs another build than this checkout's)"));
+  });
+
   it("fails when a container uses 90% or more of its memory limit", async () => {
     const cluster = healthyCluster();
     cluster.metrics[1] = podMetrics("todo-chatbot-frontend-7d9c6b5f4-4hj2m", { frontend: { cpu: "120m", memory: "490Mi" } });

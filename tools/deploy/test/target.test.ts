@@ -5,7 +5,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { durationMs, parseCommandLine } from "../src/options.ts";
-import { rel, resolveTarget, UsageError } from "../src/target.ts";
+import { imageTag } from "../src/image-tag.ts";
+import { rel, repoRoot, resolveTarget, UsageError } from "../src/target.ts";
 
 const summary = (t: ReturnType<typeof resolveTarget>) => ({
   layout: t.layout,
@@ -44,14 +45,20 @@ describe("the target", () => {
     assert.equal(split.namespace, "todo-app");
   });
 
-  it("builds the images the charts run, with seed 004's size targets", () => {
+  it("builds the images the charts run, with seed 004's size targets, tagged for this checkout", () => {
+    const target = resolveTarget({});
+    const { tag } = imageTag(repoRoot, "1.0.0");
+    assert.match(tag, /^1\.0\.0-[0-9a-f]{12}(-dirty-[0-9a-f]{10})?$/);
+    assert.equal(target.imageTag, tag);
     assert.deepEqual(
-      resolveTarget({}).images.map((i) => [i.tag, i.dockerfile, i.port, i.maxBytes]),
+      target.images.map((i) => [i.tag, i.dockerfile, i.port, i.maxBytes]),
       [
-        ["todo-backend:1.0.0", "apps/api/Dockerfile", 8000, 300_000_000],
-        ["todo-frontend:1.0.0", "apps/web/Dockerfile", 3000, 200_000_000],
+        [`todo-backend:${tag}`, "apps/api/Dockerfile", 8000, 300_000_000],
+        [`todo-frontend:${tag}`, "apps/web/Dockerfile", 3000, 200_000_000],
       ],
     );
+    assert.equal(resolveTarget({ tag: "2.1.0-rc1" }).images[0]!.tag, "todo-backend:2.1.0-rc1", "--tag names it");
+    assert.throws(() => resolveTarget({ tag: "-bad/tag" }), /--tag -bad\/tag: a tag is up to 128/);
   });
 
   it("refuses a namespace the overlay is not written for, and says what to do", () => {
@@ -75,7 +82,7 @@ describe("the command line", () => {
     assert.notEqual(c, "help");
     if (c === "help") return;
     assert.equal(c.command, "all");
-    assert.deepEqual(c.target, { values: "clusterip", layout: undefined, namespace: undefined, context: "minikube" });
+    assert.deepEqual(c.target, { values: "clusterip", layout: undefined, namespace: undefined, context: "minikube", tag: undefined });
     assert.equal(c.dryRun, true);
     assert.equal(c.json, true);
     assert.equal(c.settings.helmTimeout, "10m");

@@ -1,4 +1,7 @@
-/** A DeployContext for tests: a real target, an injected runner and Kubernetes client, a fake clock. */
+/**
+ * A DeployContext for tests: a real target, an injected runner and Kubernetes client, a fake clock.
+ * The images' tag is 1.0.0 unless a test gives another (the real one follows the checkout).
+ */
 import { defaultSettings, newRunState, type DeployContext, type Settings } from "../src/context.ts";
 import type { KubeClient } from "../src/kube.ts";
 import type { CommandRunner } from "../src/runner.ts";
@@ -8,7 +11,7 @@ import { fakeClock } from "./fake-clock.ts";
 export function testContext(opts: { runner: CommandRunner; kube?: KubeClient; target?: TargetOptions; dryRun?: boolean; settings?: Partial<Settings>; helmBin?: string }) {
   const clock = fakeClock();
   const ctx: DeployContext = {
-    target: resolveTarget(opts.target ?? {}),
+    target: resolveTarget({ tag: "1.0.0", ...opts.target }),
     runner: opts.runner,
     kube: () => {
       if (!opts.kube) throw new Error("this test has no cluster");

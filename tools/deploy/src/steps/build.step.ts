@@ -1,6 +1,7 @@
 /**
- * Step 1, build: both images from the repository root with their Dockerfiles, by docker or podman;
- * on Minikube, loaded into the cluster. Gate (seed 004): the images exist and are under their size
+ * Step 1, build: both images from the repository root with their Dockerfiles, by docker or podman,
+ * tagged for the state of the source (appVersion-commit[-dirty-hash], see image-tag.ts, so a
+ * changed build rolls the pods); on Minikube, loaded into the cluster. Gate (seed 004): the images exist and are under their size
  * targets (frontend < 200 MB, backend < 300 MB), and, on Minikube, the cluster has them.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -130,7 +131,7 @@ async function checkMinikubeHas(ctx: DeployContext, profile: string): Promise<vo
   if (res.code !== 0 || missing.length) {
     throw new GateFailure(`Minikube (${profile}) does not have ${missing.map((i) => i.tag).join(", ") || "the images"}`, {
       details: tail(res.stdout + res.stderr),
-      remediation: `Load them by hand: minikube -p ${profile} image load ${missing[0]?.tag ?? "todo-backend:1.0.0"}, or build inside Minikube: minikube image build -t todo-backend:1.0.0 -f apps/api/Dockerfile .`,
+      remediation: `Load them by hand: minikube -p ${profile} image load ${missing[0]?.tag ?? ctx.target.images[0]!.tag}, or build inside Minikube: minikube image build -t ${ctx.target.images[0]!.tag} -f apps/api/Dockerfile .`,
     });
   }
 }
@@ -140,6 +141,7 @@ export const buildStep: Step<DeployContext> = {
   title: "Build the images",
   async run(ctx, io) {
     const engine = await containerEngine(ctx);
+    if (ctx.target.imageTagNote) io.log(`note: ${ctx.target.imageTagNote}`);
     for (const image of ctx.target.images) await buildImage(ctx, engine, image, io);
     const profile = ctx.settings.minikubeProfile;
     if (profile) for (const image of ctx.target.images) await loadIntoMinikube(ctx, engine, image, profile, io);

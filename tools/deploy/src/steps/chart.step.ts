@@ -11,7 +11,7 @@ import { tail } from "../classify.ts";
 import type { DeployContext } from "../context.ts";
 import { GateFailure, type Step, type StepIO } from "../pipeline.ts";
 import { formatCommand } from "../runner.ts";
-import { rel, type Release } from "../target.ts";
+import { rel, type Release, type Service, type Target } from "../target.ts";
 
 export type RenderedObject = {
   apiVersion?: string;
@@ -24,16 +24,31 @@ export type RenderedObject = {
 /** Kinds that live outside namespaces (none in these charts today; listed so one can be added). */
 const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "StorageClass", "CustomResourceDefinition", "PriorityClass"]);
 
-export function valuesFlags(release: Release): string[] {
-  return release.valuesFiles.flatMap((f) => ["-f", rel(f)]);
+/** The release's values files, then the images' tag (the build's, so the pods roll to it). */
+export function valuesFlags(release: Release, target: Target): string[] {
+  const prefix = (service: Service) => (release.chart === "todo-chatbot" ? `${service}.` : "");
+  return [
+    ...release.valuesFiles.flatMap((f) => ["-f", rel(f)]),
+    ...release.services.flatMap((s) => ["--set", `${prefix(s)}image.tag=${target.imageTag}`]),
+  ];
+}
+
+/**
+ * lint and template run where helm cannot see the cluster, and the chart refuses to generate its
+ * secrets there (they would differ from the installed ones). These renders are only checked,
+ * never applied, so they ask for throwaway values; helm upgrade never gets this flag.
+ */
+function checkOnlyFlags(release: Release): string[] {
+  if (!release.services.includes("backend")) return [];
+  return ["--set", `${release.chart === "todo-chatbot" ? "backend." : ""}secret.generateWithoutCluster=true`];
 }
 
 export function lintArgs(ctx: DeployContext, release: Release): string[] {
-  return ["lint", "--strict", rel(release.chartDir), "--namespace", ctx.target.namespace, ...valuesFlags(release)];
+  return ["lint", "--strict", rel(release.chartDir), "--namespace", ctx.target.namespace, ...valuesFlags(release, ctx.target), ...checkOnlyFlags(release)];
 }
 
 export function templateArgs(ctx: DeployContext, release: Release): string[] {
-  return ["template", release.name, rel(release.chartDir), "--namespace", ctx.target.namespace, ...valuesFlags(release)];
+  return ["template", release.name, rel(release.chartDir), "--namespace", ctx.target.namespace, ...valuesFlags(release, ctx.target), ...checkOnlyFlags(release)];
 }
 
 const CHART_REMEDIATION =

@@ -2,8 +2,10 @@
  * Step 5, monitor: a health report read through the Kubernetes API: pods (Ready, restarts, waiting
  * states), Deployments, Warning events of the release's objects, resource use from metrics.k8s.io
  * against the containers' limits (when the metrics API is installed), and the health routes of
- * @todo/contracts through each Service (via the API server's service proxy). Gate (seed 004):
- * resource use under the limits, no crash-looping pod, no warning events, routes healthy.
+ * @todo/contracts through each Service (via the API server's service proxy), and which build each
+ * pod runs. Gate (seed 004): resource use under the limits, no crash-looping pod, no warning events
+ * (a probe that failed once or twice on a pod that is Ready again is a note), routes healthy, and
+ * after a release in the same run, every app pod on the new images.
  */
 import { backendService, frontendService } from "@todo/contracts";
 import { classifyApiError } from "../classify.ts";
@@ -11,7 +13,7 @@ import { assessHealth, remediationFor, type HealthReport, type RouteCheck } from
 import type { DeployContext } from "../context.ts";
 import type { KubeClient } from "../kube.ts";
 import { GateFailure, type Step } from "../pipeline.ts";
-import { kubeFailure } from "./release.step.ts";
+import { expectedImages, kubeFailure } from "./release.step.ts";
 
 interface RouteSpec {
   service: string;
@@ -58,7 +60,14 @@ export async function readHealth(ctx: DeployContext): Promise<HealthReport> {
     for (const spec of routeSpecs(ctx)) routes.push(await checkRoute(kube, ns, spec));
     return assessHealth(
       { pods, deployments, events, metrics, routes },
-      { namePrefixes: ctx.target.releases.map((r) => r.name), since: new Date(ctx.now() - ctx.settings.eventWindowMs) },
+      {
+        namePrefixes: ctx.target.releases.map((r) => r.name),
+        since: new Date(ctx.now() - ctx.settings.eventWindowMs),
+        // After this run's release, a pod on another build means the release did not roll; on
+        // its own (monitor, status) it only says the cluster runs another build than this checkout.
+        expectedImages: expectedImages(ctx.target),
+        imageMismatch: ctx.state.upgraded.length > 0 ? "problem" : "note",
+      },
     );
   } catch (err) {
     throw kubeFailure(ctx, `reading the release in ${ns}`, err);

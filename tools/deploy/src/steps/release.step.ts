@@ -1,17 +1,19 @@
 /**
- * Step 4, release: `helm upgrade --install --create-namespace --wait` of each release in order
- * (seed 004's split layout installs the backend first: it owns the namespace's quota). Gate (seed
- * 004): all pods Running and Ready, read through the Kubernetes API, and the health checks pass
- * (`helm test`: a pod per service calls its live and ready routes through the Service, from inside
- * the cluster, where the NetworkPolicies admit it). When the step finally fails, each release it
- * touched goes back to its last deployed revision; a failed first install is left for debugging.
+ * Step 4, release: the namespace, labelled to enforce the restricted Pod Security profile, then
+ * `helm upgrade --install --wait` of each release in order (seed 004's split layout installs the
+ * backend first: it owns the namespace's quota) with the build's image tag. Gate (seed 004): all
+ * pods Running, Ready and on the new images, read through the Kubernetes API, and the health
+ * checks pass (`helm test`: a pod per service calls its live and ready routes through the Service,
+ * from inside the cluster, where the NetworkPolicies admit it). When the step finally fails, each
+ * release it touched goes back to its last deployed revision; a failed first install is left for
+ * debugging.
  */
 import { classifyApiError, classifyOutput, tail } from "../classify.ts";
-import { assessHealth, remediationFor, type Problem } from "../cluster.health.ts";
+import { assessHealth, remediationFor, type AssessOptions, type Problem } from "../cluster.health.ts";
 import { clusterFlags, type DeployContext } from "../context.ts";
 import { GateFailure, type Step, type StepIO } from "../pipeline.ts";
-import { rel, type Release } from "../target.ts";
-import { renderRelease, valuesFlags } from "./chart.step.ts";
+import { rel, type Release, type Target } from "../target.ts";
+import { valuesFlags } from "./chart.step.ts";
 
 export interface HistoryEntry {
   revision: number;
@@ -52,23 +54,72 @@ export function clusterRemediation(ctx: DeployContext): string {
 }
 
 /**
- * With the in-cluster database the migration Job is a post-install hook: on a first install, a
- * `--wait` for all resources would wait for a backend that is ready only after that hook
- * (deploy/README.md, Troubleshooting). Such an install runs without --wait; the gate waits instead.
+ * Always --wait: the backend waits for its database and migrates itself at start-up, so it becomes
+ * ready before the migration hook that runs after the release's objects (with the in-cluster
+ * database): nothing waits for something that comes after it.
  */
-export function needsWait(objects: { kind?: string; metadata?: { annotations?: Record<string, string> } }[], firstInstall: boolean): boolean {
-  if (!firstInstall) return true;
-  return !objects.some((o) => o.kind === "Job" && (o.metadata?.annotations?.["helm.sh/hook"] ?? "").split(",").includes("post-install"));
-}
-
-export function upgradeArgs(ctx: DeployContext, release: Release, wait: boolean): string[] {
+export function upgradeArgs(ctx: DeployContext, release: Release): string[] {
   return [
     "upgrade", "--install", release.name, rel(release.chartDir),
     ...clusterFlags(ctx), "--create-namespace",
-    ...valuesFlags(release),
-    ...(wait ? ["--wait"] : []),
+    ...valuesFlags(release, ctx.target),
+    "--wait",
     "--timeout", ctx.settings.helmTimeout,
   ];
+}
+
+/** The labels a namespace of ours carries: Pod Security enforces what the charts' pods satisfy. */
+export const NAMESPACE_LABELS = {
+  "pod-security.kubernetes.io/enforce": "restricted",
+  "pod-security.kubernetes.io/enforce-version": "latest",
+  "pod-security.kubernetes.io/warn": "restricted",
+  "pod-security.kubernetes.io/audit": "restricted",
+} as const;
+/** Marks a namespace this CLI created, so cleanup deletes only those. */
+export const CREATED_BY_LABEL = { "app.kubernetes.io/created-by": "todo-deploy-cli" } as const;
+
+/**
+ * The namespace, before helm: `--create-namespace` makes one with no labels, so Pod Security's
+ * "restricted" profile would never be enforced. A namespace still being deleted (an earlier
+ * cleanup) is waited for rather than reported as a quota or permission problem. An existing
+ * namespace gets the enforce label unless it already has one of its own (then it is left alone
+ * and the summary says so).
+ */
+export async function ensureNamespace(ctx: DeployContext, io: StepIO): Promise<string> {
+  const ns = ctx.target.namespace;
+  if (ctx.dryRun) {
+    io.log(`would create namespace ${ns} (or label it) with pod-security.kubernetes.io/enforce=restricted (Kubernetes API)`);
+    return `namespace ${ns}: would enforce Pod Security "restricted"`;
+  }
+  const kube = ctx.kube();
+  const deadline = ctx.now() + ctx.settings.readyTimeoutMs;
+  try {
+    for (;;) {
+      const state = await kube.readNamespace(ns);
+      if (!state) {
+        await kube.createNamespace(ns, { ...NAMESPACE_LABELS, ...CREATED_BY_LABEL });
+        return `namespace ${ns} created, enforcing Pod Security "restricted"`;
+      }
+      if (state.phase === "Terminating") {
+        if (ctx.now() >= deadline) {
+          throw new GateFailure(`namespace ${ns} is still being deleted after ${Math.round(ctx.settings.readyTimeoutMs / 1000)} s`, {
+            transient: true,
+            remediation: `kubectl get namespace ${ns} -o yaml shows what holds it (finalizers, remaining objects: kubectl api-resources --verbs=list --namespaced -o name | xargs -n1 kubectl get -n ${ns}). Run again once it is gone.`,
+          });
+        }
+        io.log(`namespace ${ns} is still being deleted (an earlier cleanup); waiting`);
+        await ctx.sleep(ctx.settings.pollMs);
+        continue;
+      }
+      const enforce = state.labels["pod-security.kubernetes.io/enforce"];
+      if (enforce === "restricted") return `namespace ${ns} enforces Pod Security "restricted"`;
+      if (enforce) return `namespace ${ns} keeps its own Pod Security level "${enforce}" (the charts' pods satisfy "restricted")`;
+      await kube.labelNamespace(ns, { ...NAMESPACE_LABELS });
+      return `namespace ${ns} labelled to enforce Pod Security "restricted"`;
+    }
+  } catch (err) {
+    throw kubeFailure(ctx, `preparing namespace ${ns}`, err);
+  }
 }
 
 function upgradeRemediation(ctx: DeployContext, release: Release, reason: string): string {
@@ -77,6 +128,7 @@ function upgradeRemediation(ctx: DeployContext, release: Release, reason: string
   if (reason === "invalid value" || reason === "chart does not render") return "A value is invalid for the chart: fix it in your overlay or values-local.yaml; npm run deploy -- chart checks it without a cluster.";
   if (reason === "refused by the cluster's policy") return `The cluster refused an object (quota or permissions). kubectl describe quota -n ${ctx.target.namespace} shows the quota; seed 004's overlay needs about 4 CPU of requests during an upgrade.`;
   if (reason === "image not available to the cluster") return remediationFor("image", ctx.target);
+  if (reason === "namespace being deleted") return `Namespace ${ctx.target.namespace} is still being deleted (an earlier cleanup); run again once kubectl get namespace ${ctx.target.namespace} says NotFound.`;
   if (reason === "timed out waiting")
     return `Pods did not become ready in ${ctx.settings.helmTimeout}. kubectl get pods -n ${ctx.target.namespace} and kubectl describe pod show why; on a slow first start, raise --timeout.${release.services.includes("backend") ? ` The migration Job's log: kubectl logs -n ${ctx.target.namespace} job/${release.serviceNames.backend}-migrate.` : ""}`;
   if (reason === "cluster unreachable" || reason === "connection refused" || reason === "network timeout") return clusterRemediation(ctx);
@@ -94,12 +146,7 @@ async function upgrade(ctx: DeployContext, release: Release, io: StepIO): Promis
     history = { exists: false, entries: [] };
   }
   ctx.state.previousRevision.set(release.name, history.lastDeployed);
-  const objects = await renderRelease(ctx, release);
-  // Only failed revisions so far: helm installs afresh, and the post-install hook runs again.
-  const neverDeployed = !history.entries.some((e) => e.status === "deployed" || e.status === "superseded");
-  const wait = needsWait(objects, neverDeployed);
-  if (!wait) io.log(`${release.name}: first install with the in-cluster database: installing without --wait (the migration hook runs after it); waiting for the pods below`);
-  const args = upgradeArgs(ctx, release, wait);
+  const args = upgradeArgs(ctx, release);
   ctx.state.upgraded.push(release.name);
   const res = await ctx.runner.run(ctx.helmBin, args, { onLine: io.log, timeoutMs: 60 * 60_000 });
   if (res.code !== 0) {
@@ -111,7 +158,7 @@ async function upgrade(ctx: DeployContext, release: Release, io: StepIO): Promis
     });
   }
   const revision = /REVISION:\s*(\d+)/.exec(res.stdout)?.[1];
-  return `${release.name} revision ${revision ?? "?"}${history.exists ? ` (was ${history.lastDeployed ?? "none deployed"})` : " (first install)"}`;
+  return `${release.name} revision ${revision ?? "?"} with images ${ctx.target.imageTag}${history.exists ? ` (was ${history.lastDeployed ?? "none deployed"})` : " (first install)"}`;
 }
 
 function selector(release: Release): string {
@@ -125,8 +172,17 @@ export function kubeFailure(ctx: DeployContext, what: string, err: unknown): Gat
   return new GateFailure(`${what}: ${(err as Error)?.message ?? String(err)}`, { transient: c.transient, remediation: clusterRemediation(ctx) });
 }
 
-/** Polls pods and Deployments until all are Ready; stops early on a problem waiting cannot fix. */
-export async function waitForPods(ctx: DeployContext, releases: Release[], io: StepIO): Promise<string> {
+/** The image each app component of the target runs: the build's tag. */
+export function expectedImages(target: Target): Record<string, string> {
+  return Object.fromEntries(target.images.map((i) => [i.service, i.tag]));
+}
+
+/**
+ * Polls pods and Deployments until all are Ready (on `images`, when given: the pods of a new build
+ * replace the old ones); stops early on a problem waiting cannot fix. Restarts of the backend
+ * while the release's database is not Ready yet are waited out, not judged.
+ */
+export async function waitForPods(ctx: DeployContext, releases: Release[], io: StepIO, images?: Record<string, string>): Promise<string> {
   const kube = ctx.kube();
   const deadline = ctx.now() + ctx.settings.readyTimeoutMs;
   let last: Problem[] = [];
@@ -139,7 +195,9 @@ export async function waitForPods(ctx: DeployContext, releases: Release[], io: S
     } catch (err) {
       throw kubeFailure(ctx, `reading pods in ${ctx.target.namespace}`, err);
     }
-    const report = assessHealth({ pods, deployments }, { namePrefixes: releases.map((r) => r.name), since: new Date(0) });
+    const opts: AssessOptions = { namePrefixes: releases.map((r) => r.name), since: new Date(0), tolerateRestartsWhileDatabaseStarts: true };
+    if (images) Object.assign(opts, { expectedImages: images, imageMismatch: "transient" });
+    const report = assessHealth({ pods, deployments }, opts);
     const permanent = report.problems.filter((p) => !p.transient);
     if (permanent.length) {
       throw new GateFailure(`${permanent[0]!.message}`, {
@@ -161,15 +219,38 @@ export async function waitForPods(ctx: DeployContext, releases: Release[], io: S
   }
 }
 
+/**
+ * `helm test` without --logs: Helm 3 (before 4.1) deletes a passed test pod (hook-succeeded) before
+ * reading its log and then fails the whole command. The log of a failed test pod, which the
+ * delete policy keeps, is read here through the Kubernetes API instead.
+ */
 async function helmTest(ctx: DeployContext, release: Release, io: StepIO): Promise<void> {
-  const res = await ctx.runner.run(ctx.helmBin, ["test", release.name, ...clusterFlags(ctx), "--timeout", "2m", "--logs"], { onLine: io.log });
+  const res = await ctx.runner.run(ctx.helmBin, ["test", release.name, ...clusterFlags(ctx), "--timeout", "2m"], { onLine: io.log });
   if (res.code !== 0) {
     const c = classifyOutput(`${res.stderr}\n${res.stdout}`);
     throw new GateFailure(`helm test ${release.name} failed: a health route did not answer through its Service`, {
       transient: c.transient,
-      details: tail(`${res.stdout}\n${res.stderr}`),
+      details: [...tail(`${res.stdout}\n${res.stderr}`), ...(await testPodLogs(ctx, release))],
       remediation: remediationFor("route", ctx.target),
     });
+  }
+}
+
+/** The logs of the release's test pods that are still there (the failed ones), line by line. */
+async function testPodLogs(ctx: DeployContext, release: Release): Promise<string[]> {
+  if (ctx.dryRun) return [];
+  try {
+    const kube = ctx.kube();
+    const pods = await kube.listPods(ctx.target.namespace, `${selector(release)},app.kubernetes.io/component=test`);
+    const lines: string[] = [];
+    for (const pod of pods) {
+      const name = pod.metadata?.name ?? "?";
+      const log = await kube.readPodLog(ctx.target.namespace, name).catch((err: Error) => `(log not readable: ${err.message})`);
+      lines.push(`log of ${name} (${pod.status?.phase ?? "?"}):`, ...tail(log, 20).map((l) => `  ${l}`));
+    }
+    return lines;
+  } catch (err) {
+    return [`(test pods not readable: ${(err as Error).message})`];
   }
 }
 
@@ -195,13 +276,13 @@ export const releaseStep: Step<DeployContext> = {
   title: "Install or upgrade the release",
   async run(ctx, io) {
     ctx.state.upgraded = [];
-    const lines: string[] = [];
+    const lines: string[] = [await ensureNamespace(ctx, io)];
     for (const release of ctx.target.releases) lines.push(await upgrade(ctx, release, io));
     if (ctx.dryRun) {
       for (const release of ctx.target.releases) await helmTest(ctx, release, io);
       return { summary: `would install or upgrade ${ctx.target.releases.map((r) => r.name).join(", ")} in ${ctx.target.namespace}, wait for Ready pods and run helm test`, details: lines, planned: true };
     }
-    lines.push(await waitForPods(ctx, ctx.target.releases, io));
+    lines.push(await waitForPods(ctx, ctx.target.releases, io, expectedImages(ctx.target)));
     for (const release of ctx.target.releases) await helmTest(ctx, release, io);
     lines.push(`helm test passed for ${ctx.target.releases.map((r) => r.name).join(", ")}`);
     return { summary: lines.join("; "), details: lines };
