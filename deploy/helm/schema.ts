@@ -116,7 +116,7 @@ function serviceSchema(component: "backend" | "frontend"): Schema {
       port: int("Service port", 1, { maximum: 65535 }),
       nodePort: { type: ["integer", "null"], minimum: 30000, maximum: 32767, description: "Fixed node port" },
       externalTrafficPolicy: { enum: ["Local", "Cluster"], description: "NodePort/LoadBalancer: Local keeps the client's address" },
-    }),
+    }, ["type", "port", "externalTrafficPolicy"]), // nodePort: null in values.yaml, and Helm 3 drops null keys
     probes: obj("HTTP probes", {
       startup: probe("Startup probe"),
       liveness: probe("Liveness probe"),

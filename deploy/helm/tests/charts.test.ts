@@ -61,7 +61,8 @@ describe("helm lint --strict and helm template", () => {
   it("rejects a misspelt key through values.schema.json", () => {
     const res = tryRender("todo-backend", "values.yaml", { set: ["service.nodeport=30800"] });
     assert.notEqual(res.status, 0);
-    assert.match(res.stderr, /additional properties 'nodeport' not allowed/);
+    // Helm 4: "additional properties 'nodeport' not allowed"; Helm 3: "Additional property nodeport is not allowed"
+    assert.match(res.stderr, /additional propert(y|ies) '?nodeport'? (is )?not allowed/i);
   });
 
   it("rejects an overlay that would switch off the restricted profile", () => {
