@@ -202,10 +202,14 @@ describe("both containers on a podman network, read-only, as in the cluster", ()
     assert.equal(podman(["exec", api, "node", "-e", `process.exit(require("fs").existsSync("/tmp/todo-data/pglite/PG_VERSION") ? 0 : 1)`]).status, 0);
   });
 
-  it("the frontend reaches the backend as todo-backend (readiness)", async () => {
+  it("the frontend is ready and reaches the backend as todo-backend (through its proxy)", async () => {
     const res = await fetch(`${webUrl}${frontendService.health.ready}`);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: "ok", backend: "ok" });
+    assert.deepEqual(await res.json(), { status: "ok" }, "readiness checks the frontend itself");
+    // The backend's own answer (401 "unauthorized") through the proxy; unreachable would be 502.
+    const proxied = await fetch(`${webUrl}/api/tasks`);
+    assert.equal(proxied.status, 401);
+    assert.equal(((await proxied.json()) as { error: { code: string } }).error.code, "unauthorized");
     assert.equal((await fetch(`http://127.0.0.1:${apiPort}${backendService.health.ready}`)).status, 200);
   });
 

@@ -163,20 +163,25 @@ describe("podman kube play of the rendered Deployments (todo-chatbot, values-min
     assert.ok(env.includes("NODE_ENV=production"));
   });
 
-  it("the frontend's health routes answer; readiness reaches the backend at the ConfigMap's API_BASE_URL", async () => {
+  it("the frontend's health routes answer; its proxy reaches the backend at the ConfigMap's API_BASE_URL", async () => {
     assert.equal(frontendConfig.data.API_BASE_URL, `http://${backendDns}:${backendService.port}`);
     const live = await waitFor("frontend liveness", async () => {
       const r = await fetch(url(frontend, frontendService.health.live));
       return r.status === 200 ? r : undefined;
     });
     assert.equal(live.status, 200);
-    // The image's default (http://todo-backend:8000) does not resolve on this network; only the
-    // ConfigMap's Service name does.
     const ready = await waitFor("frontend readiness", async () => {
       const r = await fetch(url(frontend, frontendService.health.ready));
       return r.status === 200 ? r : undefined;
     });
-    assert.deepEqual(await ready.json(), { status: "ok", backend: "ok" });
+    assert.deepEqual(await ready.json(), { status: "ok" }, "readiness checks the frontend itself");
+    // The image's default (http://todo-backend:8000) does not resolve on this network; only the
+    // ConfigMap's Service name does: the backend's own 401 through the proxy (unreachable: 502).
+    const proxied = await waitFor("the backend through the frontend's proxy", async () => {
+      const r = await fetch(url(frontend, "/api/tasks"));
+      return r.status === 401 ? r : undefined;
+    });
+    assert.equal(((await proxied.json()) as { error: { code: string } }).error.code, "unauthorized");
     const env = inspectContainer(containerName(frontend)).Config.Env;
     assert.ok(env.includes(`API_BASE_URL=${frontendConfig.data.API_BASE_URL}`));
   });
