@@ -53,8 +53,13 @@ function onPath(name, env = process.env) {
   return undefined;
 }
 
+/** Where Playwright keeps its Chromium on this machine, or undefined where it has none to offer. */
 function playwrightChromiumPath() {
-  return requireFromE2e("playwright-core").chromium.executablePath();
+  try {
+    return requireFromE2e("playwright-core").chromium.executablePath();
+  } catch {
+    return undefined; // a platform Playwright does not build Chromium for
+  }
 }
 
 /**
@@ -64,7 +69,7 @@ function playwrightChromiumPath() {
 function candidates() {
   const found = [];
   const managed = playwrightChromiumPath();
-  if (isExecutable(managed)) found.push({ path: managed, source: "Playwright's Chromium" });
+  if (managed && isExecutable(managed)) found.push({ path: managed, source: "Playwright's Chromium" });
   for (const name of SYSTEM_NAMES) {
     const path = onPath(name);
     if (path) found.push({ path, source: `system ${name}` });

@@ -13,9 +13,13 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const script = fileURLToPath(new URL("./chromium.mjs", import.meta.url));
+const playwright = createRequire(fileURLToPath(new URL("../e2e/package.json", import.meta.url)))("playwright-core");
+// Where this platform's Chromium sits inside its cache folder (chromium-<revision>/…).
+const chromeInArchive = (playwright.chromium.executablePath() as string).split(/chromium-\d+[/\\]/)[1];
 const scratch = mkdtempSync(join(tmpdir(), "todo-chromium-test-"));
 
 /** A zip archive of stored (uncompressed) files, as the installer's unzip reads them. */
@@ -65,7 +69,7 @@ const downloads: string[] = [];
 
 before(async () => {
   // Chromium and the ffmpeg Playwright installs beside it both come from this one archive.
-  const archive = zip({ "chrome-linux64/chrome": FAKE_CHROME, "ffmpeg-linux": FAKE_CHROME });
+  const archive = zip({ [chromeInArchive]: FAKE_CHROME, "ffmpeg-linux": FAKE_CHROME, "ffmpeg-mac": FAKE_CHROME });
   cdn = createServer((req, res) => {
     downloads.push(req.url ?? "");
     res.writeHead(200, { "content-type": "application/zip", "content-length": archive.length });
@@ -130,11 +134,13 @@ test("CHROMIUM_PATH names the browser, and nothing is installed", async () => {
 
 test("a CHROMIUM_PATH that does not start fails in one line naming it, without installing another", async () => {
   const missing = join(scratch, "no-such-chrome");
+  const downloadsBefore = downloads.length;
   const run = await ensure({ CHROMIUM_PATH: missing, PLAYWRIGHT_BROWSERS_PATH: join(scratch, "cache-missing"), PLAYWRIGHT_DOWNLOAD_HOST: cdnUrl });
   assert.equal(run.code, 1);
   assert.deepEqual(run.stdout, []);
   assert.equal(run.stderr.length, 1, run.stderr.join("\n"));
   assert.match(run.stderr[0], new RegExp(`^CHROMIUM_PATH=${missing} does not start \\(.*ENOENT`));
+  assert.equal(downloads.length, downloadsBefore);
 });
 
 test("a system chromium on PATH is used as it is", async () => {
@@ -148,16 +154,16 @@ test("with no browser, Playwright's Chromium is downloaded once, with a line bef
   const cache = join(scratch, "cache-download");
   // A system chromium that does not start (as a snap shim in a container) does not count as a browser.
   const broken = binDir("broken", { chromium: "#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n" });
-  const before = downloads.length;
+  const downloadsBefore = downloads.length;
   const first = await ensure({ PATH: broken, PLAYWRIGHT_BROWSERS_PATH: cache, PLAYWRIGHT_DOWNLOAD_HOST: cdnUrl });
   assert.equal(first.code, 0, first.stderr.join("\n"));
-  const managed = join(cache, first.stdout.at(-1)!.split(cache)[1].split(" ")[0]);
-  assert.match(managed, /\/chromium-\d+\/chrome-linux64\/chrome$/);
   assert.equal(first.stdout.length, 3, first.stdout.join("\n"));
+  const managed = /: (.+) \(Playwright's Chromium\)$/.exec(first.stdout[2])?.[1] ?? "";
+  assert.ok(managed.startsWith(join(cache, "chromium-")) && managed.endsWith(chromeInArchive), managed);
   assert.match(first.stdout[0], /^installing Chromium for the end-to-end tests .*…$/);
   assert.match(first.stdout[1], new RegExp(`^done in \\d+ s: Playwright's Chromium at ${managed}$`));
   assert.equal(first.stdout[2], `Chromium for the end-to-end tests: ${managed} (Playwright's Chromium)`);
-  assert.ok(downloads.slice(before).some((url) => url.endsWith("/chrome-linux64.zip")), downloads.join(" "));
+  assert.ok(downloads.slice(downloadsBefore).some((url) => /\/chrome-[\w-]+\.zip$/.test(url)), downloads.join(" "));
 
   // The second run finds it in the cache at once, even with a working system chromium beside it.
   const system = binDir("system-too", { chromium: FAKE_CHROME });
