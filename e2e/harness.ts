@@ -5,7 +5,7 @@
  * in separate processes, so nothing is shared between files except the frontend build.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,10 +14,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { backendService, frontendService } from "@todo/contracts";
 import { ensureWebBuild } from "../scripts/web-build.mjs";
+import { findChromium } from "../scripts/chromium.mjs";
+import { testScreenshotDir } from "../scripts/screenshots.mjs";
 
 export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const webDir = join(repoRoot, "apps/web");
-export const screenshotDir = join(repoRoot, "e2e/screenshots");
+/** Under e2e/test-results (ignored by git); `npm run screenshots` refreshes the committed set from here. */
+export const screenshotDir = testScreenshotDir;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -166,18 +169,16 @@ const CHROMIUM_ARGS = [
 
 export type Browser = { context: BrowserContext; close: () => Promise<void> };
 
-/** A fresh Chromium profile (no cookies): the system Chromium when there is one, else Playwright's. */
+/**
+ * A fresh Chromium profile (no cookies). `npm test` has made sure of a browser before the run
+ * (scripts/chromium.mjs) and names it in CHROMIUM_PATH; run directly, the harness looks the same way.
+ */
 export async function launchBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+  const found = findChromium();
+  if (!found) throw new Error("No Chromium found: `node scripts/chromium.mjs` installs one (npm test does it by itself).");
   const profile = mkdtempSync(join(tmpdir(), "todo-e2e-chromium-"));
-  let executablePath: string | undefined = "/usr/bin/chromium";
-  if (!existsSync(executablePath)) {
-    executablePath = undefined;
-    if (!existsSync(chromium.executablePath())) {
-      throw new Error("No Chromium found. Install one: `apt-get install chromium`, or `npx playwright-core install chromium`.");
-    }
-  }
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
+    executablePath: found.path,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: options.viewport ?? { width: 1280, height: 800 },
