@@ -27,9 +27,10 @@ export function TaskFiltersBar({
 }: {
   filters: ViewFilters;
   knownTags: string[];
-  onChange: (next: ViewFilters) => void;
+  /** Takes an update of the latest filters, so two quick changes (before a re-render) both count. */
+  onChange: (update: (current: ViewFilters) => ViewFilters) => void;
 }) {
-  const set = <K extends keyof ViewFilters>(key: K, value: ViewFilters[K]) => onChange({ ...filters, [key]: value });
+  const set = <K extends keyof ViewFilters>(key: K, value: ViewFilters[K]) => onChange((current) => ({ ...current, [key]: value }));
   const [open, setOpen] = useState(false);
   const inUse = [filters.priority !== "", filters.due !== "any", filters.tag !== ""].filter(Boolean).length;
 
@@ -121,7 +122,7 @@ export function TaskFiltersBar({
           variant="link"
           size="sm"
           className="self-start px-0 text-muted-foreground"
-          onClick={() => onChange({ status: "all", priority: "", tag: "", due: "any", q: "", sort: filters.sort })}
+          onClick={() => onChange((current) => ({ status: "all", priority: "", tag: "", due: "any", q: "", sort: current.sort }))}
         >
           <X aria-hidden /> Clear filters
         </Button>
