@@ -142,7 +142,7 @@ values' except lists.
 {{- define "todo-backend.egress" -}}
 {{- $np := .Values.networkPolicy }}
 {{- $cluster := .Values.global.cluster }}
-{{- $inCluster := include "todo-backend.postgresql.enabled" . }}
+{{- $inCluster := include "todo-backend.postgresql.enabled" . -}}
 - to:
     - namespaceSelector:
         matchLabels:
