@@ -56,7 +56,10 @@ in the cluster when its Secret is there (the Secrets are kept on uninstall, with
 volume), so it survives upgrades and reinstalls. A value not in the cluster yet is:
 - with "new" true, a new random string: secret.yaml asks for these ONCE per render and writes them
   into every Secret that carries them (another include would make other random values);
-- with "new" false, a placeholder: what the Deployment's checksum/secret is computed over.
+- with "new" false, a placeholder: what the Deployment's checksum/secret is computed over, so it
+  never depends on a random value of the render. The cost: the first upgrade after a value was
+  generated sees it in the cluster and rolls the pods once; a value generated again (its Secret
+  deleted by hand) rolls them onto it.
 Where helm cannot see the cluster (helm template, --dry-run=client, helm lint, GitOps tools), a new
 value would differ on every render (signing everyone out, or locking the database away from its own
 data), so the render stops and says what to set, unless secret.generateWithoutCluster asks for
