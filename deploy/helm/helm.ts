@@ -6,7 +6,7 @@
  * HELM_BIN overrides the lookup (e.g. a Helm 3 binary on a developer's machine).
  */
 import AdmZip from "adm-zip";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -45,26 +45,37 @@ export interface HelmResult {
 }
 
 /**
- * Runs helm with its own empty config, cache and data directories so that a user's repositories or
- * plugins never leak into a test, and nothing reaches the network.
+ * helm's environment: its own empty config, cache and data directories, so that a user's
+ * repositories or plugins never leak into a test, and nothing reaches the network; no cluster
+ * either, unless a test names the kubeconfig of a local fake API server.
  */
-export function helm(args: string[], opts: { cwd?: string } = {}): HelmResult {
+function helmEnv(kubeconfig?: string): NodeJS.ProcessEnv {
   const home = join(repoRoot, "node_modules", ".cache", "helm", "home");
-  const res = spawnSync(helmPath(), args, {
-    cwd: opts.cwd ?? repoRoot,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: home,
-      HELM_CONFIG_HOME: join(home, "config"),
-      HELM_CACHE_HOME: join(home, "cache"),
-      HELM_DATA_HOME: join(home, "data"),
-      KUBECONFIG: join(home, "no-kubeconfig"),
-    },
-  });
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    HELM_CONFIG_HOME: join(home, "config"),
+    HELM_CACHE_HOME: join(home, "cache"),
+    HELM_DATA_HOME: join(home, "data"),
+    KUBECONFIG: kubeconfig ?? join(home, "no-kubeconfig"),
+  };
+}
+
+/** Runs helm (see helmEnv) and waits for it. */
+export function helm(args: string[], opts: { cwd?: string } = {}): HelmResult {
+  const res = spawnSync(helmPath(), args, { cwd: opts.cwd ?? repoRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: helmEnv() });
   if (res.error) throw res.error;
   return { status: res.status ?? 1, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** Runs helm without blocking this process, e.g. against an API server it serves itself. */
+export function helmAsync(args: string[], opts: { kubeconfig?: string } = {}): Promise<HelmResult> {
+  return new Promise((resolve, reject) => {
+    execFile(helmPath(), args, { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: helmEnv(opts.kubeconfig) }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== "number") reject(err);
+      else resolve({ status: err ? Number(err.code) : 0, stdout, stderr });
+    });
+  });
 }
 
 /** Like helm(), but throws with helm's own message when it exits non-zero. */

@@ -1,15 +1,18 @@
 /**
  * The charts as files: `helm lint --strict` and `helm template` of every chart with every overlay,
- * committed generated files (vendored dependencies, schemas) in step with their sources, every
- * value documented, overlays that agree across layouts, templates written once.
+ * dependencies built from the chart folders (never committed), schemas in step with schema.ts,
+ * every value documented, overlays that agree across layouts, each chart's objects in its own
+ * templates and only helpers in todo-lib.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { isMap, isSeq, parse, parseDocument, type Node } from "yaml";
+import { buildDependencies } from "../dependencies.ts";
 import { helm, helmOk } from "../helm.ts";
 import { schemaText } from "../schema.ts";
 import { CHARTS, KUBE_VERSION, OVERLAYS, chartDir, generateWithoutClusterFlag, helmDir, templateArgs, tryRender, type Overlay } from "./render.ts";
@@ -112,36 +115,73 @@ function tgzFiles(buf: Buffer, prefix = ""): Map<string, string> {
   return files;
 }
 
-describe("committed generated files", () => {
-  const deps: Record<string, string[]> = {
-    "todo-backend": ["todo-lib"],
-    "todo-frontend": ["todo-lib"],
-    "todo-chatbot": ["todo-lib", "todo-backend", "todo-frontend"],
-  };
-  for (const [chart, names] of Object.entries(deps)) {
-    for (const dep of names) {
-      it(`${chart}/charts/${dep}-1.0.0.tgz matches deploy/helm/${dep} (else: npm run charts:vendor -w @todo/deploy)`, () => {
-        const out = mkdtempSync(join(tmpdir(), "todo-chart-"));
-        try {
-          helmOk(["package", chartDir(dep), "-d", out]);
-          const fresh = tgzFiles(readFileSync(join(out, `${dep}-1.0.0.tgz`)));
-          const vendored = tgzFiles(readFileSync(join(chartDir(chart), "charts", `${dep}-1.0.0.tgz`)));
-          assert.deepEqual([...vendored.keys()].sort(), [...fresh.keys()].sort());
-          for (const [path, text] of fresh) assert.equal(vendored.get(path), text, `${path} differs`);
-          for (const path of vendored.keys()) {
-            assert.doesNotMatch(path, /values-local\.yaml$/, "a local secrets file was packaged");
-          }
-        } finally {
-          rmSync(out, { recursive: true, force: true });
-        }
-      });
-    }
-    it(`${chart}/charts holds exactly its dependencies`, () => {
-      const files = readdirSync(join(chartDir(chart), "charts")).sort();
-      assert.deepEqual(files, names.map((n) => `${n}-1.0.0.tgz`).sort());
-    });
+/** A copy of the chart folders as a clone has them: no charts/ archives. */
+function cleanCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "todo-charts-clone-"));
+  for (const chart of [...CHARTS, "todo-lib"]) {
+    cpSync(chartDir(chart), join(dir, chart), { recursive: true, filter: (src) => !src.includes(`${chart}/charts`) });
   }
+  return dir;
+}
 
+describe("chart dependencies: built from the chart folders, never committed", () => {
+  it("commits no archive: git ignores every chart's charts/ folder", () => {
+    const tracked = spawnSync("git", ["ls-files", "--", "*.tgz"], { cwd: helmDir, encoding: "utf8" });
+    assert.equal(tracked.status, 0, tracked.stderr);
+    assert.equal(tracked.stdout, "");
+    for (const chart of CHARTS) {
+      const ignored = spawnSync("git", ["check-ignore", "-q", join(chartDir(chart), "charts", "todo-lib-1.0.0.tgz")], { cwd: helmDir });
+      assert.equal(ignored.status, 0, `${chart}/charts is git-ignored`);
+    }
+  });
+
+  it("builds every chart from a clean clone, offline, the umbrella's subcharts with their own todo-lib inside", async () => {
+    const dir = cleanCopy();
+    try {
+      assert.match(helm(["template", "x", join(dir, "todo-chatbot")]).stderr, /missing in charts\/ directory: todo-lib, todo-backend, todo-frontend/);
+      const written = await buildDependencies(join(dir, "todo-chatbot"));
+      assert.deepEqual(written.sort(), [
+        "todo-backend/charts/todo-lib-1.0.0.tgz",
+        "todo-chatbot/charts/todo-backend-1.0.0.tgz",
+        "todo-chatbot/charts/todo-frontend-1.0.0.tgz",
+        "todo-chatbot/charts/todo-lib-1.0.0.tgz",
+        "todo-frontend/charts/todo-lib-1.0.0.tgz",
+      ]);
+      const backend = tgzFiles(readFileSync(join(dir, "todo-chatbot", "charts", "todo-backend-1.0.0.tgz")));
+      assert.ok(backend.has("todo-backend/charts/todo-lib/templates/_helpers.tpl"));
+      for (const path of backend.keys()) assert.doesNotMatch(path, /values-local\.yaml$/, "a local secrets file was packaged");
+      const res = helm(["template", "x", join(dir, "todo-chatbot"), ...generateWithoutClusterFlag("todo-chatbot")]);
+      assert.equal(res.status, 0, res.stderr);
+      assert.match(res.stdout, /kind: Deployment/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("rebuilds what an edit made stale, down to the todo-lib inside the umbrella's subcharts, and removes archives no longer depended on", async () => {
+    const dir = cleanCopy();
+    try {
+      await buildDependencies(join(dir, "todo-chatbot"));
+      writeFileSync(join(dir, "todo-chatbot", "charts", "old-dependency-0.1.0.tgz"), "");
+      const helpers = join(dir, "todo-lib", "templates", "_helpers.tpl");
+      writeFileSync(helpers, `${readFileSync(helpers, "utf8")}\n{{/* edited */}}\n`);
+      await buildDependencies(join(dir, "todo-chatbot"));
+      const umbrella = join(dir, "todo-chatbot", "charts");
+      assert.deepEqual(readdirSync(umbrella).sort(), ["todo-backend-1.0.0.tgz", "todo-frontend-1.0.0.tgz", "todo-lib-1.0.0.tgz"]);
+      for (const [archive, path] of [
+        ["todo-lib-1.0.0.tgz", "todo-lib/templates/_helpers.tpl"],
+        ["todo-backend-1.0.0.tgz", "todo-backend/charts/todo-lib/templates/_helpers.tpl"],
+        ["todo-frontend-1.0.0.tgz", "todo-frontend/charts/todo-lib/templates/_helpers.tpl"],
+      ] as const) {
+        assert.match(tgzFiles(readFileSync(join(umbrella, archive))).get(path)!, /edited/, `${archive}: ${path}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("committed generated files", () => {
   for (const chart of CHARTS) {
     it(`${chart}/values.schema.json is what schema.ts generates (else: npm run charts:schema -w @todo/deploy)`, () => {
       assert.equal(readFileSync(join(chartDir(chart), "values.schema.json"), "utf8"), schemaText(chart));
@@ -210,20 +250,27 @@ describe("values files", () => {
   }
 });
 
-describe("templates written once", () => {
-  it("keeps every Kubernetes template in todo-lib; the charts' templates only include them", () => {
-    for (const chart of CHARTS) {
-      const dir = join(chartDir(chart), "templates");
-      const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
-      assert.ok(files.length > 0);
-      for (const f of files) {
-        const text = readFileSync(join(f.parentPath, f.name), "utf8");
-        const lines = text.split("\n").filter((l) => l.trim() !== "");
-        if (f.name === "NOTES.txt") continue;
-        assert.deepEqual(lines.length, 1, `${chart}/${f.name} should be one include line`);
-        assert.match(lines[0]!, /^\{\{- include "todo-lib\.[A-Za-z.]+" \. \}\}$/, `${chart}/${f.name}`);
+describe("each chart's own templates; todo-lib only helpers", () => {
+  const files = (dir: string) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => join(f.parentPath, f.name));
+
+  it("todo-lib renders no Kubernetes object but the namespace guards (ResourceQuota, LimitRange)", () => {
+    const kinds = files(join(chartDir("todo-lib"), "templates")).flatMap((f) => [...readFileSync(f, "utf8").matchAll(/^kind: (\w+)/gm)].map((m) => m[1]));
+    assert.deepEqual(kinds.sort(), ["LimitRange", "ResourceQuota"]);
+  });
+
+  it("the backend's own objects (migration Job, PostgreSQL, Secrets) are written in todo-backend only", () => {
+    const kindsIn = (chart: string) => new Set(files(join(chartDir(chart), "templates")).flatMap((f) => [...readFileSync(f, "utf8").matchAll(/^kind: (\w+)/gm)].map((m) => m[1])));
+    for (const kind of ["Job", "StatefulSet", "Secret"]) {
+      assert.ok(kindsIn("todo-backend").has(kind), `todo-backend writes its ${kind}`);
+      assert.ok(!kindsIn("todo-frontend").has(kind), `todo-frontend has no ${kind}`);
+    }
+    for (const chart of ["todo-backend", "todo-frontend"]) {
+      for (const kind of ["Deployment", "Service", "ConfigMap", "ServiceAccount", "NetworkPolicy", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Pod"]) {
+        assert.ok(kindsIn(chart).has(kind), `${chart} writes its ${kind}`);
       }
     }
-    assert.ok(existsSync(join(helmDir, "todo-lib", "templates", "_workload.tpl")));
   });
 });

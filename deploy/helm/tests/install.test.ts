@@ -96,6 +96,23 @@ describe("Secrets (items 5 and 6)", () => {
     assert.equal(sts.spec.persistentVolumeClaimRetentionPolicy, undefined);
   });
 
+  it("makes each generated value once per render: the app's Secret and the migration hook's copy carry the same", () => {
+    for (const chart of ["todo-backend", "todo-chatbot"] as const) {
+      const objects = render(chart, "values.yaml");
+      const secrets = byKind(objects, "Secret");
+      const app = secretValues(secrets.find((s) => s.metadata.name.endsWith("-secret"))!);
+      const hook = secretValues(secrets.find(isHook)!);
+      assert.match(app.BETTER_AUTH_SECRET!, /^[A-Za-z0-9]{48}$/, chart);
+      assert.deepEqual(hook, app, `${chart}: the hook's copy`);
+    }
+  });
+
+  it("computes the Deployment's checksum/secret over no value made in the render, so it never changes by chance", () => {
+    const checksum = () => find(render("todo-backend", "values.yaml"), "Deployment", "todo-backend").spec.template.metadata.annotations["checksum/secret"];
+    assert.match(checksum(), /^[0-9a-f]{64}$/);
+    assert.equal(checksum(), checksum(), "two renders that generate other random values");
+  });
+
   it("reads the database password from the kept Secret the StatefulSet and DATABASE_URL share", () => {
     const objects = render("todo-backend", "values.yaml");
     const pg = secretValues(find(objects, "Secret", "todo-backend-postgresql")).POSTGRES_PASSWORD!;

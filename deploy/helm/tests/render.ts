@@ -1,12 +1,16 @@
 /**
  * Shared by the chart tests: which charts and overlays exist, and `helm template` of them parsed
- * into objects. Every test renders with the real helm binary (see ../helm.ts).
+ * into objects. Every test renders with the real helm binary (see ../helm.ts), after the charts'
+ * dependencies are built from the chart folders (see ../dependencies.ts), once per test process.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { buildAllDependencies } from "../dependencies.ts";
 import { helm, helmOk } from "../helm.ts";
+
+await buildAllDependencies();
 
 export const helmDir = fileURLToPath(new URL("..", import.meta.url));
 /** The oldest Kubernetes the seeds name (seed 004: 1.28+). */

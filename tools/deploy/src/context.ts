@@ -53,6 +53,8 @@ export interface RunState {
   previousRevision: Map<string, number | undefined>;
   /** Releases this run has started an upgrade or install of. */
   upgraded: string[];
+  /** Chart folders whose dependencies this run has built (deploy/helm/<chart>/charts). */
+  chartsBuilt: Set<string>;
 }
 
 export interface DeployContext {
@@ -70,7 +72,7 @@ export interface DeployContext {
 }
 
 export function newRunState(): RunState {
-  return { rendered: new Map(), previousRevision: new Map(), upgraded: [] };
+  return { rendered: new Map(), previousRevision: new Map(), upgraded: [], chartsBuilt: new Set() };
 }
 
 /** Flags every helm call against the cluster carries. */

@@ -40,7 +40,12 @@ describe("chart (real helm)", () => {
     const outcome = await chartStep.run(ctx, { log: (l) => logs.push(l) });
     assert.equal(outcome.summary, "todo-chatbot lint clean; 1 release(s) render valid objects in todo-app");
     assert.match(outcome.details![0]!, /^todo-chatbot \(todo-chatbot, deploy\/helm\/todo-chatbot\/values-minikube\.yaml.*\): \d+ objects, .*2 Deployment/);
-    assert.ok(logs[0]!.startsWith("helm lint --strict deploy/helm/todo-chatbot --namespace todo-app -f deploy/helm/todo-chatbot/values-minikube.yaml"));
+    // The chart's dependencies are built from the chart folders first (never committed archives).
+    assert.equal(
+      logs[0],
+      "built deploy/helm/todo-chatbot's dependencies from their folders: todo-backend/charts/todo-lib-1.0.0.tgz, todo-frontend/charts/todo-lib-1.0.0.tgz, todo-chatbot/charts/todo-lib-1.0.0.tgz, todo-chatbot/charts/todo-backend-1.0.0.tgz, todo-chatbot/charts/todo-frontend-1.0.0.tgz",
+    );
+    assert.ok(logs[1]!.startsWith("helm lint --strict deploy/helm/todo-chatbot --namespace todo-app -f deploy/helm/todo-chatbot/values-minikube.yaml"));
     // The release step reuses what was rendered: the migration hook's timing decides --wait.
     const objects = ctx.state.rendered.get("todo-chatbot")!;
     assert.ok(objects.some((o) => o.kind === "Job"));

@@ -59,7 +59,7 @@ function podmanRules(addr: string, sizes = { backend: 155_123_456, frontend: 165
 
 function helmRules(): Rule[] {
   return [
-    (call) => (call.cmd === helmBin && (call.args[0] === "lint" || call.args[0] === "template") ? real.run(call.cmd, call.args, call.opts) : undefined),
+    (call) => (call.cmd === helmBin && ["lint", "template", "package"].includes(call.args[0]!) ? real.run(call.cmd, call.args, call.opts) : undefined),
     on(`${helmBin} history`, { code: 1, stderr: "Error: release: not found\n" }),
     on(`${helmBin} upgrade`, { stdout: "NAME: todo-chatbot\nSTATUS: deployed\nREVISION: 1\n" }),
   ];

@@ -10,11 +10,14 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { helmPath } from "@todo/deploy/helm/helm.ts";
 import { createKubeClient } from "../src/kube.ts";
 import { classifyOutput } from "../src/classify.ts";
 import { GateFailure, runPipeline } from "../src/pipeline.ts";
 import { monitorStep } from "../src/steps/monitor.step.ts";
+import { createRealRunner } from "../src/runner.ts";
 import { decideRollback, releaseStep } from "../src/steps/release.step.ts";
+import { repoRoot } from "../src/target.ts";
 import { deployment, healthyCluster, pod } from "./cluster-fixtures.ts";
 import { startFakeApiServer, type FakeCluster } from "./fake-api-server.ts";
 import { on, scriptedRunner, type Rule } from "./fake-runner.ts";
@@ -27,10 +30,13 @@ const rev = (revision: number, status: string, description = "Upgrade complete")
 const history = (...entries: ReturnType<typeof rev>[]) => ({ stdout: JSON.stringify(entries) });
 const NOT_FOUND = { code: 1, stderr: "Error: release: not found\n" };
 const UPGRADED = (n: number) => ({ stdout: `Release "todo-chatbot" has been upgraded. Happy Helming!\nNAME: todo-chatbot\nNAMESPACE: todo-app\nSTATUS: deployed\nREVISION: ${n}\n` });
+/** The chart's dependencies are built for real (a local build, before helm upgrade reads the chart). */
+const packForReal: Rule = (call) => (call.args[0] === "package" ? createRealRunner({ cwd: repoRoot }).run(helmPath(), call.args, call.opts) : undefined);
+
 async function setup(rules: Rule[], cluster: FakeCluster = healthyCluster(), target: Record<string, string> = {}) {
   const api = await startFakeApiServer(cluster);
   servers.push(api);
-  const runner = scriptedRunner(...rules);
+  const runner = scriptedRunner(packForReal, ...rules);
   const { ctx, clock } = testContext({ runner, kube: createKubeClient(api.kubeConfig()), target, settings: { readyTimeoutMs: 60_000 } });
   const run = () => runPipeline([releaseStep], ctx, { sleep: clock.sleep, now: clock.now });
   /** helm commands that change the cluster (probes — history, template — left out). */

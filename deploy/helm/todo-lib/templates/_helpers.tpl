@@ -1,7 +1,7 @@
 {{/*
-Names, labels and small helpers, with the `helm create` names and rules. Every template takes the
-including chart's root context, so `.Chart.Name` is todo-backend / todo-frontend (or the alias
-`backend` / `frontend` under the todo-chatbot umbrella, which gives todo-chatbot-backend …).
+Names and labels, with the `helm create` names and rules. Every template takes the including
+chart's root context, so `.Chart.Name` is todo-backend / todo-frontend (or the alias `backend` /
+`frontend` under the todo-chatbot umbrella, which gives todo-chatbot-backend …).
 */}}
 
 {{- define "todo-lib.name" -}}
@@ -43,7 +43,24 @@ backend is "my-backend", not "my-backend-backend") still gets an API_BASE_URL th
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Labels on every object. `app` lets the seeds' `kubectl logs -l app=backend` work. */}}
+{{- define "todo-lib.configMapName" -}}
+{{- printf "%s-config" (include "todo-lib.fullname" .) }}
+{{- end }}
+
+{{- define "todo-lib.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "todo-lib.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The service's image: image.tag, or the chart's appVersion. */}}
+{{- define "todo-lib.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+
+{{/* Labels on every object of the service. `app` lets the seeds' `kubectl logs -l app=backend` work. */}}
 {{- define "todo-lib.labels" -}}
 helm.sh/chart: {{ include "todo-lib.chart" . }}
 {{ include "todo-lib.selectorLabels" . }}
@@ -62,7 +79,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/*
 Labels of a helper object of this release (migration job, database, test pod): another name and
 component, so that no selector of the app (Service, Deployment, PDB) ever matches these pods.
-Call with (dict "ctx" $ "component" "database").
+(dict "ctx" $ "component" "database")
 */}}
 {{- define "todo-lib.partLabels" -}}
 helm.sh/chart: {{ include "todo-lib.chart" .ctx }}
@@ -76,78 +93,4 @@ app: {{ .component }}
 app.kubernetes.io/name: {{ printf "%s-%s" (include "todo-lib.name" .ctx) .component | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
-{{- end }}
-
-{{- define "todo-lib.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create }}
-{{- default (include "todo-lib.fullname" .) .Values.serviceAccount.name }}
-{{- else }}
-{{- default "default" .Values.serviceAccount.name }}
-{{- end }}
-{{- end }}
-
-{{- define "todo-lib.image" -}}
-{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
-{{- end }}
-
-{{- define "todo-lib.configMapName" -}}
-{{- printf "%s-config" (include "todo-lib.fullname" .) }}
-{{- end }}
-
-{{/* The Secret the pods read: an existing one named by the user, or the chart's own. */}}
-{{- define "todo-lib.secretName" -}}
-{{- if .Values.secret.existingSecret }}
-{{- .Values.secret.existingSecret }}
-{{- else }}
-{{- printf "%s-secret" (include "todo-lib.fullname" .) }}
-{{- end }}
-{{- end }}
-
-{{/*
-The overlays name the namespace their seed uses (global.namespace); installing them anywhere else
-is a mistake that would only show later as wrong URLs, so it stops the render here.
-*/}}
-{{- define "todo-lib.checkNamespace" -}}
-{{- $want := ((.Values.global).namespace) | default "" }}
-{{- if and $want (ne $want .Release.Namespace) }}
-{{- fail (printf "this values file is for namespace %q, but the release is in %q: add --namespace %s --create-namespace" $want .Release.Namespace $want) }}
-{{- end }}
-{{- end }}
-
-{{/*
-The embedded database (PGlite) lives in each backend pod's emptyDir: with two replicas each would
-have its own throwaway database, and people would see their tasks come and go. Refused here.
-*/}}
-{{- define "todo-lib.checkReplicas" -}}
-{{- if and .Values.secret (not (include "todo-lib.database.given" .)) (not (include "todo-lib.postgresql.enabled" .)) }}
-{{- $most := ternary .Values.autoscaling.maxReplicas .Values.replicaCount .Values.autoscaling.enabled }}
-{{- if gt (int $most) 1 }}
-{{- fail (printf "%s: %d backend replicas without a database would each keep their own throwaway embedded database (PGlite). Give them one: secret.values.DATABASE_URL, secret.existingSecret, or postgresql.enabled=true; or run a single replica (replicaCount: 1, no autoscaling)" (include "todo-lib.fullname" .) (int $most)) }}
-{{- end }}
-{{- end }}
-{{- end }}
-
-{{/* In-cluster URL of a Service of this namespace. (dict "ctx" $ "name" "todo-backend" "port" 8000) */}}
-{{- define "todo-lib.serviceUrl" -}}
-{{- printf "http://%s.%s.svc.cluster.local:%v" .name .ctx.Release.Namespace .port }}
-{{- end }}
-
-{{/* The restricted Pod Security profile for a helper pod (job, database, test) run as `uid`. */}}
-{{- define "todo-lib.restrictedPod" -}}
-runAsNonRoot: true
-runAsUser: {{ .uid }}
-runAsGroup: {{ .uid }}
-fsGroup: {{ .uid }}
-seccompProfile:
-  type: RuntimeDefault
-{{- end }}
-
-{{- define "todo-lib.restrictedContainer" -}}
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-runAsNonRoot: true
-capabilities:
-  drop: ["ALL"]
-seccompProfile:
-  type: RuntimeDefault
 {{- end }}

@@ -3,9 +3,12 @@
  * files. Gate (seed 004): the charts pass lint and the templates render valid objects: every object
  * is valid against the Kubernetes API schemas (kubernetes-models), sits in the target namespace, and
  * the Deployments run exactly the images the build step makes. Both commands only read files, so
- * they run in a dry run too (its verdict on the charts is real).
+ * they run in a dry run too (its verdict on the charts is real). Before them, the chart's
+ * dependencies are built from the chart folders (git-ignored build output; a dry run builds them
+ * too, as lint and template need them).
  */
 import { parseAllDocuments } from "yaml";
+import { buildDependencies } from "@todo/deploy/helm/dependencies.ts";
 import { UnknownKindError, validateObject } from "@todo/deploy/helm/validate.ts";
 import { tail } from "../classify.ts";
 import type { DeployContext } from "../context.ts";
@@ -53,6 +56,23 @@ export function templateArgs(ctx: DeployContext, release: Release): string[] {
 
 const CHART_REMEDIATION =
   "Fix the value named above in your overlay or values-local.yaml (every key is documented in the chart's values.yaml; values.schema.json rejects unknown keys). If you edited a chart, npm run test:charts shows every check.";
+
+/**
+ * Builds the chart's charts/ folder (todo-lib; for the umbrella also todo-backend and todo-frontend)
+ * from the chart folders with `helm package`, once per run, so helm never reads an archive older
+ * than the chart it came from (deploy/helm/dependencies.ts). Used by the chart and release steps.
+ */
+export async function buildChartDependencies(ctx: DeployContext, release: Release, io: StepIO): Promise<void> {
+  if (ctx.state.chartsBuilt.has(release.chartDir)) return;
+  const written = await buildDependencies(release.chartDir, async (dir, destination) => {
+    const res = await ctx.runner.run(ctx.helmBin, ["package", rel(dir), "--destination", destination], { probe: true, cwd: ctx.cwd });
+    if (res.code !== 0) {
+      throw new GateFailure(`helm package ${rel(dir)} failed: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, { details: tail(res.stderr), remediation: CHART_REMEDIATION });
+    }
+  });
+  ctx.state.chartsBuilt.add(release.chartDir);
+  io.log(`built ${rel(release.chartDir)}'s dependencies from their folders: ${written.join(", ")}`);
+}
 
 /** Runs helm template for a release (a read-only command) and parses the objects; also used by the release step. */
 export async function renderRelease(ctx: DeployContext, release: Release): Promise<RenderedObject[]> {
@@ -124,6 +144,7 @@ export const chartStep: Step<DeployContext> = {
   async run(ctx, io) {
     const lines: string[] = [];
     for (const release of ctx.target.releases) {
+      await buildChartDependencies(ctx, release, io);
       await lintRelease(ctx, release, io);
       io.log(formatCommand("helm", templateArgs(ctx, release)));
       ctx.state.rendered.delete(release.name);

@@ -13,7 +13,7 @@ import { assessHealth, remediationFor, type AssessOptions, type Problem } from "
 import { clusterFlags, type DeployContext } from "../context.ts";
 import { GateFailure, type Step, type StepIO } from "../pipeline.ts";
 import { rel, type Release, type Target } from "../target.ts";
-import { valuesFlags } from "./chart.step.ts";
+import { buildChartDependencies, valuesFlags } from "./chart.step.ts";
 
 export interface HistoryEntry {
   revision: number;
@@ -146,6 +146,7 @@ async function upgrade(ctx: DeployContext, release: Release, io: StepIO): Promis
     history = { exists: false, entries: [] };
   }
   ctx.state.previousRevision.set(release.name, history.lastDeployed);
+  await buildChartDependencies(ctx, release, io);
   const args = upgradeArgs(ctx, release);
   ctx.state.upgraded.push(release.name);
   const res = await ctx.runner.run(ctx.helmBin, args, { onLine: io.log, timeoutMs: 60 * 60_000 });
