@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eq, sql } from "drizzle-orm";
-import { bearer } from "better-auth/plugins";
+import { bearer, jwt, multiSession } from "better-auth/plugins";
 import { session } from "../db/schema.ts";
 import { databaseOnlySessions } from "./session-reader.ts";
 import { buildApp, Client, drivers, signUp, type TestDatabase } from "../../test/support.ts";
@@ -111,8 +111,10 @@ for (const driver of drivers) {
 }
 
 describe("the session check's fast path", () => {
-  test("is used only while Better Auth keeps sessions in the database alone", () => {
+  test("is used only while Better Auth keeps sessions in the database alone and no plugin changes a read", () => {
     assert.equal(databaseOnlySessions({ plugins: [bearer()] }), true);
+    assert.equal(databaseOnlySessions({ plugins: [bearer(), jwt({ disableSettingJwtHeader: true })] }), true);
+    assert.equal(databaseOnlySessions({ plugins: [bearer(), multiSession()] }), false, "a plugin the fast path does not model");
     const storage = { get: () => null, getAndDelete: () => null, increment: () => 1, set: () => undefined, delete: () => undefined };
     assert.equal(databaseOnlySessions({ secondaryStorage: storage }), false);
     assert.equal(databaseOnlySessions({ session: { cookieCache: { enabled: true } } }), false);
