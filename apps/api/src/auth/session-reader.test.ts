@@ -69,6 +69,10 @@ for (const driver of drivers) {
       const signed = res.headers.get("set-auth-token");
       assert.ok(signed?.includes("."), "the signed form carries its signature");
       assert.equal((await new Client(app, signed!).get("/api/tasks")).status, 200);
+      const [token, signature] = signed!.split(".") as [string, string];
+      const forged = `${token}.${signature[0] === "A" ? "B" : "A"}${signature.slice(1)}`;
+      assert.equal((await new Client(app, forged).get("/api/tasks")).status, 401, "a changed signature, after the right one was accepted");
+      assert.equal((await new Client(app, signed!).get("/api/tasks")).status, 200, "and the right one again");
       assert.equal((await new Client(app, `${res.body.token.slice(0, -2)}xx`).get("/api/tasks")).status, 401);
       const basic = await new Client(app).call("GET", "/api/tasks", undefined, { authorization: `Basic ${res.body.token}` });
       assert.equal(basic.status, 401, "only the Bearer scheme carries a token");

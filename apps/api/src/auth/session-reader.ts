@@ -14,7 +14,8 @@
  *   with no Cookie header, or the session cookie (better-call's own cookie parser) with no
  *   Authorization header and no leftover cookie-cache cookie;
  * - a signature is verified with Better Auth's own HMAC (`@better-auth/utils`, what the bearer plugin
- *   verifies with) against the exact format better-call writes (base64 of 32 bytes, 44 characters);
+ *   verifies with) against the exact format better-call writes (base64 of 32 bytes, 44 characters),
+ *   and a signed token that verified is remembered (verifying is a tenth of a request's CPU);
  * - the session exists, has not expired and is not yet due for its refresh: Better Auth would answer
  *   this session and set no cookie.
  *
@@ -54,8 +55,13 @@ export function databaseOnlySessions(options: BetterAuthOptions): boolean {
   );
 }
 
-/** A session token as presented: either needing no check (a raw bearer token) or with the signature to check. */
-type Presented = { token: string; signature?: string };
+/** A session token as presented: either needing no check (a raw bearer token) or signed, with the signature to check. */
+type Presented = { token: string; signed?: { value: string; signature: string } };
+
+function signedToken(value: string): Presented | undefined {
+  const parts = SIGNED_TOKEN.exec(value);
+  return parts ? { token: parts[1]!, signed: { value, signature: parts[2]! } } : undefined;
+}
 
 /** The session token a request presents in a form the fast path reads; undefined hands it to Better Auth. */
 function presentedToken(headers: Headers, cookieNames: { sessionToken: string; sessionData: string }): Presented | undefined {
@@ -65,15 +71,12 @@ function presentedToken(headers: Headers, cookieNames: { sessionToken: string; s
     // With a Cookie header too, the bearer plugin merges the token into it (with its own parser).
     if (cookie !== null || authorization.slice(0, 7).toLowerCase() !== "bearer ") return undefined;
     const credential = authorization.slice(7).trim();
-    if (RAW_TOKEN.test(credential)) return { token: credential };
-    const signed = SIGNED_TOKEN.exec(credential);
-    return signed ? { token: signed[1]!, signature: signed[2]! } : undefined;
+    return RAW_TOKEN.test(credential) ? { token: credential } : signedToken(credential);
   }
   // A leftover cookie-cache cookie (or one of its chunks) is cleared by Better Auth: a Set-Cookie.
   if (cookie === null || cookie.includes(cookieNames.sessionData)) return undefined;
   const value = parseCookies(cookie).get(cookieNames.sessionToken);
-  const signed = value === undefined ? null : SIGNED_TOKEN.exec(value);
-  return signed ? { token: signed[1]!, signature: signed[2]! } : undefined;
+  return value === undefined ? undefined : signedToken(value);
 }
 
 /** Who a session belongs to. */
@@ -90,6 +93,9 @@ export type CredentialCheck = (headers: Headers) => Promise<SessionAnswer | unde
 /** What the reader needs of Better Auth (the whole `Auth` fits). */
 export type SessionAuthority = { $context: Auth["$context"]; api: { getSession: Auth["api"]["getSession"] } };
 
+/** How many verified signed tokens are remembered (about 150 bytes each); the set starts over when full. */
+const VERIFIED_MAX = 10_000;
+
 /** The session token's fast path: a live session's identity, or undefined when unsure. */
 function sessionTokenCheck(auth: SessionAuthority, db: Database): CredentialCheck {
   const findSession = db
@@ -101,6 +107,17 @@ function sessionTokenCheck(auth: SessionAuthority, db: Database): CredentialChec
     .prepare("session_by_token");
   // Better Auth's HMAC, as the bearer plugin verifies with it; the key is imported once.
   const hmac = createHMAC("SHA-256", "base64");
+  // A signature verifies the same way every time under one secret, and WebCrypto's verify costs
+  // about a tenth of a request's CPU, so a signed token that verified once is remembered. Only
+  // values that verified enter; the session itself is still looked up on every request.
+  const verified = new Set<string>();
+  const verifies = async (key: CryptoKey, token: string, signed: { value: string; signature: string }) => {
+    if (verified.has(signed.value)) return true;
+    if (!(await hmac.verify(key, token, signed.signature))) return false;
+    if (verified.size >= VERIFIED_MAX) verified.clear();
+    verified.add(signed.value);
+    return true;
+  };
   const settings = auth.$context.then(async (context) => ({
     context,
     fastPath: databaseOnlySessions(context.options),
@@ -113,7 +130,7 @@ function sessionTokenCheck(auth: SessionAuthority, db: Database): CredentialChec
     if (!fastPath) return undefined;
     const presented = presentedToken(headers, cookieNames);
     if (presented === undefined) return undefined;
-    if (presented.signature !== undefined && !(await hmac.verify(key, presented.token, presented.signature))) return undefined;
+    if (presented.signed !== undefined && !(await verifies(key, presented.token, presented.signed))) return undefined;
     const [row] = await findSession.execute({ token: presented.token });
     if (!row) return undefined;
     const now = Date.now();
