@@ -4,15 +4,16 @@
  *
  * `GET /api/tasks` as clients send it — each way of authenticating, many people (a random one per
  * request, 50 tasks each), 32 connections — beside the ceiling measured in the same run just before
- * it (bench/ceiling.mjs: a bare node:http + pg server doing the same queries). Two backends, one
- * after the other on the same database: the bundle production runs (`node dist/main.js`) and
- * `npm start`'s way (`node --import tsx apps/api/src/main.ts`, see scripts/start.mjs). RSS idle and
- * after the load for both; then POST /api/chat with the offline model over a 50-message history.
+ * it (bench/ceiling.mjs: a bare node:http + pg server doing the same queries), with the CPU each
+ * process spent per request. Two backends, one after the other on the same database: the bundle as
+ * the image runs it (`node dist/main.js`, NODE_ENV=production, info logs) and as `npm start` runs it
+ * (scripts/start.mjs: the same bundle from the repo root, warn logs). RSS idle and after the load for
+ * both; then POST /api/chat with the offline model over a 50-message history.
  *
  *   npm run bench                      # from the repo root; about 2 minutes
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3     # seconds per measurement; rounds of every form (spread)
  *   BENCH_PEOPLE=200 BENCH_TASKS=50 BENCH_CONNECTIONS=32
- *   BENCH_BACKENDS=bundled,npm-start   # which backends
+ *   BENCH_BACKENDS=bundled,npm-start   # which backends; `tsx` runs src/main.ts through the tsx loader
  *   BENCH_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2   # passed to the backends (memory studies)
  *   BENCH_SLOW_PATH=1                  # one more form, last: a request the fast path hands to Better
  *                                      # Auth's getSession (the signed bearer token URL-encoded)
@@ -96,8 +97,14 @@ const backends: Record<string, (databaseUrl: string) => Promise<Proc>> = {
       LOG_LEVEL: "info",
     }, "/health/ready"),
   "npm-start": (databaseUrl) =>
-    // As scripts/start.mjs runs it (from the repo root, its LOG_LEVEL), on PostgreSQL instead of PGlite.
-    launch("npm start (node --import tsx apps/api/src/main.ts)", ["--import", "tsx", "apps/api/src/main.ts"], repoRoot, {
+    // As scripts/start.mjs runs it (from the repo root, no NODE_ENV, its LOG_LEVEL), on PostgreSQL instead of PGlite.
+    launch("npm start (node apps/api/dist/main.js)", ["apps/api/dist/main.js"], repoRoot, {
+      ...backendEnv(databaseUrl),
+      LOG_LEVEL: "warn",
+    }, "/health/ready"),
+  // What npm start ran before it bundled the backend (and `npm run dev` runs, without the watcher).
+  tsx: (databaseUrl) =>
+    launch("tsx (node --import tsx apps/api/src/main.ts)", ["--import", "tsx", "apps/api/src/main.ts"], repoRoot, {
       ...backendEnv(databaseUrl),
       LOG_LEVEL: "warn",
     }, "/health/ready"),
@@ -222,7 +229,7 @@ try {
   let realPerson: Person | undefined;
   for (const backendName of BACKENDS) {
     const start = backends[backendName];
-    if (!start) throw new Error(`unknown backend ${backendName} (bundled, npm-start)`);
+    if (!start) throw new Error(`unknown backend ${backendName} (bundled, npm-start, tsx)`);
     const api = await start(created.url);
     running.push(api);
     await new Promise((r) => setTimeout(r, 2000));
