@@ -2,7 +2,7 @@
  * Who is calling: the session check every API request makes, read-only and on one prepared query.
  *
  * Better Auth owns sessions (issuing, refreshing, revoking, expiring). Asking it through
- * `auth.api.getSession` costs about 3 ms of CPU per request (an endpoint context, the bearer plugin
+ * `auth.api.getSession` costs 3–5 ms of CPU per request (an endpoint context, the bearer plugin
  * re-signing the token into a cookie header, a freshly built relational query), most of
  * `GET /api/tasks` (see bench/bench.ts). So the common case is answered here from Better Auth's own
  * settings (secret, cookie names, session ages) and its own functions, and everything else is
@@ -22,7 +22,7 @@
  * Anything else — no credential, an unknown token, a wrong signature, an odd header, an expired
  * session, one due for refresh, a second credential — is Better Auth's to answer, with the cookies
  * it sets (a refresh renews the cookie, an expired session is deleted). The fast path never answers
- * "nobody" itself. `session-reader.test.ts` runs both on the same generated requests.
+ * "nobody" itself. `session-reader.differential.test.ts` runs both on the same generated requests.
  *
  * It holds only while Better Auth reads sessions from the database alone and runs no plugin that
  * changes a session read: under any other setting every request goes to Better Auth.
@@ -145,6 +145,7 @@ function sessionTokenCheck(auth: SessionAuthority, db: Database): CredentialChec
 
 /** Answers who is calling exactly as `auth.api.getSession` would, cheaply where it can. */
 export function createSessionCheck(auth: SessionAuthority, db: Database): (headers: Headers) => Promise<SessionAnswer> {
+  // The MCP OAuth issue puts its access-token check first here; whatever no check is sure of goes on.
   const checks: CredentialCheck[] = [sessionTokenCheck(auth, db)];
   return async (headers) => {
     for (const check of checks) {
