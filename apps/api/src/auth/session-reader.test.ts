@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eq, sql } from "drizzle-orm";
-import { bearer } from "better-auth/plugins";
+import { bearer, jwt, multiSession } from "better-auth/plugins";
 import { session } from "../db/schema.ts";
 import { databaseOnlySessions } from "./session-reader.ts";
 import { buildApp, Client, drivers, signUp, type TestDatabase } from "../../test/support.ts";
@@ -69,6 +69,10 @@ for (const driver of drivers) {
       const signed = res.headers.get("set-auth-token");
       assert.ok(signed?.includes("."), "the signed form carries its signature");
       assert.equal((await new Client(app, signed!).get("/api/tasks")).status, 200);
+      const [token, signature] = signed!.split(".") as [string, string];
+      const forged = `${token}.${signature[0] === "A" ? "B" : "A"}${signature.slice(1)}`;
+      assert.equal((await new Client(app, forged).get("/api/tasks")).status, 401, "a changed signature, after the right one was accepted");
+      assert.equal((await new Client(app, signed!).get("/api/tasks")).status, 200, "and the right one again");
       assert.equal((await new Client(app, `${res.body.token.slice(0, -2)}xx`).get("/api/tasks")).status, 401);
       const basic = await new Client(app).call("GET", "/api/tasks", undefined, { authorization: `Basic ${res.body.token}` });
       assert.equal(basic.status, 401, "only the Bearer scheme carries a token");
@@ -111,8 +115,10 @@ for (const driver of drivers) {
 }
 
 describe("the session check's fast path", () => {
-  test("is used only while Better Auth keeps sessions in the database alone", () => {
+  test("is used only while Better Auth keeps sessions in the database alone and no plugin changes a read", () => {
     assert.equal(databaseOnlySessions({ plugins: [bearer()] }), true);
+    assert.equal(databaseOnlySessions({ plugins: [bearer(), jwt({ disableSettingJwtHeader: true })] }), true);
+    assert.equal(databaseOnlySessions({ plugins: [bearer(), multiSession()] }), false, "a plugin the fast path does not model");
     const storage = { get: () => null, getAndDelete: () => null, increment: () => 1, set: () => undefined, delete: () => undefined };
     assert.equal(databaseOnlySessions({ secondaryStorage: storage }), false);
     assert.equal(databaseOnlySessions({ session: { cookieCache: { enabled: true } } }), false);

@@ -2,24 +2,32 @@
  * Who is calling: the session check every API request makes, read-only and on one prepared query.
  *
  * Better Auth owns sessions (issuing, refreshing, revoking, expiring). Asking it through
- * `auth.api.getSession` costs about 1.4 ms of CPU per request (an endpoint context, signing the
- * bearer token into a cookie and verifying it back, a freshly built relational query), which was
- * more than half of `GET /api/tasks` (see bench/bench.ts). So the common case is answered here from
- * Better Auth's own settings (secret, cookie name, session ages), and everything else is handed to
- * Better Auth unchanged:
+ * `auth.api.getSession` costs 3–5 ms of CPU per request (an endpoint context, the bearer plugin
+ * re-signing the token into a cookie header, a freshly built relational query), most of
+ * `GET /api/tasks` (see bench/bench.ts). So the common case is answered here from Better Auth's own
+ * settings (secret, cookie names, session ages) and its own functions, and everything else is
+ * handed to Better Auth unchanged. The fast path answers only a live session:
  *
- * - a raw bearer token (what sign-in returns) or a session cookie signed exactly as better-call signs
- *   it (read with better-call's own cookie parser), whose session exists, has not expired and is not
- *   yet due for its refresh → that session's user;
- * - a token that matches no session → nobody (Better Auth answers the same);
- * - anything else (a signed bearer token, an odd header, a bad signature, an expired session, a
- *   session due for refresh, …) → `auth.api.getSession`, which also deletes or refreshes as it does.
+ * - the credential is one of the forms clients send, with nothing else that Better Auth would act on:
+ *   `Authorization: Bearer <token>` (the raw token from the sign-in JSON body; the bearer plugin signs
+ *   that itself, so it needs no check) or `Bearer <token>.<signature>` (the `set-auth-token` header)
+ *   with no Cookie header, or the session cookie (better-call's own cookie parser) with no
+ *   Authorization header and no leftover cookie-cache cookie;
+ * - a signature is verified with Better Auth's own HMAC (`@better-auth/utils`, what the bearer plugin
+ *   verifies with) against the exact format better-call writes (base64 of 32 bytes, 44 characters),
+ *   and a signed token that verified is remembered (verifying is a tenth of a request's CPU);
+ * - the session exists, has not expired and is not yet due for its refresh: Better Auth would answer
+ *   this session and set no cookie.
  *
- * It holds only while sessions live in the database alone; with any setting that changes how Better
- * Auth reads or revokes them (secondary storage, cookie cache, deferred refresh, bearer tokens that
- * must be signed) every request goes to Better Auth.
+ * Anything else — no credential, an unknown token, a wrong signature, an odd header, an expired
+ * session, one due for refresh, a second credential — is Better Auth's to answer, with the cookies
+ * it sets (a refresh renews the cookie, an expired session is deleted). The fast path never answers
+ * "nobody" itself. `session-reader.differential.test.ts` runs both on the same generated requests.
+ *
+ * It holds only while Better Auth reads sessions from the database alone and runs no plugin that
+ * changes a session read: under any other setting every request goes to Better Auth.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHMAC } from "@better-auth/utils/hmac";
 import type { BetterAuthOptions } from "better-auth";
 import { parseCookies } from "better-call";
 import { eq, sql } from "drizzle-orm";
@@ -27,72 +35,144 @@ import type { Database } from "../db/client.ts";
 import { session } from "../db/schema.ts";
 import type { Auth } from "./auth.ts";
 
+/** Session tokens are Better Auth's generated ids (letters and digits); a little wider is harmless. */
 const RAW_TOKEN = /^[A-Za-z0-9_-]+$/;
-/** A signature as better-call writes it: standard base64 of 32 bytes, 44 characters with its "=". */
-const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
+/** `token.signature` as better-call signs it: standard base64 of an HMAC-SHA256, 44 characters with its "=". */
+const SIGNED_TOKEN = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9+/]{43}=)$/;
 
-/** The signed cookie value `token.base64(HMAC-SHA256(secret, token))`, as better-call writes it. */
-function verifiedCookieToken(value: string, secret: string): string | undefined {
-  const dot = value.lastIndexOf(".");
-  if (dot < 1) return undefined;
-  const token = value.slice(0, dot);
-  const signature = value.slice(dot + 1);
-  if (!SIGNATURE.test(signature)) return undefined;
-  const expected = createHmac("sha256", secret).update(token).digest("base64");
-  return timingSafeEqual(Buffer.from(signature), Buffer.from(expected)) ? token : undefined;
-}
+/** Plugins whose effect on a session read the fast path reproduces (the JWT plugin's header is off or not ours). */
+const MODELLED_PLUGINS = new Set(["bearer", "jwt"]);
 
-/** The session token of a raw bearer token or a correctly signed session cookie; otherwise none. */
-function sessionToken(headers: Headers, secret: string, cookieName: string): string | undefined {
-  const authorization = headers.get("authorization");
-  if (authorization !== null) {
-    // The bearer plugin treats any Authorization header; only a plain raw token is taken here.
-    if (authorization.slice(0, 7).toLowerCase() !== "bearer ") return undefined;
-    const token = authorization.slice(7).trim();
-    return RAW_TOKEN.test(token) ? token : undefined;
-  }
-  const value = parseCookies(headers.get("cookie") ?? "").get(cookieName);
-  return value === undefined ? undefined : verifiedCookieToken(value, secret);
-}
-
-/** Whether Better Auth reads sessions only from the database, as the fast path assumes. */
+/** Whether Better Auth reads sessions as the fast path assumes: from the database, with no plugin that changes a read. */
 export function databaseOnlySessions(options: BetterAuthOptions): boolean {
   const bearer = options.plugins?.find((plugin) => plugin.id === "bearer") as { options?: { requireSignature?: boolean } } | undefined;
   return (
     !options.secondaryStorage &&
     !options.session?.cookieCache?.enabled &&
     !options.session?.deferSessionRefresh &&
-    !bearer?.options?.requireSignature
+    !bearer?.options?.requireSignature &&
+    (options.plugins ?? []).every((plugin) => MODELLED_PLUGINS.has(plugin.id))
   );
 }
 
-/** The caller, and the cookies Better Auth set while reading the session (a refresh renews the cookie). */
-export type Caller = { userId: string; setCookies: string[] };
-export type SessionReader = (headers: Headers) => Promise<Caller | null>;
+/** A session token as presented: either needing no check (a raw bearer token) or signed, with the signature to check. */
+type Presented = { token: string; signed?: { value: string; signature: string } };
 
-export function createSessionReader(auth: Auth, db: Database): SessionReader {
+function signedToken(value: string): Presented | undefined {
+  const parts = SIGNED_TOKEN.exec(value);
+  return parts ? { token: parts[1]!, signed: { value, signature: parts[2]! } } : undefined;
+}
+
+/** The session token a request presents in a form the fast path reads; undefined hands it to Better Auth. */
+function presentedToken(headers: Headers, cookieNames: { sessionToken: string; sessionData: string }): Presented | undefined {
+  const authorization = headers.get("authorization");
+  const cookie = headers.get("cookie");
+  if (authorization !== null) {
+    // With a Cookie header too, the bearer plugin merges the token into it (with its own parser).
+    if (cookie !== null || authorization.slice(0, 7).toLowerCase() !== "bearer ") return undefined;
+    const credential = authorization.slice(7).trim();
+    return RAW_TOKEN.test(credential) ? { token: credential } : signedToken(credential);
+  }
+  // A leftover cookie-cache cookie (or one of its chunks) is cleared by Better Auth: a Set-Cookie.
+  if (cookie === null || cookie.includes(cookieNames.sessionData)) return undefined;
+  const value = parseCookies(cookie).get(cookieNames.sessionToken);
+  return value === undefined ? undefined : signedToken(value);
+}
+
+/** Who a session belongs to. */
+export type Identity = { userId: string; sessionId: string };
+/** Better Auth's whole answer to "who is this?": someone or nobody, and the cookies it set while reading. */
+export type SessionAnswer = { identity: Identity | null; setCookies: string[] };
+/**
+ * One way of recognising a credential cheaply: its answer when sure, undefined to pass the request
+ * on. An OAuth access token for /mcp (the MCP OAuth issue) is one more of these, tried before the
+ * session token's, so that it never costs a `getSession` detour.
+ */
+export type CredentialCheck = (headers: Headers) => Promise<SessionAnswer | undefined>;
+
+/** What the reader needs of Better Auth (the whole `Auth` fits). */
+export type SessionAuthority = { $context: Auth["$context"]; api: { getSession: Auth["api"]["getSession"] } };
+
+/** How many verified signed tokens are remembered (about 150 bytes each); the set starts over when full. */
+const VERIFIED_MAX = 10_000;
+
+/** The session token's fast path: a live session's identity, or undefined when unsure. */
+function sessionTokenCheck(auth: SessionAuthority, db: Database): CredentialCheck {
   const findSession = db
-    .select({ userId: session.userId, expiresAt: session.expiresAt })
+    // No join with the user: session.user_id references it with ON DELETE CASCADE, so it exists.
+    .select({ userId: session.userId, sessionId: session.id, expiresAt: session.expiresAt })
     .from(session)
     .where(eq(session.token, sql.placeholder("token")))
     .limit(1)
     .prepare("session_by_token");
-
-  const settings = auth.$context.then((context) => ({ context, fastPath: databaseOnlySessions(context.options) }));
+  // Better Auth's HMAC, as the bearer plugin verifies with it; the key is imported once.
+  const hmac = createHMAC("SHA-256", "base64");
+  // A signature verifies the same way every time under one secret, and WebCrypto's verify costs
+  // about a tenth of a request's CPU, so a signed token that verified once is remembered. Only
+  // values that verified enter; the session itself is still looked up on every request.
+  const verified = new Set<string>();
+  const verifies = async (key: CryptoKey, token: string, signed: { value: string; signature: string }) => {
+    if (verified.has(signed.value)) return true;
+    if (!(await hmac.verify(key, token, signed.signature))) return false;
+    if (verified.size >= VERIFIED_MAX) verified.clear();
+    verified.add(signed.value);
+    return true;
+  };
+  const settings = auth.$context.then(async (context) => ({
+    context,
+    fastPath: databaseOnlySessions(context.options),
+    key: await hmac.importKey(context.secret, "verify"),
+    cookieNames: { sessionToken: context.authCookies.sessionToken.name, sessionData: context.authCookies.sessionData.name },
+  }));
 
   return async (headers) => {
-    const { context, fastPath } = await settings;
-    const token = fastPath ? sessionToken(headers, context.secret, context.authCookies.sessionToken.name) : undefined;
-    if (token !== undefined) {
-      const [row] = await findSession.execute({ token });
-      if (!row) return null;
-      const now = Date.now();
-      const { expiresIn, updateAge } = context.sessionConfig;
-      // Better Auth's own rule for when a session's expiry is pushed forward.
-      const refreshDue = row.expiresAt.getTime() - expiresIn * 1000 + updateAge * 1000 <= now;
-      if (row.expiresAt.getTime() > now && !refreshDue) return { userId: row.userId, setCookies: [] };
+    const { context, fastPath, key, cookieNames } = await settings;
+    if (!fastPath) return undefined;
+    const presented = presentedToken(headers, cookieNames);
+    if (presented === undefined) return undefined;
+    if (presented.signed !== undefined && !(await verifies(key, presented.token, presented.signed))) return undefined;
+    const [row] = await findSession.execute({ token: presented.token });
+    if (!row) return undefined;
+    const now = Date.now();
+    const expiresAt = row.expiresAt.getTime();
+    const { expiresIn, updateAge } = context.sessionConfig;
+    // Better Auth's own rule for when a session's expiry is pushed forward (and its cookie renewed).
+    const refreshDue = expiresAt - expiresIn * 1000 + updateAge * 1000 <= now;
+    if (expiresAt <= now || refreshDue) return undefined;
+    return { identity: { userId: row.userId, sessionId: row.sessionId }, setCookies: [] };
+  };
+}
+
+/** Answers who is calling exactly as `auth.api.getSession` would, cheaply where it can. */
+export function createSessionCheck(auth: SessionAuthority, db: Database): (headers: Headers) => Promise<SessionAnswer> {
+  // The MCP OAuth issue puts its access-token check first here; whatever no check is sure of goes on.
+  const checks: CredentialCheck[] = [sessionTokenCheck(auth, db)];
+  return async (headers) => {
+    for (const check of checks) {
+      const answer = await check(headers);
+      if (answer !== undefined) return answer;
     }
     const result = await auth.api.getSession({ headers, returnHeaders: true });
-    return result.response ? { userId: result.response.user.id, setCookies: result.headers.getSetCookie() } : null;
+    const found = result.response;
+    return {
+      identity: found ? { userId: found.user.id, sessionId: found.session.id } : null,
+      setCookies: result.headers.getSetCookie(),
+    };
+  };
+}
+
+/** The caller, and the cookies Better Auth set while reading the session (a refresh renews the cookie). */
+export type Caller = Identity & { setCookies: string[] };
+export type SessionReader = (headers: Headers) => Promise<Caller | null>;
+
+/**
+ * The signed-in caller or null. Nobody's cookies (Better Auth expires the cookies of an unknown or
+ * expired session) are not passed on: the API answers 401 and leaves the browser's cookies as they are.
+ */
+export function createSessionReader(auth: SessionAuthority, db: Database): SessionReader {
+  const check = createSessionCheck(auth, db);
+  return async (headers) => {
+    const { identity, setCookies } = await check(headers);
+    return identity ? { ...identity, setCookies } : null;
   };
 }
