@@ -14,7 +14,7 @@ import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { createPostgresDatabase } from "../test/support.ts";
-import { freePort, json, startBackend } from "../test/process.ts";
+import { freePort, json, signUpAndIn, startBackend } from "../test/process.ts";
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!adminUrl) {
@@ -52,14 +52,12 @@ const bare = { close: () => undefined as unknown };
 try {
   await new Promise((r) => setTimeout(r, 1500));
   const idleRss = rssMb(backend.child.pid!);
-  const signUp = await json(`${backend.url}/api/auth/sign-up/email`, {
-    method: "POST",
+  const token = await signUpAndIn(
+    backend.url,
+    { name: "Bench", email: "bench@example.test", password: "correct horse battery" },
     // In production Better Auth wants the (trusted) Origin of fetch-like clients (CSRF protection).
-    headers: { origin: "http://localhost:3000" },
-    json: { name: "Bench", email: "bench@example.test", password: "correct horse battery" },
-  });
-  if (signUp.status !== 200) throw new Error(`sign-up failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);
-  const token = signUp.body.token as string;
+    { origin: "http://localhost:3000" },
+  );
   for (let i = 0; i < 50; i++) {
     await json(`${backend.url}/api/tasks`, {
       method: "POST",

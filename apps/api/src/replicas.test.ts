@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createPostgresDatabase, postgresOnly } from "../test/support.ts";
-import { json, startBackend, type BackendProcess } from "../test/process.ts";
+import { json, signUpAndIn, startBackend, type BackendProcess } from "../test/process.ts";
 
 describe("two replicas on one PostgreSQL", postgresOnly, () => {
   let a: BackendProcess;
@@ -25,13 +25,7 @@ describe("two replicas on one PostgreSQL", postgresOnly, () => {
   });
 
   test("a session made on one replica works on the other, and sign-out on one revokes it on both", async () => {
-    const signUp = await json(`${a.url}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "x-forwarded-for": "198.51.100.1" },
-      json: { name: "Rita", email: "rita@example.test", password: "correct horse battery" },
-    });
-    assert.equal(signUp.status, 200);
-    const token = signUp.body.token as string;
+    const token = await signUpAndIn(a.url, { name: "Rita", email: "rita@example.test", password: "correct horse battery" });
 
     const created = await json(`${a.url}/api/tasks`, { method: "POST", token, json: { title: "Made on A" } });
     assert.equal(created.status, 201);
