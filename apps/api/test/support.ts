@@ -121,6 +121,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export interface TestAppOptions {
   model?: LanguageModel;
+  logger?: import("../src/logger.ts").Logger;
   config?: Partial<Config>;
   clock?: () => Date;
 }
@@ -129,7 +130,7 @@ export function buildApp(database: DatabaseHandle, options: TestAppOptions = {})
   return createApp({
     config: testConfig(options.config),
     database,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     model: options.model ?? new OfflineLanguageModel(options.clock),
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -186,4 +187,11 @@ export async function signUp(app: FetchApp, name = "Test User"): Promise<Client 
   const res = await anon.post("/api/auth/sign-in/email", { email, password: "correct horse battery" });
   if (res.status !== 200 || !res.body?.token) throw new Error(`sign-in after sign-up failed: ${res.status} ${res.text}`);
   return Object.assign(new Client(app, res.body.token), { email, userId: res.body.user.id as string });
+}
+
+/** A logger whose every line (JSON, as pino writes it) is kept in `lines`, for asserting what is never logged. */
+export function capturingLogger(): { logger: import("../src/logger.ts").Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = pino({ level: "trace" }, { write: (line: string) => void lines.push(line) });
+  return { logger, lines };
 }
