@@ -21,7 +21,6 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-    ...(dev ? [] : ["upgrade-insecure-requests"]),
   ].join("; ");
 }
 

@@ -31,7 +31,7 @@ async function main() {
   await migrateDatabase(database);
   const lifecycle = { draining: false };
   const { app, auth } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
-  await ensureSigningKey(auth, database);
+  await ensureSigningKey(auth, database, logger);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(

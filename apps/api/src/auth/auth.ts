@@ -45,6 +45,9 @@ function withoutTokens(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([key]) => key !== "token").map(([key, v]) => [key, withoutTokens(v)]));
 }
 
+/** The JWT plugin's options, shared with auth.keys.ts (which mints a key when the secret changed). */
+export const JWT_OPTIONS = { disableSettingJwtHeader: true } as const;
+
 const SESSION_READS = new Set(["/get-session", "/list-sessions"]);
 
 export function createAuth(db: Database, config: Config["auth"], logger: Logger) {
@@ -85,7 +88,7 @@ export function createAuth(db: Database, config: Config["auth"], logger: Logger)
       }),
     },
     // JWTs are fetched on demand (GET /api/auth/token); signing one on every session read costs ~4 ms.
-    plugins: [bearer(), jwt({ disableSettingJwtHeader: true })],
+    plugins: [bearer(), jwt(JWT_OPTIONS)],
     rateLimit: {
       enabled: true,
       storage: "database",

@@ -15,7 +15,7 @@ try {
   const database = await openDatabase(config.database);
   try {
     await migrateDatabase(database);
-    await ensureSigningKey(createAuth(database.db, config.auth, logger), database);
+    await ensureSigningKey(createAuth(database.db, config.auth, logger), database, logger);
     logger.info({ database: database.kind }, "migrations applied");
   } finally {
     await database.close();
