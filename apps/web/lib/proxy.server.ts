@@ -108,8 +108,19 @@ function withoutTokens(value: unknown): unknown {
 /** Auth routes whose answer may hold a session token (the JWT of /auth/token is what that route is for). */
 const strippedAuth = (path: string[]) => path[0] === "auth" && path[1] !== "token" && path[1] !== "jwks";
 
+/** The path segments as sent, or undefined when one is not text (a lone surrogate from %ED%A0%80). */
+function encodedPath(path: string[]): string | undefined {
+  try {
+    return path.map(encodeURIComponent).join("/");
+  } catch {
+    return undefined;
+  }
+}
+
 export async function proxyToBackend(req: NextRequest, path: string[]): Promise<Response> {
-  const target = `${backendUrl()}/api/${path.map(encodeURIComponent).join("/")}${req.nextUrl.search}`;
+  const encoded = encodedPath(path);
+  if (encoded === undefined) return errorResponse(400, "bad_request", "the path is not valid UTF-8 text");
+  const target = `${backendUrl()}/api/${encoded}${req.nextUrl.search}`;
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const body = hasBody ? await readLimitedBody(req) : undefined;
   if (body instanceof Response) return body;

@@ -1,5 +1,7 @@
 /**
- * Loaded before the Next.js standalone server (see copy-static.mjs): tells the app, in two headers
+ * Loaded before the Next.js standalone server (see copy-static.mjs). First, a request path whose
+ * percent-encoding is not UTF-8 (/api/tasks/%ED%A0%80) is made well-formed (each invalid byte
+ * sequence becomes U+FFFD, %EF%BF%BD): Next answers such a path with a 500 of its own. Then it tells the app, in two headers
  * only this code can set, the address the request's connection comes from (x-todo-peer-address)
  * and the X-Forwarded-For the client sent, if any (x-todo-forwarded-for). Route handlers cannot see
  * the socket, and Next fills X-Forwarded-For with the peer only when the client sent none, so the
@@ -23,7 +25,22 @@ for (const entry of (process.env.TRUSTED_PROXIES ?? "").split(",").map((s) => s.
 const PEER = "x-todo-peer-address";
 const FORWARDED = "x-todo-forwarded-for";
 
+/** The request target with its path's percent-encoding made valid UTF-8; unchanged when it was. */
+function wellFormedTarget(target) {
+  const q = target.indexOf("?");
+  const path = q < 0 ? target : target.slice(0, q);
+  try {
+    decodeURIComponent(path);
+    return target;
+  } catch {
+    const bytes = Buffer.from(path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))), "latin1");
+    const text = bytes.toString("utf8");
+    return text.split("/").map(encodeURIComponent).join("/") + (q < 0 ? "" : target.slice(q));
+  }
+}
+
 subscribe("http.server.request.start", ({ request, socket }) => {
+  if (request.url) request.url = wellFormedTarget(request.url);
   const headers = request.headers;
   delete headers[PEER];
   delete headers[FORWARDED];
