@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import fc from "fast-check";
 import { PASSWORD, startProduct, uniqueEmail, type Product } from "./harness.ts";
 
-const WEB_RUNS = 1200;
+const WEB_RUNS = 1100;
 const API_RUNS = 1000;
 
 let product: Product;
@@ -105,7 +105,7 @@ const badDate = fc.constantFrom("0000-01-01", "0000-12-31", "-0001-01-01", "1000
 /** JSON nested thousands deep, as text: the test never holds it as an object (fast-check would recurse). */
 const DEEP = "\u0001deep\u0001";
 const deep = fc.constant(DEEP);
-const deepText = fc.integer({ min: 500, max: 20_000 }).map((n) => `${"[".repeat(n)}${"]".repeat(n)}`);
+const deepText = fc.integer({ min: 500, max: 10_000 }).map((n) => `${"[".repeat(n)}${"]".repeat(n)}`);
 /** Own keys named __proto__ and constructor (JSON.parse makes them own properties; literals would not). */
 const protoKeys = fc.constantFrom('{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"admin": true}}}', '{"__proto__": "x"}').map(
   (text) => JSON.parse(text) as Record<string, unknown>,
@@ -121,7 +121,9 @@ const badTask = fc.oneof(
   fc.record({ title: deep }),
   fc.record({ title: fc.constant("Fine title"), tags: deep }),
   fc.record({ title: fc.string({ minLength: 201, maxLength: 300 }).map((s) => `x${s}x`) }),
-  fc.tuple(protoKeys).map(([p]) => ({ title: "Fine title", ...p })),
+  // __proto__ / constructor keys (prototype pollution) ride along with a refused title: a JSON-RPC
+  // record drops a __proto__ key on its own, which would leave a valid body.
+  fc.tuple(protoKeys, hostileText).map(([p, title]) => ({ ...p, title })),
 );
 const badPatch = fc.oneof(
   fc.record({ title: hostileText }),
@@ -194,7 +196,7 @@ function hostileRequest(withMcp: boolean): fc.Arbitrary<Spec> {
     })),
     badAuth.map(({ path, body }) => ({ method: "POST", path, body, as: "anon" as const })),
     // Oversized, chunked or both; the first byte makes it invalid JSON anyway.
-    fc.tuple(fc.integer({ min: 65 * 1024, max: 600 * 1024 }), fc.boolean(), fc.constantFrom("/api/tasks", "/api/chat", "/api/auth/sign-in/email")).map(
+    fc.tuple(fc.integer({ min: 65 * 1024, max: 256 * 1024 }), fc.boolean(), fc.constantFrom("/api/tasks", "/api/chat", "/api/auth/sign-in/email")).map(
       ([size, chunked, path]) => ({ method: "POST", path, raw: Buffer.alloc(size, 0x7b), chunked }),
     ),
     // Invalid UTF-8 inside JSON that is refused for another reason (no title).
@@ -238,7 +240,7 @@ async function runHostile(base: string, viaWeb: boolean, runs: number) {
       if (spec.as !== "anon" && viaWeb) headers.cookie = attacker.cookie;
       if (spec.as !== "anon" && !viaWeb) headers.authorization ??= `Bearer ${attacker.token}`;
       // Where the generator put DEEP, the request carries JSON nested `depth` levels deep.
-      const depth = 500 + ((sent * 7919) % 19_500);
+      const depth = 500 + ((sent * 7919) % 9_500);
       const text = spec.body === undefined ? undefined : JSON.stringify(spec.body).replaceAll(JSON.stringify(DEEP), "[".repeat(depth) + "]".repeat(depth));
       const body = spec.raw ?? (text === undefined ? undefined : Buffer.from(text));
       const res = await send(base, { method: spec.method, path: spec.path, headers, ...(body ? { body } : {}), ...(spec.chunked ? { chunked: true } : {}) });

@@ -53,7 +53,8 @@ export async function startBackend(
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
   const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 60_000;
+  // Generous: on a busy machine (CI running several suites at once) start-up can take a while.
+  const until = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`backend exited during start-up:\n${output}`);
     try {
