@@ -25,7 +25,8 @@ function checkAccountFields(body: unknown): void {
   if (typeof body !== "object" || body === null) return;
   const limits: Record<string, number> = { name: USER_LIMITS.nameMax, email: USER_LIMITS.emailMax, image: USER_LIMITS.imageMax };
   for (const [field, value] of Object.entries(body)) {
-    if (typeof value !== "string") continue;
+    // Passwords are only ever hashed, never stored as text: whatever a person chose still works.
+    if (typeof value !== "string" || /password/i.test(field)) continue;
     const problem = unstorableText(value);
     if (problem) throw new APIError("BAD_REQUEST", { code: "VALIDATION_ERROR", message: `${field} ${problem}` });
     const max = limits[field];
