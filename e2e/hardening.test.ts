@@ -213,3 +213,32 @@ test("NUL in a chat message through the web app: 400 naming the field, and the t
   const due = await call("POST", "/tasks", { title: "Year zero", dueDate: "0000-01-01" });
   assert.equal(due.status, 400);
 });
+
+test("a long conversation opens on its latest messages; older ones load on scrolling up", async (t) => {
+  const { context } = await browserFor(t);
+  const page = await context.newPage();
+  await signUp(page, product.webUrl, { name: "Long Talker", email: uniqueEmail("long") });
+  // 30 turns (60 messages) through the web app with the browser's own cookie.
+  const conversationId = await page.evaluate(async () => {
+    let id: string | undefined;
+    for (let i = 1; i <= 30; i++) {
+      const res = await fetch("/api/chat", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message: `add errand ${i}`, ...(id ? { conversationId: id } : {}) }),
+      });
+      id = ((await res.json()) as { conversationId: string }).conversationId;
+    }
+    return id!;
+  });
+  await page.goto(`${product.webUrl}/chat/${conversationId}`);
+  const messages = page.locator('[data-role="user"], [data-role="assistant"]');
+  const said = page.locator('[data-role="user"]');
+  await said.last().getByText("add errand 30").waitFor();
+  assert.equal(await messages.count(), 50, "the latest 50 messages");
+  assert.match((await said.first().textContent()) ?? "", /add errand 6$/);
+  await page.getByRole("log", { name: "Conversation" }).evaluate((el) => el.parentElement!.scrollTo(0, 0));
+  await said.first().getByText("add errand 1", { exact: false }).waitFor();
+  assert.equal(await messages.count(), 60, "and the older ones above them");
+  assert.match((await said.first().textContent()) ?? "", /add errand 1$/);
+});
