@@ -16,7 +16,8 @@ describe("two replicas on one PostgreSQL", postgresOnly, () => {
     const created = await createPostgresDatabase();
     drop = created.drop;
     // Both start at once against an empty database: migrations and the signing key race safely.
-    const env = { DATABASE_URL: created.url, AUTH_RATE_LIMIT_MAX: "4", AUTH_RATE_LIMIT_WINDOW_SECONDS: "60" };
+    // Behind the web app (on loopback here), whose X-Forwarded-For names each client.
+    const env = { DATABASE_URL: created.url, AUTH_RATE_LIMIT_MAX: "4", AUTH_RATE_LIMIT_WINDOW_SECONDS: "60", TRUSTED_PROXIES: "loopback" };
     [a, b] = await Promise.all([startBackend(env), startBackend(env)]);
   });
   after(async () => {
