@@ -96,7 +96,9 @@ export type Product = {
   stop: () => Promise<void>;
 };
 
-export async function startProduct(options: { backendEnv?: Record<string, string> } = {}): Promise<Product> {
+export async function startProduct(
+  options: { backendEnv?: Record<string, string>; frontendEnv?: Record<string, string> } = {},
+): Promise<Product> {
   ensureWebBuild(repoRoot, { quiet: true });
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), "todo-e2e-data-"));
@@ -115,6 +117,8 @@ export async function startProduct(options: { backendEnv?: Record<string, string
     LOG_LEVEL: "warn",
     // Every test signs people up from 127.0.0.1; the default limit is for the public internet.
     AUTH_RATE_LIMIT_MAX: "1000",
+    // The frontend beside it tells each client's address (X-Forwarded-For); believed from loopback only.
+    TRUSTED_PROXIES: "loopback",
     ...options.backendEnv,
   };
   let backend: Service | undefined;
@@ -130,7 +134,7 @@ export async function startProduct(options: { backendEnv?: Record<string, string
       "frontend",
       // The same heap caps as `npm start -w @todo/web`: they keep the server's RSS near 125 MB under load.
       ["--max-old-space-size=128", "--max-semi-space-size=2", join(webDir, "scripts/start.mjs")],
-      { ...baseEnv, NODE_ENV: "production", PORT: String(webPort), HOSTNAME: "127.0.0.1", API_BASE_URL: apiUrl },
+      { ...baseEnv, NODE_ENV: "production", PORT: String(webPort), HOSTNAME: "127.0.0.1", API_BASE_URL: apiUrl, ...options.frontendEnv },
       webDir,
     );
     await waitFor(`${webUrl}${frontendService.health.live}`, frontend, "frontend");

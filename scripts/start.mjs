@@ -57,6 +57,8 @@ run("backend", process.execPath, ["apps/api/dist/main.js"], {
   FRONTEND_URL: process.env.FRONTEND_URL ?? publicUrl,
   BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? publicUrl,
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  // The web app beside it forwards each client's address; the backend believes it from loopback only.
+  TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? "loopback",
 });
 if (hasWeb) {
   run("frontend", npm, ["run", "start", "-w", "@todo/web"], {

@@ -9,7 +9,19 @@ import type { NextConfig } from "next";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
+/** Sent with every response (pages, /api/*, static files); the CSP and HSTS come from proxy.ts. */
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), browsing-topics=()" },
+];
+
 const nextConfig: NextConfig = {
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
   output: "standalone",
   // Trace from the monorepo root so workspace packages land in .next/standalone.
   outputFileTracingRoot: repoRoot,

@@ -145,13 +145,14 @@ if (process.env.BENCH_SLOW_PATH) {
 
 /** Signs one person up through the API and checks the bench's forms are exactly what they were handed. */
 async function signUpForReal(api: Proc): Promise<Person> {
-  const res = await json(`${api.url}/api/auth/sign-up/email`, {
-    method: "POST",
-    // In production Better Auth wants the (trusted) Origin of fetch-like clients (CSRF protection).
-    headers: { origin: ORIGIN },
-    json: { name: "Bench", email: `bench-${randomUUID()}@example.test`, password: "correct horse battery" },
-  });
-  if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  // In production Better Auth wants the (trusted) Origin of fetch-like clients (CSRF protection).
+  const headers = { origin: ORIGIN };
+  const who = { name: "Bench", email: `bench-${randomUUID()}@example.test`, password: "correct horse battery" };
+  const up = await json(`${api.url}/api/auth/sign-up/email`, { method: "POST", headers, json: who });
+  if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${JSON.stringify(up.body)}`);
+  // Sign-up answers alike for a new and a taken email, so the session comes from signing in.
+  const res = await json(`${api.url}/api/auth/sign-in/email`, { method: "POST", headers, json: { email: who.email, password: who.password } });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
   const person = { raw: res.body.token as string, signed: await signedForm(res.body.token) };
   const setCookie = res.headers.getSetCookie().find((c) => c.includes("session_token="))!;
   cookieName = setCookie.slice(0, setCookie.indexOf("="));

@@ -9,6 +9,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { createAuth } from "./auth/auth.ts";
 import { authRoutes, requireUser } from "./auth/auth.routes.ts";
+import { createRateLimitPruner } from "./auth/auth.rate-limits.ts";
 import { createSessionReader } from "./auth/session-reader.ts";
 import { chatRoutes } from "./chat/chat.routes.ts";
 import { ChatService } from "./chat/chat.service.ts";
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps) {
   const lifecycle = deps.lifecycle ?? { draining: false };
   const auth = createAuth(database.db, config.auth, logger);
   const tasks = new TaskService(database.db);
-  const chat = new ChatService(database.db, tasks, deps.model, logger, deps.clock);
+  const chat = new ChatService(database.db, tasks, deps.model, logger, deps.clock, config.chatConcurrency);
   const signedIn = requireUser(createSessionReader(auth, database.db));
 
   const app = createRouter();
@@ -67,13 +68,13 @@ export function createApp(deps: AppDeps) {
   app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
 
   app.route("/", healthRoutes(database, lifecycle));
-  app.route("/api/auth", authRoutes(auth));
+  app.route("/api/auth", authRoutes(auth, config.trustProxy, createRateLimitPruner(database.db, config.auth.rateLimit.windowSeconds, logger)));
 
   // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
   for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/mcp/*"]) app.use(path, signedIn);
   app.route("/api/tasks", taskRoutes(tasks));
   app.route("/api", chatRoutes(chat));
-  app.route("/mcp", mcpRoutes(tasks));
+  app.route("/mcp", mcpRoutes(tasks, logger));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

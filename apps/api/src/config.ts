@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { compileTrust, type TrustProxy } from "./http/client-ip.ts";
 
 const optionalString = z
   .string()
@@ -38,6 +39,9 @@ const EnvSchema = z
     FRONTEND_URL: optionalString.pipe(z.url().optional()),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    TRUSTED_PROXIES: z.string().default(""),
+    CHAT_MAX_TURNS_PER_USER: z.coerce.number().int().min(1).max(100).default(3),
+    CHAT_MAX_TURNS: z.coerce.number().int().min(1).max(10_000).default(32),
     OPENAI_API_KEY: optionalString,
     OPENROUTER_API_KEY: optionalString,
     LLM_BASE_URL: optionalString.pipe(z.url().optional()),
@@ -83,6 +87,10 @@ export interface Config {
     trustedOrigins: string[];
     rateLimit: { max: number; windowSeconds: number };
   };
+  /** Which socket peers may tell the client's address in X-Forwarded-For (TRUSTED_PROXIES). */
+  trustProxy: TrustProxy;
+  /** Chat turns running at once, per person and in the whole process; beyond them 429. */
+  chatConcurrency: { perUser: number; total: number };
   llm: LlmConfig;
   shutdownTimeoutMs: number;
   /** After SIGTERM, how long to keep serving while reporting not ready (lets a load balancer notice). */
@@ -138,6 +146,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const env = parsed.data;
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = compileTrust(env.TRUSTED_PROXIES);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  TRUSTED_PROXIES: ${(err as Error).message}`);
+  }
   const dataDir = resolve(env.DATA_DIR);
   const frontendURL = env.FRONTEND_URL ?? "http://localhost:3000";
   return {
@@ -164,6 +178,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ),
       rateLimit: { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_SECONDS },
     },
+    trustProxy,
+    chatConcurrency: { perUser: env.CHAT_MAX_TURNS_PER_USER, total: env.CHAT_MAX_TURNS },
     llm: chooseLlm(env),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     drainDelayMs: env.DRAIN_DELAY_MS,

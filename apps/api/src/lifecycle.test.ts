@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { json, startBackend } from "../test/process.ts";
+import { json, signUpAndIn, startBackend } from "../test/process.ts";
 import { lastRole, startFakeOpenAI } from "../test/fake-openai.ts";
 
 describe("backend process lifecycle", () => {
@@ -32,11 +32,7 @@ describe("backend process lifecycle", () => {
     });
     const backend = await startBackend({ DATA_DIR: dataDir(), LLM_BASE_URL: fake.baseURL, LLM_MODEL: "fake", DRAIN_DELAY_MS: "1500" });
     try {
-      const signUp = await json(`${backend.url}/api/auth/sign-up/email`, {
-        method: "POST",
-        json: { name: "Slow", email: "slow@example.test", password: "correct horse battery" },
-      });
-      const token = signUp.body.token as string;
+      const token = await signUpAndIn(backend.url, { name: "Slow", email: "slow@example.test", password: "correct horse battery" });
       const inFlight = json(`${backend.url}/api/chat`, { method: "POST", token, json: { message: "take your time" } });
       await modelReached;
 
@@ -71,11 +67,7 @@ describe("backend process lifecycle", () => {
   test("a conversation resumes after the process restarts on the embedded database", async () => {
     const dir = dataDir();
     const first = await startBackend({ DATA_DIR: dir });
-    const signUp = await json(`${first.url}/api/auth/sign-up/email`, {
-      method: "POST",
-      json: { name: "Resume", email: "resume@example.test", password: "correct horse battery" },
-    });
-    const token = signUp.body.token as string;
+    const token = await signUpAndIn(first.url, { name: "Resume", email: "resume@example.test", password: "correct horse battery" });
     const turn = await json(`${first.url}/api/chat`, { method: "POST", token, json: { message: "add water the plants" } });
     assert.equal(turn.status, 200);
     await first.stop();

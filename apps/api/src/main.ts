@@ -107,7 +107,7 @@ async function main() {
   // keeps `DATABASE_URL=… npm start` a one-step affair, and lets a release whose database starts
   // with it become ready without waiting for its hook.
   await migrateDatabase(database);
-  await ensureSigningKey(auth, database);
+  await ensureSigningKey(auth, database, logger);
   started = true;
   logger.info(
     { port: config.port, database: database.kind, model: describeModel(config.llm), environment: config.environment },

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createPostgresDatabase, postgresOnly } from "../test/support.ts";
-import { json, startBackend, type BackendProcess } from "../test/process.ts";
+import { json, signUpAndIn, startBackend, type BackendProcess } from "../test/process.ts";
 
 describe("two replicas on one PostgreSQL", postgresOnly, () => {
   let a: BackendProcess;
@@ -16,7 +16,8 @@ describe("two replicas on one PostgreSQL", postgresOnly, () => {
     const created = await createPostgresDatabase();
     drop = created.drop;
     // Both start at once against an empty database: migrations and the signing key race safely.
-    const env = { DATABASE_URL: created.url, AUTH_RATE_LIMIT_MAX: "4", AUTH_RATE_LIMIT_WINDOW_SECONDS: "60" };
+    // Behind the web app (on loopback here), whose X-Forwarded-For names each client.
+    const env = { DATABASE_URL: created.url, AUTH_RATE_LIMIT_MAX: "4", AUTH_RATE_LIMIT_WINDOW_SECONDS: "60", TRUSTED_PROXIES: "loopback" };
     [a, b] = await Promise.all([startBackend(env), startBackend(env)]);
   });
   after(async () => {
@@ -25,13 +26,7 @@ describe("two replicas on one PostgreSQL", postgresOnly, () => {
   });
 
   test("a session made on one replica works on the other, and sign-out on one revokes it on both", async () => {
-    const signUp = await json(`${a.url}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "x-forwarded-for": "198.51.100.1" },
-      json: { name: "Rita", email: "rita@example.test", password: "correct horse battery" },
-    });
-    assert.equal(signUp.status, 200);
-    const token = signUp.body.token as string;
+    const token = await signUpAndIn(a.url, { name: "Rita", email: "rita@example.test", password: "correct horse battery" });
 
     const created = await json(`${a.url}/api/tasks`, { method: "POST", token, json: { title: "Made on A" } });
     assert.equal(created.status, 201);

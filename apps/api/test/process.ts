@@ -53,7 +53,8 @@ export async function startBackend(
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
   const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 60_000;
+  // Generous: on a busy machine (CI running several suites at once) start-up can take a while.
+  const until = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`backend exited during start-up:\n${output}`);
     try {
@@ -98,4 +99,20 @@ export async function json(url: string, init: RequestInit & { json?: unknown; to
     parsed = undefined;
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * Signs a person up and then in over HTTP (sign-up never signs in: it answers alike for a taken
+ * email) and returns the session token from the sign-in.
+ */
+export async function signUpAndIn(
+  url: string,
+  who: { name: string; email: string; password: string },
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const up = await json(`${url}/api/auth/sign-up/email`, { method: "POST", headers, json: who });
+  if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${JSON.stringify(up.body)}`);
+  const signIn = await json(`${url}/api/auth/sign-in/email`, { method: "POST", headers, json: { email: who.email, password: who.password } });
+  if (signIn.status !== 200 || typeof signIn.body?.token !== "string") throw new Error(`sign-in failed: ${signIn.status} ${JSON.stringify(signIn.body)}`);
+  return signIn.body.token as string;
 }

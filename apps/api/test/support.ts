@@ -12,6 +12,7 @@ import type { Config } from "../src/config.ts";
 import { openPglite, openPostgres, type DatabaseHandle } from "../src/db/client.ts";
 import { migrateDatabase } from "../src/db/migrate.ts";
 import { OfflineLanguageModel } from "../src/chat/offline/offline.model.ts";
+import { compileTrust } from "../src/http/client-ip.ts";
 
 export const adminUrl = process.env.TEST_DATABASE_URL;
 export const postgresOnly = adminUrl ? {} : { skip: "needs TEST_DATABASE_URL (a PostgreSQL server)" };
@@ -109,6 +110,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       trustedOrigins: ["http://localhost:3000"],
       rateLimit: { max: 1000, windowSeconds: 60 },
     },
+    trustProxy: compileTrust(""),
+    chatConcurrency: { perUser: 3, total: 32 },
     llm: { provider: "offline" },
     shutdownTimeoutMs: 5000,
     drainDelayMs: 0,
@@ -118,6 +121,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export interface TestAppOptions {
   model?: LanguageModel;
+  logger?: import("../src/logger.ts").Logger;
   config?: Partial<Config>;
   clock?: () => Date;
 }
@@ -126,15 +130,18 @@ export function buildApp(database: DatabaseHandle, options: TestAppOptions = {})
   return createApp({
     config: testConfig(options.config),
     database,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     model: options.model ?? new OfflineLanguageModel(options.clock),
     ...(options.clock ? { clock: options.clock } : {}),
   });
 }
 
-type FetchApp = { request: (input: string, init?: RequestInit) => Response | Promise<Response> };
+type FetchApp = { request: (input: string, init?: RequestInit, env?: object) => Response | Promise<Response> };
 
-/** A tiny client for one signed-in user. */
+/** What @hono/node-server gives the app for a request from `address`: its socket. */
+export const fromAddress = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
+
+/** A tiny client for one signed-in user, connecting from `ip` (the socket's peer address). */
 export class Client {
   constructor(
     private readonly app: FetchApp,
@@ -143,16 +150,16 @@ export class Client {
   ) {}
 
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const res = await this.app.request(path, {
+    const init: RequestInit = {
       method,
       headers: {
-        "x-forwarded-for": this.ip,
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         ...(body === undefined ? {} : { "content-type": "application/json" }),
         ...headers,
       },
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-    });
+    };
+    const res = await this.app.request(path, init, fromAddress(this.ip));
     const text = await res.text();
     let json: any = undefined;
     try {
@@ -171,10 +178,20 @@ export class Client {
 
 let userCounter = 0;
 
-/** Signs a new user up and returns a client carrying their bearer token. */
+/** Signs a new user up, then in (sign-up never signs in), and returns a client carrying their bearer token. */
 export async function signUp(app: FetchApp, name = "Test User"): Promise<Client & { email: string; userId: string }> {
   const email = `user${Date.now().toString(36)}${(userCounter++).toString(36)}${randomUUID().slice(0, 4)}@example.test`;
-  const res = await new Client(app).post("/api/auth/sign-up/email", { name, email, password: "correct horse battery" });
-  if (res.status !== 200 || !res.body?.token) throw new Error(`sign-up failed: ${res.status} ${res.text}`);
+  const anon = new Client(app);
+  const up = await anon.post("/api/auth/sign-up/email", { name, email, password: "correct horse battery" });
+  if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${up.text}`);
+  const res = await anon.post("/api/auth/sign-in/email", { email, password: "correct horse battery" });
+  if (res.status !== 200 || !res.body?.token) throw new Error(`sign-in after sign-up failed: ${res.status} ${res.text}`);
   return Object.assign(new Client(app, res.body.token), { email, userId: res.body.user.id as string });
+}
+
+/** A logger whose every line (JSON, as pino writes it) is kept in `lines`, for asserting what is never logged. */
+export function capturingLogger(): { logger: import("../src/logger.ts").Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = pino({ level: "trace" }, { write: (line: string) => void lines.push(line) });
+  return { logger, lines };
 }

@@ -6,6 +6,7 @@ import "server-only";
 import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import type { Conversation, ConversationSummary, TaskPage } from "@todo/contracts";
+import { forwardedFor } from "./client-address.server";
 
 export function backendUrl(): string {
   return (process.env.API_BASE_URL || "http://127.0.0.1:8000").replace(/\/+$/, "");
@@ -16,12 +17,12 @@ export type SessionUser = { id: string; name: string; email: string };
 /** GET a backend JSON route on behalf of the signed-in person (their cookie), or null on 401/404. */
 async function getAsCaller<T>(path: string): Promise<T | null> {
   const cookieHeader = (await cookies()).toString();
-  const incoming = await headers();
+  const clientChain = forwardedFor(await headers());
   const res = await fetch(`${backendUrl()}${path}`, {
     headers: {
       cookie: cookieHeader,
       accept: "application/json",
-      ...(incoming.get("x-forwarded-for") ? { "x-forwarded-for": incoming.get("x-forwarded-for")! } : {}),
+      ...(clientChain ? { "x-forwarded-for": clientChain } : {}),
     },
     cache: "no-store",
   });

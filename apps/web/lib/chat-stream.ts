@@ -224,5 +224,12 @@ export function useChatStream({
     setStatus((s) => (s === "error" ? "ready" : s));
   }, []);
 
-  return { messages, status, error, sendMessage, regenerate, stop, clearError };
+  /** Older stored messages, put before the ones shown (the conversation is read a page at a time). */
+  const prependMessages = useCallback((older: ChatMessage[]) => {
+    const known = new Set(current.current.map((m) => m.id));
+    current.current = [...older.filter((m) => !known.has(m.id)), ...current.current];
+    setMessages(current.current);
+  }, []);
+
+  return { messages, status, error, sendMessage, regenerate, stop, clearError, prependMessages };
 }

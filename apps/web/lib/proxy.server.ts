@@ -1,12 +1,22 @@
 /**
  * The same-origin proxy: the browser only ever talks to this server, which forwards /api/* to the
  * backend named by API_BASE_URL at run time. Cookies travel both ways (the session cookie stays
- * HttpOnly on the frontend's origin), Origin is kept for the backend's CSRF check, X-Forwarded-*
- * say who really asked, and response bodies are piped through as they arrive so the chat streams.
+ * HttpOnly on the frontend's origin), Origin is kept for the backend's CSRF check, X-Forwarded-For
+ * says who really asked (client-address.server.ts; a client's own claim is never passed on), and
+ * response bodies are piped through as they arrive so the chat streams. Request bodies are read up
+ * to BODY_LIMIT_BYTES (64 KB, the backend's own limit) and refused beyond it without reading more,
+ * and session tokens are taken out of auth answers: a page script never sees a bearer token.
  */
 import "server-only";
 import type { NextRequest } from "next/server";
 import { backendUrl } from "./backend.server";
+import { forwardedFor } from "./client-address.server";
+
+/** The largest request body passed on; the backend refuses more anyway. */
+export function bodyLimitBytes(): number {
+  const configured = Number(process.env.BODY_LIMIT_BYTES);
+  return Number.isInteger(configured) && configured > 0 ? configured : 64 * 1024;
+}
 
 /** Request headers the backend may need; everything else (Next internals, hop-by-hop) stays here. */
 const FORWARDED_REQUEST_HEADERS = [
@@ -41,9 +51,8 @@ function forwardedHeaders(req: NextRequest): Headers {
     if (value !== null) out.set(name, value);
   }
   const url = req.nextUrl;
-  // Next fills x-forwarded-for with the socket's address when no proxy in front set it.
-  const clientIp = req.headers.get("x-forwarded-for");
-  if (clientIp) out.set("x-forwarded-for", clientIp);
+  const clientChain = forwardedFor(req.headers);
+  if (clientChain) out.set("x-forwarded-for", clientChain);
   out.set("x-forwarded-proto", req.headers.get("x-forwarded-proto") ?? url.protocol.replace(":", ""));
   out.set("x-forwarded-host", req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? url.host);
   return out;
@@ -53,16 +62,74 @@ function errorResponse(status: number, code: string, message: string): Response 
   return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
 }
 
+const tooLarge = (limit: number) =>
+  errorResponse(413, "payload_too_large", `request body is larger than ${Math.round(limit / 1024)} KB`);
+
+/**
+ * The request body, read a chunk at a time up to the limit (at most `limit` bytes are ever held);
+ * a 413 response when the declared or the actual size is beyond it. Reading stops there.
+ */
+export async function readLimitedBody(req: Request, limit = bodyLimitBytes()): Promise<Uint8Array | Response | undefined> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && !(Number(declared) <= limit)) {
+    await req.body?.cancel().catch(() => undefined);
+    return tooLarge(limit);
+  }
+  if (!req.body) return undefined;
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
+}
+
+/** Auth answers carry no session token to the browser: it has its HttpOnly cookie. */
+function withoutTokens(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTokens);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== "token").map(([key, v]) => [key, withoutTokens(v)]));
+}
+
+/** Auth routes whose answer may hold a session token (the JWT of /auth/token is what that route is for). */
+const strippedAuth = (path: string[]) => path[0] === "auth" && path[1] !== "token" && path[1] !== "jwks";
+
+/** The path segments as sent, or undefined when one is not text (a lone surrogate from %ED%A0%80). */
+function encodedPath(path: string[]): string | undefined {
+  try {
+    return path.map(encodeURIComponent).join("/");
+  } catch {
+    return undefined;
+  }
+}
+
 export async function proxyToBackend(req: NextRequest, path: string[]): Promise<Response> {
-  const target = `${backendUrl()}/api/${path.map(encodeURIComponent).join("/")}${req.nextUrl.search}`;
+  const encoded = encodedPath(path);
+  if (encoded === undefined) return errorResponse(400, "bad_request", "the path is not valid UTF-8 text");
+  const target = `${backendUrl()}/api/${encoded}${req.nextUrl.search}`;
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const body = hasBody ? await readLimitedBody(req) : undefined;
+  if (body instanceof Response) return body;
   let upstream: Response;
   try {
     upstream = await fetch(target, {
       method: req.method,
       headers: forwardedHeaders(req),
-      // Request bodies here are small JSON documents; buffering them keeps fetch simple.
-      body: hasBody ? await req.arrayBuffer() : undefined,
+      body: body as BodyInit | undefined,
       redirect: "manual",
       cache: "no-store",
       signal: req.signal,
@@ -82,6 +149,16 @@ export async function proxyToBackend(req: NextRequest, path: string[]): Promise<
     // no-transform keeps Next's gzip (which buffers) off the stream; X-Accel-Buffering does the same for nginx.
     headers.set("cache-control", "no-cache, no-transform");
     headers.set("x-accel-buffering", "no");
+  }
+  if (strippedAuth(path) && (headers.get("content-type") ?? "").includes("json")) {
+    const text = await upstream.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return new Response(text, { status: upstream.status, statusText: upstream.statusText, headers });
+    }
+    return new Response(JSON.stringify(withoutTokens(json)), { status: upstream.status, statusText: upstream.statusText, headers });
   }
   return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers });
 }

@@ -1,11 +1,19 @@
 /** Chat and conversation shapes shared by the API and the web app. */
 import { z } from "zod";
+import { storableText } from "./text.contract.ts";
 
-export const CHAT_LIMITS = { messageMax: 4000 } as const;
+export const CHAT_LIMITS = {
+  messageMax: 4000,
+  /** Per person and per conversation: far beyond real use, and what keeps one person's data bounded. */
+  conversationsMax: 200,
+  messagesPerConversation: 2000,
+  /** GET /api/conversations/:id answers the latest messages a page at a time. */
+  pageDefault: 50,
+  pageMax: 200,
+} as const;
 
 export const ChatRequestSchema = z.strictObject({
-  message: z
-    .string()
+  message: storableText("message")
     .trim()
     .min(1, "message cannot be empty")
     .max(CHAT_LIMITS.messageMax, `message is at most ${CHAT_LIMITS.messageMax} characters`),
@@ -59,5 +67,19 @@ export const ConversationSummarySchema = z.object({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
-export const ConversationSchema = ConversationSummarySchema.extend({ messages: z.array(MessageSchema) });
+export const ConversationSchema = ConversationSummarySchema.extend({
+  messages: z.array(MessageSchema).describe("The latest messages (or those before `before`), oldest first"),
+  hasOlder: z.boolean().describe("Whether older messages exist: ask again with before = the first message's id"),
+});
+
+export const ConversationQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, "limit is at least 1")
+    .max(CHAT_LIMITS.pageMax, `limit is at most ${CHAT_LIMITS.pageMax}`)
+    .default(CHAT_LIMITS.pageDefault),
+  before: z.uuid("before must be a message id").optional().describe("Only messages older than this one"),
+});
+export type ConversationQuery = z.output<typeof ConversationQuerySchema>;
 export type Conversation = z.infer<typeof ConversationSchema>;

@@ -2,3 +2,4 @@ export * from "./service.contract.ts";
 export * from "./errors.contract.ts";
 export * from "./tasks.contract.ts";
 export * from "./chat.contract.ts";
+export * from "./text.contract.ts";

@@ -2,6 +2,7 @@
  * Task shapes: one schema per shape, used to validate REST bodies, MCP tool inputs and web forms.
  */
 import { z } from "zod";
+import { storableText } from "./text.contract.ts";
 
 export const PRIORITIES = ["low", "medium", "high"] as const;
 export const PrioritySchema = z.enum(PRIORITIES).describe("Task priority: low, medium or high");
@@ -12,13 +13,29 @@ export const TASK_LIMITS = {
   descriptionMax: 2000,
   tagMax: 32,
   tagsMax: 10,
+  /** Per person: far beyond a real list, and what keeps one person's work bounded. */
+  openTasksMax: 10_000,
+  tasksMax: 50_000,
+  /** GET /api/tasks/me answers at most this many tasks per page. */
+  pageMax: 100,
 } as const;
 
-/** A calendar date, YYYY-MM-DD, that really exists (2026-02-30 is rejected). */
-export const DueDateSchema = z.iso.date().describe("Due date as YYYY-MM-DD");
+/** Years a due date may have: PostgreSQL has no year 0, and the date picker and sorting assume four digits. */
+export const DUE_YEARS = { min: 1900, max: 9999 } as const;
 
-export const TagSchema = z
-  .string()
+/** A calendar date, YYYY-MM-DD, that really exists (2026-02-30 is rejected), in DUE_YEARS. */
+export const DueDateSchema = z.iso
+  .date()
+  .refine((d) => {
+    const year = Number(d.slice(0, 4));
+    return year >= DUE_YEARS.min && year <= DUE_YEARS.max;
+  }, `a date between ${DUE_YEARS.min}-01-01 and ${DUE_YEARS.max}-12-31`)
+  .describe("Due date as YYYY-MM-DD");
+
+/** PostgreSQL's integer column: a task number beyond it names no task and cannot be queried. */
+export const TASK_NUMBER_MAX = 2_147_483_647;
+
+export const TagSchema = storableText("tag")
   .trim()
   .toLowerCase()
   .min(1, "tags cannot be empty")
@@ -26,15 +43,13 @@ export const TagSchema = z
   .regex(/^[\p{L}\p{N}_-]+$/u, "tags are single words: letters, digits, - and _")
   .describe("A short label such as work or groceries");
 
-const TitleSchema = z
-  .string()
+const TitleSchema = storableText("title")
   .trim()
   .min(1, "title cannot be empty")
   .max(TASK_LIMITS.titleMax, `title is at most ${TASK_LIMITS.titleMax} characters`)
   .describe("What needs doing, 1-200 characters");
 
-const DescriptionSchema = z
-  .string()
+const DescriptionSchema = storableText("description")
   .max(TASK_LIMITS.descriptionMax, `description is at most ${TASK_LIMITS.descriptionMax} characters`)
   .describe("Optional details, up to 2,000 characters");
 
@@ -91,13 +106,25 @@ export const ListTasksQuerySchema = z.strictObject({
   tag: TagSchema.optional().describe("Only tasks carrying this tag"),
   dueBefore: DueDateSchema.optional().describe("Only tasks due on or before this date"),
   dueAfter: DueDateSchema.optional().describe("Only tasks due on or after this date"),
-  q: z.string().trim().max(200, "q is at most 200 characters").optional().describe("Text to find in title or description"),
+  q: storableText("q").trim().max(200, "q is at most 200 characters").optional().describe("Text to find in title or description"),
   sort: z.enum(TASK_SORTS).default("created").describe("Sort key: created, due, priority or title"),
   order: z.enum(["asc", "desc"]).optional().describe("Sort direction; defaults to desc for created and priority, asc otherwise"),
   limit: z.coerce.number().int().min(1, "limit is at least 1").max(100, "limit is at most 100").default(50),
   offset: z.coerce.number().int().min(0, "offset cannot be negative").max(1_000_000).default(0),
 });
 export type ListTasksQuery = z.output<typeof ListTasksQuerySchema>;
+
+/** GET /api/tasks/me: the seed's plain array, a page at a time (oldest first); `after` is the last number seen. */
+export const MyTasksQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, "limit is at least 1")
+    .max(TASK_LIMITS.pageMax, `limit is at most ${TASK_LIMITS.pageMax}`)
+    .default(TASK_LIMITS.pageMax),
+  after: z.coerce.number().int().min(0, "after cannot be negative").max(TASK_NUMBER_MAX).default(0).describe("Only tasks numbered after this one"),
+});
+export type MyTasksQuery = z.output<typeof MyTasksQuerySchema>;
 
 export const TaskPageSchema = z.object({
   tasks: z.array(TaskSchema),
@@ -109,9 +136,12 @@ export type TaskPage = z.infer<typeof TaskPageSchema>;
 
 /** How a person or a model points at one task: its number (#3) or words from its title. */
 export const TaskRefSchema = z.strictObject({
-  number: z.int().positive().optional().describe("The task's number, e.g. 3 for #3, when it is known"),
-  match: z
-    .string()
+  number: z
+    .int()
+    .positive()
+    .max(TASK_NUMBER_MAX, `number is at most ${TASK_NUMBER_MAX}`)
+    .optional().describe("The task's number, e.g. 3 for #3, when it is known"),
+  match: storableText("match")
     .trim()
     .min(1)
     .max(TASK_LIMITS.titleMax)

@@ -6,14 +6,14 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { HttpError, errorBody } from "../http/errors.ts";
 import type { AppEnv } from "../http/app-env.ts";
-import { clientIp } from "../http/client-ip.ts";
+import { clientIp, type TrustProxy } from "../http/client-ip.ts";
 import { CLIENT_IP_HEADER, type Auth } from "./auth.ts";
 import type { SessionReader } from "./session-reader.ts";
 
-function withClientIp(c: Context): Request {
+function withClientIp(c: Context, trust: TrustProxy): Request {
   const headers = new Headers(c.req.raw.headers);
   headers.delete(CLIENT_IP_HEADER);
-  const ip = clientIp(c);
+  const ip = clientIp(c, trust);
   if (ip) headers.set(CLIENT_IP_HEADER, ip);
   const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
   return new Request(c.req.raw.url, {
@@ -30,13 +30,28 @@ const STATUS_CODES: Record<number, string> = {
   401: "unauthorized",
   403: "forbidden",
   404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
   422: "unprocessable",
   429: "rate_limited",
 };
 
+const STATUS_MESSAGES: Record<number, string> = {
+  404: "no such auth route",
+  500: "something went wrong on our side; please try again",
+};
+
+/** Better Auth's errors in the one error shape, including the ones it sends with an empty body. */
 async function rewrapError(res: Response): Promise<Response> {
-  if (res.status < 400 || !res.headers.get("content-type")?.includes("json")) return res;
-  const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+  if (res.status < 400) return res;
+  const isJson = res.headers.get("content-type")?.includes("json") ?? false;
+  const body = (isJson ? await res.json().catch(() => ({})) : (await res.body?.cancel(), {})) as { code?: string; message?: string };
+  if (res.status >= 500) {
+    // Never the cause (logged by Better Auth's logger): only that it failed.
+    const headers = new Headers({ "content-type": "application/json" });
+    return new Response(JSON.stringify(errorBody("internal_error", STATUS_MESSAGES[500]!)), { status: res.status, headers });
+  }
   const headers = new Headers(res.headers);
   headers.delete("content-length");
   const retryAfter = headers.get("x-retry-after");
@@ -46,12 +61,16 @@ async function rewrapError(res: Response): Promise<Response> {
   const message =
     res.status === 429
       ? `too many attempts; try again in ${retryAfter ?? "a few"} seconds`
-      : (body.message ?? res.statusText ?? "request failed");
+      : (body.message || STATUS_MESSAGES[res.status] || res.statusText || "request failed");
+  headers.set("content-type", "application/json");
   return new Response(JSON.stringify(errorBody(code, message)), { status: res.status, headers });
 }
 
-export function authRoutes(auth: Auth) {
-  return new Hono<AppEnv>().on(["GET", "POST"], "/*", async (c) => rewrapError(await auth.handler(withClientIp(c))));
+export function authRoutes(auth: Auth, trust: TrustProxy, pruneRateLimits: () => void) {
+  return new Hono<AppEnv>().on(["GET", "POST"], "/*", async (c) => {
+    if (c.req.method === "POST") pruneRateLimits();
+    return rewrapError(await auth.handler(withClientIp(c, trust)));
+  });
 }
 
 /** Requires a signed-in user (cookie or `Authorization: Bearer`), and puts their id on the context. */

@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   ChatRequestSchema,
   ChatResponseSchema,
+  ConversationQuerySchema,
   ConversationSchema,
   ConversationSummarySchema,
   ErrorBodySchema,
@@ -15,6 +16,8 @@ const errors = {
   400: { description: "Invalid input", ...json(ErrorBodySchema) },
   401: { description: "Not signed in", ...json(ErrorBodySchema) },
   404: { description: "No such conversation for this user", ...json(ErrorBodySchema) },
+  409: { description: "A per-person limit is reached (limit_reached)", ...json(ErrorBodySchema) },
+  429: { description: "Too many turns at once (busy); see Retry-After", ...json(ErrorBodySchema) },
 } as const;
 const security = [{ bearerAuth: [] }];
 const IdParams = z.object({ id: z.uuid("id must be a conversation id (a UUID)") });
@@ -65,8 +68,8 @@ const getRoute = createRoute({
   path: "/conversations/{id}",
   tags: ["chat"],
   security,
-  summary: "One conversation with its messages",
-  request: { params: IdParams },
+  summary: "One conversation with its latest messages (older ones a page at a time)",
+  request: { params: IdParams, query: ConversationQuerySchema },
   responses: { 200: { description: "The conversation", ...json(ConversationSchema) }, ...errors },
 });
 
@@ -85,7 +88,7 @@ export function chatRoutes(chat: ChatService) {
     .openapi(chatRoute, async (c) => c.json(await chat.reply(c.var.userId, c.req.valid("json")), 200))
     .openapi(chatStreamRoute, async (c) => (await chat.stream(c.var.userId, c.req.valid("json"))) as never)
     .openapi(listRoute, async (c) => c.json({ conversations: await chat.listConversations(c.var.userId) }, 200))
-    .openapi(getRoute, async (c) => c.json(await chat.getConversation(c.var.userId, c.req.valid("param").id), 200))
+    .openapi(getRoute, async (c) => c.json(await chat.getConversation(c.var.userId, c.req.valid("param").id, c.req.valid("query")), 200))
     .openapi(deleteRoute, async (c) => {
       await chat.deleteConversation(c.var.userId, c.req.valid("param").id);
       return c.body(null, 204);

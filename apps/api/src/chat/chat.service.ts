@@ -1,7 +1,9 @@
 /**
  * The assistant. Stateless between requests: each turn loads the conversation from the database,
- * builds the caller's MCP server (bound to their user id), runs the model with those tools for a
- * few steps, and stores the message, the tool calls and the reply.
+ * stores the person's message, builds the caller's MCP server (bound to their user id), runs the
+ * model with those tools for a few steps, records each tool call as it completes, and stores the
+ * reply at the end. A turn that fails still leaves the message and what its tools did in the
+ * history, so the history never hides a change that happened.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -15,12 +17,13 @@ import {
   type StepResult,
   type ToolSet,
 } from "ai";
-import type { ChatRequest, ChatResponse, Conversation, ConversationSummary, ToolCall } from "@todo/contracts";
+import type { ChatRequest, ChatResponse, Conversation, ConversationQuery, ConversationSummary, ToolCall } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
-import { HttpError, notFound } from "../http/errors.ts";
+import { describeError, HttpError, notFound } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
 import { createMcpServer } from "../mcp/mcp.server.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
+import { TurnLimiter } from "./chat.limits.ts";
 import { connectTools } from "./chat.tools.ts";
 import { ConversationRepository, toMessage, toSummary, type HistoryRow } from "./conversations.repository.ts";
 import { formatter, localDate } from "./offline/offline.dates.ts";
@@ -116,10 +119,15 @@ export function modelFailure(err: unknown): HttpError {
   return new HttpError(502, "model_unavailable", "the assistant's model is unavailable right now; try again in a moment");
 }
 
-const titleFrom = (message: string) => (message.length > 60 ? `${message.slice(0, 57).trimEnd()}…` : message);
+/** The first words of the first message, cut between characters (never inside a surrogate pair). */
+const titleFrom = (message: string) => {
+  const chars = Array.from(message);
+  return chars.length > 60 ? `${chars.slice(0, 57).join("").trimEnd()}…` : message;
+};
 
 export class ChatService {
   private readonly conversations: ConversationRepository;
+  private readonly turns: TurnLimiter;
 
   constructor(
     db: Database,
@@ -127,16 +135,29 @@ export class ChatService {
     private readonly model: LanguageModel,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
+    concurrency: { perUser: number; total: number } = { perUser: 3, total: 32 },
   ) {
     this.conversations = new ConversationRepository(db);
+    this.turns = new TurnLimiter(concurrency);
   }
 
+  /** Starts a turn within the concurrency limits; `release` must be called when it ends. */
   private async begin(userId: string, req: ChatRequest) {
+    const release = this.turns.acquire(userId);
+    try {
+      return { ...(await this.prepare(userId, req)), release };
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  private async prepare(userId: string, req: ChatRequest) {
     let history: ModelMessage[] = [];
     let title = titleFrom(req.message);
     if (req.conversationId) {
       // The caller's own messages in it: one query for a turn of a going conversation, whose title
-      // stays as it is (appendTurn sets a title on the first turn only).
+      // stays as it is (startTurn sets a title on the first turn only).
       const recent = await this.conversations.recentMessages(userId, req.conversationId, HISTORY_LIMIT);
       if (recent.length > 0) {
         history = toModelMessages(recent);
@@ -149,10 +170,19 @@ export class ChatService {
       }
     }
     const timeZone = req.timeZone ?? "UTC";
-    const connected = await connectTools(createMcpServer(this.tasks, userId));
+    // The person's message is stored before the model runs: a turn that fails still shows it.
+    const slot = await this.conversations.startTurn(userId, req.conversationId ?? randomUUID(), title, req.message);
+    const record = async (call: ToolCall) => {
+      try {
+        await this.conversations.recordToolCall(userId, slot, call);
+      } catch (err) {
+        this.logger.error({ err: describeError(err), conversationId: slot.conversationId }, "failed to record a tool call");
+      }
+    };
+    const connected = await connectTools(createMcpServer(this.tasks, userId, { logger: this.logger }), record);
     return {
-      conversationId: req.conversationId ?? randomUUID(),
-      title,
+      conversationId: slot.conversationId,
+      slot,
       connected,
       settings: {
         model: this.model,
@@ -170,17 +200,14 @@ export class ChatService {
     const turn = await this.begin(userId, req);
     try {
       const result = await generateText(turn.settings).catch((err: unknown) => {
-        this.logger.warn({ err, userId }, "model call failed");
+        this.logger.warn({ err: describeError(err), userId }, "model call failed");
         throw modelFailure(err);
       });
       const toolCalls = collectToolCalls(result.steps, turn.connected.textOf);
-      await this.conversations.appendTurn(userId, turn.conversationId, turn.title, {
-        userText: req.message,
-        replyText: result.text,
-        toolCalls,
-      });
+      await this.conversations.finishTurn(userId, turn.slot, result.text, toolCalls);
       return { conversationId: turn.conversationId, reply: result.text, toolCalls };
     } finally {
+      turn.release();
       await turn.connected.close();
     }
   }
@@ -189,25 +216,26 @@ export class ChatService {
   async stream(userId: string, req: ChatRequest): Promise<Response> {
     const turn = await this.begin(userId, req);
     const { conversationId } = turn;
+    const end = async () => {
+      turn.release();
+      await turn.connected.close();
+    };
     const result = streamText({
       ...turn.settings,
       onFinish: async ({ text, steps }) => {
         try {
-          await this.conversations.appendTurn(userId, conversationId, turn.title, {
-            userText: req.message,
-            replyText: text,
-            toolCalls: collectToolCalls(steps, turn.connected.textOf),
-          });
+          await this.conversations.finishTurn(userId, turn.slot, text, collectToolCalls(steps, turn.connected.textOf));
         } catch (err) {
-          this.logger.error({ err, conversationId }, "failed to store a chat turn");
+          this.logger.error({ err: describeError(err), conversationId }, "failed to store a chat reply");
         } finally {
-          await turn.connected.close();
+          await end();
         }
       },
       onError: async ({ error }) => {
-        this.logger.warn({ err: error, userId }, "model stream failed");
-        await turn.connected.close();
+        this.logger.warn({ err: describeError(error), userId }, "model stream failed");
+        await end();
       },
+      onAbort: end,
     });
     // Run to completion even if the client goes away, so the turn is still stored.
     void result.consumeStream();
@@ -222,11 +250,11 @@ export class ChatService {
     return (await this.conversations.list(userId)).map(toSummary);
   }
 
-  async getConversation(userId: string, id: string): Promise<Conversation> {
+  async getConversation(userId: string, id: string, query: ConversationQuery): Promise<Conversation> {
     const conversation = await this.conversations.find(userId, id);
     if (!conversation) throw notFound("conversation");
-    const messages = await this.conversations.messages(userId, id);
-    return { ...toSummary(conversation), messages: messages.map(toMessage) };
+    const page = await this.conversations.messagesPage(userId, id, query);
+    return { ...toSummary(conversation), messages: page.rows.map(toMessage), hasOlder: page.hasOlder };
   }
 
   async deleteConversation(userId: string, id: string): Promise<void> {

@@ -231,7 +231,7 @@ for (const driver of drivers) {
         assert.equal(stored.body.messages.length, 4);
       });
 
-      test("model failures answer a clear error and store nothing", async () => {
+      test("model failures answer a clear error; the person's message stays in the history", async () => {
         const failingApp = buildApp(db.handle, { model: modelAt(failing.baseURL) }).app;
         const me = await signUp(failingApp);
         const limited = await me.post("/api/chat", { message: "are you busy?" });
@@ -241,7 +241,12 @@ for (const driver of drivers) {
         assert.equal(broken.status, 502);
         assert.equal(broken.body.error.code, "model_unavailable");
         assert.doesNotMatch(broken.text, /boom|internal|stack/i, "the provider's internals are not leaked");
-        assert.deepEqual((await me.get("/api/conversations")).body.conversations, []);
+        const conversations = (await me.get("/api/conversations")).body.conversations as { id: string }[];
+        assert.equal(conversations.length, 2, "each failed turn kept the person's message");
+        for (const c of conversations) {
+          const stored = (await me.get(`/api/conversations/${c.id}`)).body.messages as { role: string }[];
+          assert.deepEqual(stored.map((m) => m.role), ["user"], "and no reply was invented");
+        }
       });
 
       test("a streamed first turn whose model failed can be retried under the id it announced", async () => {
@@ -265,7 +270,13 @@ for (const driver of drivers) {
         });
         assert.equal(retried.status, 200);
         const stored = await me.get(`/api/conversations/${conversationId}`);
-        assert.equal(stored.body.messages.length, 2, "only the successful turn is stored");
+        const messages = stored.body.messages as { role: string; content: string }[];
+        assert.deepEqual(
+          messages.map((m) => m.role),
+          ["user", "user", "assistant"],
+          "the failed turn's message (kept), then the retried turn",
+        );
+        assert.deepEqual([messages[0]!.content, messages[1]!.content], ["hello", "hello"]);
       });
 
       test("streaming with a real model shows tool progress then text", async () => {

@@ -7,6 +7,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { dynamicTool, jsonSchema, type ToolSet } from "ai";
+import type { ToolCall } from "@todo/contracts";
 import { jsonSchemaValidator } from "../mcp/mcp.server.ts";
 import { version } from "../version.ts";
 
@@ -27,7 +28,11 @@ export class ToolError extends Error {
  */
 let definitions: Promise<Tool[]> | undefined;
 
-export async function connectTools(server: McpServer): Promise<ConnectedTools> {
+/**
+ * `onCall` hears of each call as it completes (or fails), before the model sees its result, so a
+ * turn can record what its tools did even if the turn fails later.
+ */
+export async function connectTools(server: McpServer, onCall?: (call: ToolCall) => Promise<void>): Promise<ConnectedTools> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
   const client = new Client({ name: "todo-chatbot-agent", version }, { jsonSchemaValidator });
@@ -45,14 +50,21 @@ export async function connectTools(server: McpServer): Promise<ConnectedTools> {
       description: t.description ?? t.title ?? t.name,
       inputSchema: jsonSchema(t.inputSchema as Parameters<typeof jsonSchema>[0]),
       execute: async (args, { toolCallId }) => {
-        const result = await client.callTool({ name: t.name, arguments: args as Record<string, unknown> });
+        const input = (args ?? {}) as Record<string, unknown>;
+        const result = await client.callTool({ name: t.name, arguments: input });
         const text = (result.content as { type: string; text?: string }[])
           .filter((c) => c.type === "text")
           .map((c) => c.text)
           .join("\n");
-        if (result.isError) throw new ToolError(text || `${t.name} failed`);
+        if (result.isError) {
+          const message = text || `${t.name} failed`;
+          await onCall?.({ name: t.name, arguments: input, result: message, text: message, isError: true });
+          throw new ToolError(message);
+        }
+        const output = result.structuredContent ?? { text };
+        await onCall?.({ name: t.name, arguments: input, result: output, text });
         texts.set(toolCallId, text);
-        return result.structuredContent ?? { text };
+        return output;
       },
     });
   }

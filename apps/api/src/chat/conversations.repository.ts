@@ -1,9 +1,19 @@
 /** Conversation and message persistence, always scoped by the owner's user id. */
-import { and, asc, desc, eq, sql } from "drizzle-orm";
-import type { ConversationSummary, Message, ToolCall } from "@todo/contracts";
-import { notFound } from "../http/errors.ts";
+import { and, asc, desc, eq, lt, or, sql } from "drizzle-orm";
+import {
+  CHAT_LIMITS,
+  toStorableJson,
+  toStorableText,
+  type ConversationQuery,
+  type ConversationSummary,
+  type Message,
+  type ToolCall,
+} from "@todo/contracts";
+import { HttpError, notFound } from "../http/errors.ts";
 import type { Database } from "../db/client.ts";
 import { conversations, messages, type StoredToolCall } from "../db/schema.ts";
+import { randomUUID } from "node:crypto";
+import type { SQL } from "drizzle-orm";
 
 type ConversationRow = typeof conversations.$inferSelect;
 type MessageRow = typeof messages.$inferSelect;
@@ -24,10 +34,22 @@ export const toMessage = (row: MessageRow): Message => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-export interface Turn {
-  userText: string;
-  replyText: string;
-  toolCalls: ToolCall[];
+/** Where a turn's assistant message goes: its id and time are fixed when the turn starts. */
+export interface TurnSlot {
+  conversationId: string;
+  assistantId: string;
+  /** Just after the person's message, so the two sort together whatever else happens meanwhile. */
+  assistantAt: Date;
+}
+
+const limitReached = (message: string) => new HttpError(409, "limit_reached", message);
+
+/** A tool call as stored: its text part in tool_calls, its structured result in tool_results (same index). */
+function storedCalls(calls: ToolCall[]) {
+  return {
+    toolCalls: calls.map(({ result: _result, ...call }) => toStorableJson(call) as StoredToolCall),
+    toolResults: calls.map((call) => toStorableJson(call.result ?? null)),
+  };
 }
 
 export class ConversationRepository {
@@ -56,12 +78,26 @@ export class ConversationRepository {
     return row !== undefined;
   }
 
-  async messages(userId: string, conversationId: string): Promise<MessageRow[]> {
-    return this.db
+  /** A page of messages, oldest first: the latest `limit`, or those before the message `before`. */
+  async messagesPage(userId: string, conversationId: string, q: ConversationQuery): Promise<{ rows: MessageRow[]; hasOlder: boolean }> {
+    const scope = and(eq(messages.userId, userId), eq(messages.conversationId, conversationId));
+    let older: SQL | undefined;
+    if (q.before) {
+      const [cursor] = await this.db
+        .select({ createdAt: messages.createdAt, id: messages.id })
+        .from(messages)
+        .where(and(scope, eq(messages.id, q.before)));
+      if (!cursor) throw new HttpError(400, "validation_error", "before: no such message in this conversation", "before");
+      older = or(lt(messages.createdAt, cursor.createdAt), and(eq(messages.createdAt, cursor.createdAt), lt(messages.id, cursor.id)));
+    }
+    const rows = await this.db
       .select()
       .from(messages)
-      .where(and(eq(messages.userId, userId), eq(messages.conversationId, conversationId)))
-      .orderBy(asc(messages.createdAt));
+      .where(and(scope, older))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(q.limit + 1);
+    const hasOlder = rows.length > q.limit;
+    return { rows: rows.slice(0, q.limit).reverse(), hasOlder };
   }
 
   /** The latest `limit` messages, oldest first: the history a model sees (tool results left out). */
@@ -84,30 +120,75 @@ export class ConversationRepository {
   }
 
   /**
-   * Stores one exchange (and the conversation on its first turn) atomically. An id that turns out to
+   * The first step of a turn, before the model runs: the conversation (created on its first turn,
+   * within the person's limits) and the person's message, stored together. An id that turns out to
    * be someone else's conversation is refused, whatever raced before.
    */
-  async appendTurn(userId: string, conversationId: string, title: string, turn: Turn): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  async startTurn(userId: string, conversationId: string, title: string, userText: string): Promise<TurnSlot> {
+    return this.db.transaction(async (tx) => {
+      const [existing] = await tx
+        .select({ userId: conversations.userId })
+        .from(conversations)
+        .where(eq(conversations.id, conversationId));
+      if (existing && existing.userId !== userId) throw notFound("conversation");
+      if (existing) {
+        const [count] = await tx
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
+          .from(messages)
+          .where(eq(messages.conversationId, conversationId));
+        if ((count?.n ?? 0) + 2 > CHAT_LIMITS.messagesPerConversation) {
+          throw limitReached(`this conversation has reached ${CHAT_LIMITS.messagesPerConversation.toLocaleString("en-US")} messages; start a new one`);
+        }
+      } else {
+        const [count] = await tx
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
+          .from(conversations)
+          .where(eq(conversations.userId, userId));
+        if ((count?.n ?? 0) >= CHAT_LIMITS.conversationsMax) {
+          throw limitReached(`you have ${CHAT_LIMITS.conversationsMax} conversations, the most there can be; delete some to start a new one`);
+        }
+      }
       const owned = await tx
         .insert(conversations)
-        .values({ id: conversationId, userId, title })
+        .values({ id: conversationId, userId, title: toStorableText(title) })
         .onConflictDoUpdate({ target: conversations.id, set: { updatedAt: sql`now()` }, where: eq(conversations.userId, userId) })
         .returning({ id: conversations.id });
       if (owned.length === 0) throw notFound("conversation");
-      const now = Date.now();
-      await tx.insert(messages).values([
-        { conversationId, userId, role: "user", content: turn.userText, createdAt: new Date(now) },
-        {
-          conversationId,
-          userId,
-          role: "assistant",
-          content: turn.replyText,
-          toolCalls: turn.toolCalls.map(({ result: _result, ...call }): StoredToolCall => call),
-          toolResults: turn.toolCalls.map((call) => call.result ?? null),
-          createdAt: new Date(now + 1),
+      const at = Date.now();
+      await tx.insert(messages).values({ conversationId, userId, role: "user", content: toStorableText(userText), createdAt: new Date(at) });
+      return { conversationId, assistantId: randomUUID(), assistantAt: new Date(at + 1) };
+    });
+  }
+
+  /** One tool call of a running turn, appended to its assistant message (made on the first call). */
+  async recordToolCall(userId: string, slot: TurnSlot, call: ToolCall): Promise<void> {
+    const stored = storedCalls([call]);
+    await this.db
+      .insert(messages)
+      .values({ id: slot.assistantId, conversationId: slot.conversationId, userId, role: "assistant", content: "", ...stored, createdAt: slot.assistantAt })
+      .onConflictDoUpdate({
+        target: messages.id,
+        set: {
+          toolCalls: sql`${messages.toolCalls} || excluded.tool_calls`,
+          toolResults: sql`${messages.toolResults} || excluded.tool_results`,
         },
-      ]);
+        where: eq(messages.userId, userId),
+      });
+  }
+
+  /** The end of a turn: its reply and every tool call in the order the model made them. */
+  async finishTurn(userId: string, slot: TurnSlot, replyText: string, toolCalls: ToolCall[]): Promise<void> {
+    const stored = storedCalls(toolCalls);
+    const content = toStorableText(replyText);
+    await this.db.transaction(async (tx) => {
+      await tx
+        .insert(messages)
+        .values({ id: slot.assistantId, conversationId: slot.conversationId, userId, role: "assistant", content, ...stored, createdAt: slot.assistantAt })
+        .onConflictDoUpdate({ target: messages.id, set: { content, ...stored }, where: eq(messages.userId, userId) });
+      await tx
+        .update(conversations)
+        .set({ updatedAt: sql`now()` })
+        .where(and(eq(conversations.userId, userId), eq(conversations.id, slot.conversationId)));
     });
   }
 }

@@ -25,7 +25,7 @@ try {
       if (attempts > 1) logger.info({ attempts }, "the database answers");
     }
     await migrateDatabase(database);
-    await ensureSigningKey(createAuth(database.db, config.auth, logger), database);
+    await ensureSigningKey(createAuth(database.db, config.auth, logger), database, logger);
     logger.info({ database: database.kind }, "migrations applied");
   } finally {
     await database.close();

@@ -133,6 +133,11 @@ export const tasks = pgTable(
       .references(() => user.id, { onDelete: "cascade" }),
     number: integer("number").notNull(),
     title: text("title").notNull(),
+    /**
+     * The title's words for matching a person's words to it in SQL (`tasks.match.ts` titleKey):
+     * lower case, accents and punctuation gone, space-padded (" buy milk ").
+     */
+    titleKey: text("title_key").notNull().default(""),
     description: text("description").notNull().default(""),
     completed: boolean("completed").notNull().default(false),
     priority: text("priority", { enum: ["low", "medium", "high"] }).notNull().default("medium"),
@@ -145,6 +150,8 @@ export const tasks = pgTable(
     uniqueIndex("tasks_user_number_idx").on(t.userId, t.number),
     index("tasks_user_created_idx").on(t.userId, t.createdAt),
     index("tasks_user_due_idx").on(t.userId, t.dueDate),
+    // Counting a person's open tasks (the per-person limit) reads this small index only.
+    index("tasks_user_open_idx").on(t.userId).where(sql`${t.completed} = false`),
     check("tasks_priority_check", sql`${t.priority} in ('low', 'medium', 'high')`),
     check("tasks_title_length_check", sql`char_length(${t.title}) between 1 and 200`),
     check("tasks_description_length_check", sql`char_length(${t.description}) <= 2000`),

@@ -1,29 +1,44 @@
 /**
- * The client's address for rate limiting. X-Forwarded-For is believed only when the peer is a
- * proxy we can trust: loopback or a private network (the web server, an in-cluster Service), or an
- * in-process request with no socket. A client connecting from elsewhere cannot spoof it.
+ * The client's address, for rate limiting. X-Forwarded-For is believed only as far as it was
+ * written by proxies we trust (TRUSTED_PROXIES: addresses, CIDRs and the keywords loopback,
+ * linklocal, uniquelocal): the chain is walked from the socket peer leftwards, skipping trusted
+ * hops, as Express's `trust proxy` does (same library, proxy-addr). Trusting nobody (the default),
+ * the client is the socket peer and the header is ignored.
  */
 import type { Context } from "hono";
 import { isIP } from "node:net";
+import proxyaddr from "proxy-addr";
 
-function isPrivate(address: string): boolean {
-  const a = address.replace(/^::ffff:/, "");
-  if (isIP(a) === 4) {
-    const [x, y] = a.split(".").map(Number) as [number, number];
-    return x === 127 || x === 10 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168);
+export type TrustProxy = (address: string, hop: number) => boolean;
+
+/** "10.0.0.0/8, loopback" → a trust function; throws naming the entry that is not an address. */
+export function compileTrust(list: string): TrustProxy {
+  const entries = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (["loopback", "linklocal", "uniquelocal"].includes(entry)) continue;
+    const [address, bits] = entry.split("/");
+    if (!address || !isIP(address) || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+      throw new TypeError(`"${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`);
+    }
   }
-  return a === "::1" || /^f[cd]/i.test(a) || /^fe80:/i.test(a);
+  return proxyaddr.compile(entries);
 }
 
-export function clientIp(c: Context): string | undefined {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  const peer = incoming?.socket?.remoteAddress;
-  const forwarded = c.req
-    .header("x-forwarded-for")
-    ?.split(",")
-    .map((s) => s.trim())
-    .filter((s) => isIP(s.replace(/^::ffff:/, "")) !== 0);
-  const last = forwarded?.at(-1);
-  if (last && (peer === undefined || isPrivate(peer))) return last.replace(/^::ffff:/, "");
-  return peer?.replace(/^::ffff:/, "");
+const plain = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+
+/** The address a request comes from, by the rules above; undefined for an in-process request. */
+export function clientIp(c: Context, trust: TrustProxy): string | undefined {
+  const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  if (!peer) return undefined;
+  const forwarded = c.req.header("x-forwarded-for");
+  const chain = proxyaddr.all({ socket: { remoteAddress: peer }, headers: forwarded ? { "x-forwarded-for": forwarded } : {} } as never, trust);
+  // The left-most address the trusted hops vouch for; a hop that wrote nonsense vouches for itself.
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const address = chain[i]!;
+    if (isIP(address)) return plain(address);
+  }
+  return plain(peer);
 }

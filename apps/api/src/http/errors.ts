@@ -1,6 +1,6 @@
 /**
  * The one error shape, { error: { code, message, field? } }, and the single place that renders it.
- * 4xx carry a message a person can act on; 5xx are logged with their cause and never leak it.
+ * 4xx carry a message a person can act on; 5xx are logged by what they are and never leak it.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -14,6 +14,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** For 429/503: seconds after which a retry may succeed (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "HttpError";
@@ -42,8 +44,40 @@ export function validationError(error: ZodError, where = "body"): HttpError {
   return new HttpError(400, "validation_error", message.startsWith(prefix) ? message : `${prefix}: ${message}`, field);
 }
 
+const STACK_FRAMES = 4;
+const SAFE_FIELDS = ["code", "severity", "routine", "constraint", "table", "column", "dataType", "statusCode", "isRetryable", "reason"] as const;
+
+/**
+ * What an error is, for the logs: its class, codes (SQL state, HTTP status of a model call), the
+ * statement it ran (text with placeholders) and where it was thrown, and the same of its cause.
+ * Never its message, bound parameters, request or response bodies, or prompts: a database error's
+ * message and params carry the values of the query (session tokens, what a person typed), a model
+ * call error carries the whole conversation.
+ */
+export function describeError(err: unknown, depth = 0): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: err === null ? "null" : typeof err };
+  const e = err as Error & Record<string, unknown>;
+  const out: Record<string, unknown> = { type: e.constructor?.name && e.constructor.name !== "Error" ? e.constructor.name : e.name };
+  for (const field of SAFE_FIELDS) {
+    const value = e[field];
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[field] = value;
+  }
+  // Our own errors' messages are written for people and carry nothing of the request.
+  if (err instanceof HttpError) out.message = err.message;
+  if (typeof e.query === "string") out.statement = e.query.slice(0, 300);
+  if (typeof e.url === "string") out.url = e.url.replace(/[?#].*$/, "");
+  const frames = e.stack?.split("\n").filter((line) => line.trimStart().startsWith("at ")).slice(0, STACK_FRAMES);
+  if (frames?.length) out.at = frames.map((f) => f.trim().slice(3));
+  if (depth < 3 && e.cause !== undefined) out.cause = describeError(e.cause, depth + 1);
+  if (depth < 3 && e.lastError !== undefined) out.lastError = describeError(e.lastError, depth + 1);
+  return out;
+}
+
 export function renderError(err: unknown, c: Context, logger: Logger): Response {
-  if (err instanceof HttpError) return c.json(errorBody(err.code, err.message, err.field), err.status);
+  if (err instanceof HttpError) {
+    if (err.retryAfterSeconds !== undefined) c.header("retry-after", String(err.retryAfterSeconds));
+    return c.json(errorBody(err.code, err.message, err.field), err.status);
+  }
   if (err instanceof HTTPException) {
     const status = err.status;
     if (status === 413) return c.json(errorBody("payload_too_large", err.message || "request body is too large"), 413);
@@ -56,6 +90,6 @@ export function renderError(err: unknown, c: Context, logger: Logger): Response 
       return c.json(errorBody(code, code === "invalid_json" ? "request body is not valid JSON" : message), status);
     }
   }
-  logger.error({ err, path: c.req.path, requestId: c.get("requestId" as never) }, "unhandled error");
+  logger.error({ err: describeError(err), path: c.req.path, requestId: c.get("requestId" as never) }, "unhandled error");
   return c.json(errorBody("internal_error", "something went wrong on our side; please try again"), 500);
 }

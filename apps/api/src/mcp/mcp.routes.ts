@@ -6,17 +6,28 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { HttpError } from "../http/errors.ts";
+import type { Logger } from "../logger.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
-import { createMcpServer } from "./mcp.server.ts";
+import { createMcpServer, TOOL_CALLS_PER_REQUEST } from "./mcp.server.ts";
 
-export function mcpRoutes(tasks: TaskService) {
+/** JSON-RPC messages one POST may carry (the SDK allows 100). */
+export const MCP_BATCH_MAX = TOOL_CALLS_PER_REQUEST;
+
+export function mcpRoutes(tasks: TaskService, logger: Logger) {
   return new Hono<AppEnv>()
     .post("/", async (c) => {
-      const server = createMcpServer(tasks, c.var.userId);
+      const body: unknown = await c.req.json().catch(() => {
+        throw new HttpError(400, "invalid_json", "request body is not valid JSON");
+      });
+      if (Array.isArray(body) && body.length > MCP_BATCH_MAX) {
+        throw new HttpError(400, "batch_too_large", `a batch carries at most ${MCP_BATCH_MAX} JSON-RPC messages; this one has ${body.length}`);
+      }
+      // The whole request (every call of a batch) shares one budget of tool calls.
+      const server = createMcpServer(tasks, c.var.userId, { logger });
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       await server.connect(transport);
       try {
-        return await transport.handleRequest(c.req.raw);
+        return await transport.handleRequest(c.req.raw, { parsedBody: body });
       } finally {
         await server.close();
       }

@@ -16,7 +16,8 @@ import {
   type Task,
 } from "@todo/contracts";
 import { z } from "zod";
-import { HttpError } from "../http/errors.ts";
+import { describeError, HttpError } from "../http/errors.ts";
+import type { Logger } from "../logger.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
 import { version } from "../version.ts";
 
@@ -45,14 +46,19 @@ function ok(text: string, structuredContent: Record<string, unknown>): CallToolR
   return { content: [{ type: "text", text }], structuredContent };
 }
 
-/** Expected failures (no such task, ambiguous title) go back to the model as tool errors it can explain. */
-async function guard(run: () => Promise<CallToolResult>): Promise<CallToolResult> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof HttpError && err.status < 500) return { isError: true, content: [{ type: "text", text: err.message }] };
-    throw err;
-  }
+/**
+ * Tool calls one request may make: an MCP POST (a batch counts every call in it) or one chat turn,
+ * whatever the model asks for in parallel. Each call may search the person's tasks; this bounds
+ * the work one request can cause.
+ */
+export const TOOL_CALLS_PER_REQUEST = 10;
+
+const toolError = (text: string): CallToolResult => ({ isError: true, content: [{ type: "text", text }] });
+
+export interface McpServerOptions {
+  logger?: Logger;
+  /** Tool calls this server may still run (see TOOL_CALLS_PER_REQUEST). */
+  toolCalls?: number;
 }
 
 /**
@@ -61,7 +67,25 @@ async function guard(run: () => Promise<CallToolResult>): Promise<CallToolResult
  */
 export const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
-export function createMcpServer(tasks: TaskService, userId: string): McpServer {
+export function createMcpServer(tasks: TaskService, userId: string, options: McpServerOptions = {}): McpServer {
+  let budget = options.toolCalls ?? TOOL_CALLS_PER_REQUEST;
+  /**
+   * Runs one tool call. Expected failures (no such task, ambiguous title) go back as tool errors the
+   * model can explain; anything else is logged by what it is and answered in general words, so no
+   * SQL, parameter or user id ever reaches the client (the SDK would put the message in the text).
+   */
+  const guard = async (run: () => Promise<CallToolResult>): Promise<CallToolResult> => {
+    if (budget <= 0) return toolError(`this request has used its ${TOOL_CALLS_PER_REQUEST} tool calls; send the rest in another request`);
+    budget -= 1;
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return toolError(err.message);
+      options.logger?.error({ err: describeError(err), userId }, "tool call failed");
+      return toolError("the tool failed on our side; nothing more is known here. Try again in a moment.");
+    }
+  };
+
   const server = new McpServer(
     { name: "todo-chatbot", version },
     {

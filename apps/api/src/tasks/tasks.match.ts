@@ -5,14 +5,32 @@
 
 const STOP_WORDS = new Set(["the", "a", "an", "my", "task", "tasks", "todo", "item", "one", "that", "this", "to", "for", "of"]);
 
-function words(text: string): string[] {
-  return text
+const plainWords = (text: string) =>
+  text
     .toLowerCase()
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+function words(text: string): string[] {
+  return plainWords(text)
     .filter((w) => (w.length > 1 || /\d/.test(w)) && !STOP_WORDS.has(w))
     .map((w) => (w.length > 3 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w));
+}
+
+/** A title as stored for matching in SQL (tasks.title_key): " buy milk ". */
+export function titleKey(title: string): string {
+  return ` ${plainWords(title).join(" ")} `;
+}
+
+/**
+ * LIKE patterns over title_key that every title matchScore could score above zero fits: each query
+ * word's first (up to) four characters at the start of a word. SQL keeps these candidates and
+ * matchScore ranks them, so a person's whole list is never loaded.
+ */
+export function titleKeyPatterns(query: string): string[] {
+  return [...new Set(words(query).map((w) => `% ${w.slice(0, 4)}%`))];
 }
 
 /** 0 (unrelated) … 100 (same words). */

@@ -1,8 +1,9 @@
 /** Task persistence. Every query is scoped by the owner's user id; nothing here decides rules. */
-import { and, asc, desc, eq, gte, ilike, lte, or, sql, type SQL } from "drizzle-orm";
-import type { CreateTask, ListTasksQuery, Task, UpdateTask } from "@todo/contracts";
+import { and, asc, desc, eq, gt, gte, ilike, like, lte, or, sql, type SQL } from "drizzle-orm";
+import type { CreateTask, ListTasksQuery, MyTasksQuery, Task, UpdateTask } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
 import { taskCounters, tasks } from "../db/schema.ts";
+import { titleKey } from "./tasks.match.ts";
 
 type TaskRow = typeof tasks.$inferSelect;
 
@@ -108,8 +109,44 @@ export class TaskRepository {
     return { rows: [], total: count?.n ?? 0 };
   }
 
-  async all(userId: string): Promise<TaskRow[]> {
-    return this.db.select().from(tasks).where(eq(tasks.userId, userId)).orderBy(asc(tasks.number));
+  /** A page of the person's tasks in number order, after a number: keyset pagination. */
+  async page(userId: string, q: MyTasksQuery): Promise<TaskRow[]> {
+    return this.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), gt(tasks.number, q.after)))
+      .orderBy(asc(tasks.number))
+      .limit(q.limit);
+  }
+
+  /**
+   * Tasks whose title_key fits any of the patterns, those fitting most first: the candidates for a
+   * title match, selected in SQL so a person's whole list is never loaded.
+   */
+  async findByTitlePatterns(userId: string, patterns: string[], limit: number): Promise<TaskRow[]> {
+    if (patterns.length === 0) return [];
+    const fits = sql.join(
+      patterns.map((p) => sql`(case when ${tasks.titleKey} like ${p} then 1 else 0 end)`),
+      sql` + `,
+    );
+    return this.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), or(...patterns.map((p) => like(tasks.titleKey, p)))))
+      .orderBy(desc(fits), asc(tasks.number))
+      .limit(limit);
+  }
+
+  /** How many tasks the person has, and how many of them are open. */
+  async counts(userId: string, db: Database = this.db): Promise<{ open: number; total: number }> {
+    const [row] = await db
+      .select({
+        open: sql<number>`count(*) filter (where ${tasks.completed} = false)`.mapWith(Number),
+        total: sql<number>`count(*)`.mapWith(Number),
+      })
+      .from(tasks)
+      .where(eq(tasks.userId, userId));
+    return row ?? { open: 0, total: 0 };
   }
 
   async findById(userId: string, id: string): Promise<TaskRow | undefined> {
@@ -125,16 +162,21 @@ export class TaskRepository {
     return row;
   }
 
-  async insert(userId: string, input: CreateTask): Promise<TaskRow> {
+  /**
+   * Inserts a task under its next number. `admit` sees the person's counts first; the counter row
+   * is locked by then, so a person's concurrent inserts are counted one after the other.
+   */
+  async insert(userId: string, input: CreateTask, admit: (counts: { open: number; total: number }) => void): Promise<TaskRow> {
     return this.db.transaction(async (tx) => {
       const [counter] = await tx
         .insert(taskCounters)
         .values({ userId, lastNumber: 1 })
         .onConflictDoUpdate({ target: taskCounters.userId, set: { lastNumber: sql`${taskCounters.lastNumber} + 1` } })
         .returning({ number: taskCounters.lastNumber });
+      admit(await this.counts(userId, tx as unknown as Database));
       const [row] = await tx
         .insert(tasks)
-        .values({ ...input, userId, number: counter!.number })
+        .values({ ...input, titleKey: titleKey(input.title), userId, number: counter!.number })
         .returning();
       return row!;
     });
@@ -145,7 +187,7 @@ export class TaskRepository {
       patch.completed === undefined ? {} : { completedAt: patch.completed ? sql`coalesce(${tasks.completedAt}, now())` : null };
     const [row] = await this.db
       .update(tasks)
-      .set({ ...patch, ...completedAt, updatedAt: new Date() })
+      .set({ ...patch, ...(patch.title === undefined ? {} : { titleKey: titleKey(patch.title) }), ...completedAt, updatedAt: new Date() })
       .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
       .returning();
     return row;

@@ -4,6 +4,8 @@ import {
   CreateTaskSchema,
   ErrorBodySchema,
   ListTasksQuerySchema,
+  MyTasksQuerySchema,
+  TASK_LIMITS,
   TaskPageSchema,
   TaskSchema,
   UpdateTaskSchema,
@@ -17,6 +19,7 @@ const errors = {
   400: { description: "Invalid input", ...json(ErrorBodySchema) },
   401: { description: "Not signed in", ...json(ErrorBodySchema) },
   404: { description: "No such task for this user", ...json(ErrorBodySchema) },
+  409: { description: "A per-person limit is reached (limit_reached)", ...json(ErrorBodySchema) },
 } as const;
 
 const tags = ["tasks"];
@@ -37,7 +40,9 @@ const meRoute = createRoute({
   path: "/me",
   tags,
   security,
-  summary: "All of the caller's tasks, oldest first",
+  summary: "The caller's tasks, oldest first, a page at a time",
+  description: `At most ${TASK_LIMITS.pageMax} per page; when there are more, a Link header (rel="next") gives the next page's URL.`,
+  request: { query: MyTasksQuerySchema },
   responses: { 200: { description: "The caller's tasks", ...json(z.array(TaskSchema)) }, ...errors },
 });
 
@@ -83,7 +88,13 @@ const deleteRoute = createRoute({
 
 export function taskRoutes(service: TaskService) {
   return createRouter()
-    .openapi(meRoute, async (c) => c.json(await service.allTasks(c.var.userId), 200))
+    .openapi(meRoute, async (c) => {
+      const query = c.req.valid("query");
+      const page = await service.myTasks(c.var.userId, query);
+      const last = page.at(-1);
+      if (page.length === query.limit && last) c.header("link", `</api/tasks/me?limit=${query.limit}&after=${last.number}>; rel="next"`);
+      return c.json(page, 200);
+    })
     .openapi(listRoute, async (c) => c.json(await service.listTasks(c.var.userId, c.req.valid("query")), 200))
     .openapi(createTaskRoute, async (c) =>
       c.json(await service.createTask(c.var.userId, c.req.valid("json")), 201),

@@ -2,9 +2,9 @@
  * Task rules, shared by the REST routes, the MCP tools and so the assistant. Every method takes the
  * acting user's id; a task that belongs to someone else is indistinguishable from one that doesn't exist.
  */
-import type { CreateTask, ListTasksQuery, Task, TaskPage, UpdateTask } from "@todo/contracts";
+import { TASK_LIMITS, type CreateTask, type ListTasksQuery, type MyTasksQuery, type Task, type TaskPage, type UpdateTask } from "@todo/contracts";
 import { HttpError, notFound } from "../http/errors.ts";
-import { bestMatches } from "./tasks.match.ts";
+import { bestMatches, titleKeyPatterns } from "./tasks.match.ts";
 import { TaskRepository, toTask } from "./tasks.repository.ts";
 import type { Database } from "../db/client.ts";
 
@@ -12,6 +12,23 @@ import type { Database } from "../db/client.ts";
 export interface TaskReference {
   number?: number | undefined;
   title?: string | undefined;
+}
+
+/** Candidates a title match ranks: those fitting most of the person's words come first. */
+const MATCH_CANDIDATES = 50;
+/** Query words turned into SQL patterns; a title matching none of the first ones cannot score. */
+const MATCH_PATTERNS_MAX = 16;
+
+const limitReached = (message: string) => new HttpError(409, "limit_reached", message);
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+function admitNewOpenTask(counts: { open: number; total: number }): void {
+  if (counts.open >= TASK_LIMITS.openTasksMax) {
+    throw limitReached(`you have ${fmt(TASK_LIMITS.openTasksMax)} open tasks, the most a list can hold; complete or delete some first`);
+  }
+  if (counts.total >= TASK_LIMITS.tasksMax) {
+    throw limitReached(`you have ${fmt(TASK_LIMITS.tasksMax)} tasks, the most a list can hold; delete some first`);
+  }
 }
 
 export class TaskService {
@@ -26,8 +43,9 @@ export class TaskService {
     return { tasks: rows.map(toTask), total, limit: query.limit, offset: query.offset };
   }
 
-  async allTasks(userId: string): Promise<Task[]> {
-    return (await this.repo.all(userId)).map(toTask);
+  /** The person's tasks, oldest first, a page at a time (GET /api/tasks/me). */
+  async myTasks(userId: string, query: MyTasksQuery): Promise<Task[]> {
+    return (await this.repo.page(userId, query)).map(toTask);
   }
 
   async getTask(userId: string, id: string): Promise<Task> {
@@ -37,10 +55,14 @@ export class TaskService {
   }
 
   async createTask(userId: string, input: CreateTask): Promise<Task> {
-    return toTask(await this.repo.insert(userId, input));
+    return toTask(await this.repo.insert(userId, input, admitNewOpenTask));
   }
 
   async updateTask(userId: string, id: string, patch: UpdateTask): Promise<Task> {
+    if (patch.completed === false) {
+      const counts = await this.repo.counts(userId);
+      if (counts.open >= TASK_LIMITS.openTasksMax) admitNewOpenTask(counts);
+    }
     const row = await this.repo.update(userId, id, patch);
     if (!row) throw notFound("task");
     return toTask(row);
@@ -68,7 +90,8 @@ export class TaskService {
     }
     const words = ref.title?.trim();
     if (!words) throw new HttpError(400, "validation_error", "say which task: give its number or words from its title");
-    let matches = bestMatches(words, await this.repo.all(userId), (t) => t.title);
+    const patterns = titleKeyPatterns(words).slice(0, MATCH_PATTERNS_MAX);
+    let matches = bestMatches(words, await this.repo.findByTitlePatterns(userId, patterns, MATCH_CANDIDATES), (t) => t.title);
     if (matches.length > 1 && prefer !== "any") {
       const preferred = matches.filter((m) => m.item.completed === (prefer === "completed"));
       if (preferred.length > 0) matches = preferred;

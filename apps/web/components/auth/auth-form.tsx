@@ -10,6 +10,7 @@ import { Loader2 } from "lucide-react";
 import { apiFetch, ApiError } from "@/lib/api.client";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
+import { USER_LIMITS } from "@todo/contracts";
 
 const PASSWORD_MIN = 8;
 
@@ -19,10 +20,12 @@ type FieldErrors = Partial<Record<"name" | "email" | "password" | "form", string
 function messageFor(err: unknown, mode: Mode): FieldErrors {
   if (!(err instanceof ApiError)) return { form: "Something went wrong. Try again." };
   switch (err.code) {
-    case "user_already_exists":
-    case "user_already_exists_use_another_email":
-      return { email: "An account with this email already exists. Sign in instead, or use another email." };
     case "invalid_email_or_password":
+      // After a sign-up this means the email was taken: said no more plainly than sign-in says it.
+      if (mode === "sign-up") {
+        return { form: "We could not sign you in with this email and password. If you already have an account, sign in instead." };
+      }
+      return { form: "Wrong email or password." };
     case "invalid_password":
     case "user_not_found":
       return { form: "Wrong email or password." };
@@ -58,6 +61,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
     const password = String(data.get("password") ?? "");
     const local: FieldErrors = {};
     if (signUp && !name) local.name = "Tell us what to call you.";
+    if (signUp && name.length > USER_LIMITS.nameMax) local.name = `Use at most ${USER_LIMITS.nameMax} characters.`;
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) local.email = "Enter a valid email address.";
     if (signUp && password.length < PASSWORD_MIN) local.password = `Use at least ${PASSWORD_MIN} characters.`;
     if (!signUp && !password) local.password = "Enter your password.";
@@ -66,10 +70,10 @@ export function AuthForm({ mode }: { mode: Mode }) {
 
     setPending(true);
     try {
-      await apiFetch(signUp ? "/auth/sign-up/email" : "/auth/sign-in/email", {
-        method: "POST",
-        json: signUp ? { name, email, password } : { email, password },
-      });
+      // Sign-up answers alike whether or not the email is taken, and never signs in: signing in next
+      // tells a new account (it works) from a taken email (it does not, unless the password is theirs).
+      if (signUp) await apiFetch("/auth/sign-up/email", { method: "POST", json: { name, email, password } });
+      await apiFetch("/auth/sign-in/email", { method: "POST", json: { email, password } });
       router.replace("/chat");
       router.refresh();
     } catch (err) {
@@ -98,7 +102,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
       {signUp && (
         <div className="space-y-2">
           <Label htmlFor="name">Name</Label>
-          <Input id="name" name="name" autoComplete="name" required aria-invalid={!!errors.name} aria-describedby={describedBy("name")} />
+          <Input id="name" name="name" autoComplete="name" required maxLength={USER_LIMITS.nameMax} aria-invalid={!!errors.name} aria-describedby={describedBy("name")} />
           {errors.name && <FieldError id="name-error">{errors.name}</FieldError>}
         </div>
       )}

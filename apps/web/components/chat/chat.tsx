@@ -5,7 +5,8 @@
  * message, the conversation id and the person's time zone.
  */
 import { useRef, useState } from "react";
-import { MUTATING_TOOLS, type ChatMessage } from "@/lib/chat-messages";
+import type { Conversation } from "@todo/contracts";
+import { MUTATING_TOOLS, toUIMessages, type ChatMessage } from "@/lib/chat-messages";
 import { useChatStream } from "@/lib/chat-stream";
 import { announceTasksChanged } from "@/lib/tasks-sync";
 import { toApiError } from "@/lib/api.client";
@@ -28,12 +29,15 @@ function changedTasks(message: ChatMessage): boolean {
 export function Chat({
   conversationId: initialConversationId,
   initialMessages,
+  initialHasOlder = false,
   messageMax,
 }: {
   /** From @todo/contracts, passed by the server page so zod's schemas stay off the client. */
   messageMax: number;
   conversationId: string | null;
+  /** The latest stored messages (a page); `initialHasOlder` says whether there are older ones. */
   initialMessages: ChatMessage[];
+  initialHasOlder?: boolean;
 }) {
   const { refresh } = useConversations();
   const conversationId = useRef<string | null>(initialConversationId);
@@ -49,7 +53,7 @@ export function Chat({
     window.history.replaceState(null, "", `/chat/${id}`);
   };
 
-  const { messages, sendMessage, status, error, regenerate, stop, clearError } = useChatStream({
+  const { messages, sendMessage, status, error, regenerate, stop, clearError, prependMessages } = useChatStream({
     initialMessages,
     request: async (messages, signal) => {
       const res = await fetch("/api/chat/stream", {
@@ -67,17 +71,39 @@ export function Chat({
       lastRetryAfter.current = Number(res.headers.get("retry-after")) || undefined;
       return res;
     },
-    onFinish: ({ message, isError }) => {
+    onFinish: ({ message }) => {
       if (changedTasks(message)) announceTasksChanged();
-      // The backend stores a turn only when the model finished (or the person stopped it): after
-      // a failed first turn the offered conversation doesn't exist, so a retry starts afresh.
-      if (!isError) adoptConversation(message.metadata?.conversationId ?? offeredConversationId.current);
+      // A stream is offered only once the person's message is stored: even a turn that failed then
+      // belongs to that conversation, and a retry continues it.
+      adoptConversation(message.metadata?.conversationId ?? offeredConversationId.current);
       offeredConversationId.current = null;
       void refresh();
     },
   });
 
   const busy = status === "submitted" || status === "streaming";
+
+  // Older messages, a page at a time, when the person scrolls to the top.
+  const [hasOlder, setHasOlder] = useState(initialHasOlder);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const oldestStoredId = useRef<string | undefined>(initialMessages[0]?.id);
+  async function loadOlder() {
+    const id = conversationId.current;
+    if (!id || !hasOlder || loadingOlder || !oldestStoredId.current) return;
+    setLoadingOlder(true);
+    try {
+      const res = await fetch(`/api/conversations/${encodeURIComponent(id)}?before=${encodeURIComponent(oldestStoredId.current)}`, {
+        credentials: "same-origin",
+      });
+      if (!res.ok) return;
+      const page = (await res.json()) as Conversation;
+      oldestStoredId.current = page.messages[0]?.id ?? oldestStoredId.current;
+      prependMessages(toUIMessages(page.messages));
+      setHasOlder(page.hasOlder);
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
 
   function send(text: string) {
     const message = text.trim();
@@ -100,6 +126,7 @@ export function Chat({
           void regenerate();
         }}
         onSuggestion={send}
+        older={hasOlder ? { load: loadOlder, loading: loadingOlder } : undefined}
       />
       <div className="mx-auto w-full max-w-3xl px-3 pb-3 sm:px-4 sm:pb-4">
         <ChatInput value={input} onChange={setInput} onSubmit={() => send(input)} onStop={stop} busy={busy} maxLength={messageMax} />

@@ -1,6 +1,6 @@
 "use client";
 /** The conversation: messages, tool cards, the "thinking" indicator and errors shown in place. */
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import type { ChatStatus } from "ai";
 import { AlertCircle, Bot, RotateCcw } from "lucide-react";
 import type { ChatMessage } from "@/lib/chat-messages";
@@ -17,16 +17,45 @@ export function Messages({
   error,
   onRetry,
   onSuggestion,
+  older,
 }: {
   messages: ChatMessage[];
   status: ChatStatus;
   error: ApiError | undefined;
   onRetry: () => void;
   onSuggestion: (text: string) => void;
+  /** Present while older stored messages exist: `load` puts the previous page above. */
+  older?: { load: () => Promise<void>; loading: boolean };
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const end = useRef<HTMLDivElement>(null);
+  const top = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  const heightBefore = useRef<number | null>(null);
+  const firstId = messages[0]?.id;
+
+  // Older messages arrive above: keep what the person was reading where it was.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && heightBefore.current !== null) el.scrollTop += el.scrollHeight - heightBefore.current;
+    heightBefore.current = null;
+  }, [firstId]);
+
+  const loadOlder = older?.load;
+  useEffect(() => {
+    const sentinel = top.current;
+    if (!sentinel || !loadOlder) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        heightBefore.current = scroller.current?.scrollHeight ?? null;
+        void loadOlder();
+      },
+      { root: scroller.current, rootMargin: "200px 0px 0px 0px" },
+    );
+    observer.observe(sentinel);
+    return () => observer.disconnect();
+  }, [loadOlder, firstId]);
 
   // Follow the reply as it streams, unless the person scrolled up to read.
   useEffect(() => {
@@ -46,6 +75,21 @@ export function Messages({
       }}
     >
       <div className="mx-auto flex max-w-3xl flex-col gap-6 px-3 py-6 sm:px-4" role="log" aria-label="Conversation" aria-busy={status === "streaming"}>
+        {older && (
+          <div ref={top} className="flex justify-center">
+            <Button
+              variant="ghost"
+              size="sm"
+              disabled={older.loading}
+              onClick={() => {
+                heightBefore.current = scroller.current?.scrollHeight ?? null;
+                void older.load();
+              }}
+            >
+              {older.loading ? "Loading earlier messages…" : "Load earlier messages"}
+            </Button>
+          </div>
+        )}
         {messages.length === 0 && <Greeting onSuggestion={onSuggestion} />}
         {messages.map((message) => (
           <MessageView key={message.id} message={message} />

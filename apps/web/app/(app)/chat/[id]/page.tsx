@@ -14,5 +14,13 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   if (!UUID.test(id)) notFound();
   const conversation = await getConversation(id);
   if (!conversation) notFound();
-  return <Chat key={id} conversationId={id} initialMessages={toUIMessages(conversation.messages)} messageMax={CHAT_LIMITS.messageMax} />;
+  return (
+    <Chat
+      key={id}
+      conversationId={id}
+      initialMessages={toUIMessages(conversation.messages)}
+      initialHasOlder={conversation.hasOlder}
+      messageMax={CHAT_LIMITS.messageMax}
+    />
+  );
 }
