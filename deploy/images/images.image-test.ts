@@ -230,6 +230,13 @@ describe("both containers on a podman network, read-only, as in the cluster", ()
       body: JSON.stringify({ name: "Image Test", email, password: "correct horse battery" }),
     });
     assert.equal(signUp.status, 200, await signUp.clone().text());
+    // Sign-up answers alike for a new and a taken email (it says nothing about who is registered);
+    // the session comes from signing in, as the web app's form does.
+    const signIn = await send("/api/auth/sign-in/email", {
+      method: "POST",
+      body: JSON.stringify({ email, password: "correct horse battery" }),
+    });
+    assert.equal(signIn.status, 200, await signIn.clone().text());
     assert.ok(jar.size > 0, "the session cookie came back through the proxy");
 
     const title = `ship the images ${runId}`;
@@ -321,7 +328,13 @@ describe("the backend image against the host's PostgreSQL (DATABASE_URL)", () =>
       body: JSON.stringify({ name: "PG", email: `pg-${runId}@example.test`, password: "correct horse battery" }),
     });
     assert.equal(signUp.status, 200, await signUp.clone().text());
-    const { token } = (await signUp.json()) as { token: string };
+    const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin },
+      body: JSON.stringify({ email: `pg-${runId}@example.test`, password: "correct horse battery" }),
+    });
+    assert.equal(signIn.status, 200, await signIn.clone().text());
+    const { token } = (await signIn.json()) as { token: string };
     const title = `stored in postgres ${runId}`;
     const created = await fetch(`${base}/api/tasks`, {
       method: "POST",
