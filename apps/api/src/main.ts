@@ -34,7 +34,7 @@ function starting(path: string): Response {
 }
 
 async function main() {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {

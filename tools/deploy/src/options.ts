@@ -61,7 +61,7 @@ export function durationMs(d: string): number {
 }
 
 export function parseCommandLine(argv: string[]): CommandLine | "help" {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args: argv,

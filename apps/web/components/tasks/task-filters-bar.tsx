@@ -35,6 +35,7 @@ export function TaskFiltersBar({
   const inUse = [filters.priority !== "", filters.due !== "any", filters.tag !== ""].filter(Boolean).length;
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: the role is what assistive technology reads; a <search> element adds nothing to it in today's browsers.
     <div className="flex flex-col gap-3" role="search" aria-label="Filter tasks">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
         <div className="relative flex-1">
@@ -53,6 +54,7 @@ export function TaskFiltersBar({
           />
         </div>
         <div className="flex items-center justify-between gap-3">
+          {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form section: a <fieldset> would need a visible legend. */}
           <div role="group" aria-label="Status" className="inline-flex rounded-md border p-0.5">
             {(Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((s) => (
               <button

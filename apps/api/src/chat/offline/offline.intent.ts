@@ -131,7 +131,7 @@ function listArgs(t: string, ctx: IntentContext): ListArgs {
     args.dueBefore = addDays(ctx.today, 6);
     args.sort = "due";
   }
-  const pr = t.match(/\b(high|medium|low)[\s-]*(?:priority|prio)?\b/) ?? (URGENT_WORD.test(t) ? [, "high"] : null);
+  const pr = t.match(/\b(high|medium|low)[\s-]*(?:priority|prio)?\b/) ?? (URGENT_WORD.test(t) ? [undefined, "high"] : null);
   if (pr) args.priority = pr[1] as Priority;
   const tag = t.match(/#([\p{L}\p{N}_-]+)/u) ?? t.match(/\b(?:tagged|tag|labelled|label)\s+(?:as\s+|with\s+)?([\p{L}\p{N}_-]+)/u);
   if (tag) args.tag = tag[1]!;
