@@ -4,6 +4,7 @@
  */
 import type { UIMessage } from "ai";
 import type { Message, Task } from "@todo/contracts";
+import { MUTATING_TOOL_NAMES, TOOL_NAMES, type ToolName } from "@todo/contracts/constants";
 import { formatDue } from "./dates";
 
 export type ChatMetadata = { conversationId?: string };
@@ -54,22 +55,22 @@ function errorTextOf(result: unknown): string {
 }
 
 /** The tools that change tasks: when one succeeds, the tasks page should refetch. */
-export const MUTATING_TOOLS = new Set(["add_task", "complete_task", "delete_task", "update_task"]);
+export const MUTATING_TOOLS: ReadonlySet<string> = new Set(MUTATING_TOOL_NAMES);
 
-const RUNNING: Record<string, string> = {
-  add_task: "Adding task…",
-  list_tasks: "Looking at your tasks…",
-  complete_task: "Completing task…",
-  delete_task: "Deleting task…",
-  update_task: "Updating task…",
+const RUNNING: Record<ToolName, string> = {
+  [TOOL_NAMES.add]: "Adding task…",
+  [TOOL_NAMES.list]: "Looking at your tasks…",
+  [TOOL_NAMES.complete]: "Completing task…",
+  [TOOL_NAMES.delete]: "Deleting task…",
+  [TOOL_NAMES.update]: "Updating task…",
 };
 
-const FAILED: Record<string, string> = {
-  add_task: "Couldn't add the task",
-  list_tasks: "Couldn't list tasks",
-  complete_task: "Couldn't complete the task",
-  delete_task: "Couldn't delete the task",
-  update_task: "Couldn't update the task",
+const FAILED: Record<ToolName, string> = {
+  [TOOL_NAMES.add]: "Couldn't add the task",
+  [TOOL_NAMES.list]: "Couldn't list tasks",
+  [TOOL_NAMES.complete]: "Couldn't complete the task",
+  [TOOL_NAMES.delete]: "Couldn't delete the task",
+  [TOOL_NAMES.update]: "Couldn't update the task",
 };
 
 export type ToolSummary = { status: "running" | "done" | "error"; label: string; detail?: string; tasks?: Task[] };
@@ -94,26 +95,26 @@ export function summarizeToolCall(part: {
 }): ToolSummary {
   const name = part.toolName;
   if (part.state === "input-streaming" || part.state === "input-available") {
-    return { status: "running", label: RUNNING[name] ?? `Running ${name}…` };
+    return { status: "running", label: RUNNING[name as ToolName] ?? `Running ${name}…` };
   }
   if (part.state === "output-error" || hasErrorField(part.output)) {
     return {
       status: "error",
-      label: FAILED[name] ?? `${name} failed`,
+      label: FAILED[name as ToolName] ?? `${name} failed`,
       detail: part.state === "output-error" ? part.errorText : errorTextOf(part.output),
     };
   }
   const task = asTask(part.output);
   switch (name) {
-    case "add_task":
+    case TOOL_NAMES.add:
       return { status: "done", label: task ? `Added: ${taskLine(task)}` : "Added a task" };
-    case "complete_task":
+    case TOOL_NAMES.complete:
       return { status: "done", label: task ? `${task.completed ? "Completed" : "Reopened"}: ${task.title}` : "Completed a task" };
-    case "delete_task":
+    case TOOL_NAMES.delete:
       return { status: "done", label: task ? `Deleted: ${task.title}` : "Deleted a task" };
-    case "update_task":
+    case TOOL_NAMES.update:
       return { status: "done", label: task ? `Updated: ${taskLine(task)}` : "Updated a task" };
-    case "list_tasks": {
+    case TOOL_NAMES.list: {
       const out = part.output as { tasks?: Task[]; total?: number } | undefined;
       const tasks = out?.tasks ?? [];
       const total = out?.total ?? tasks.length;

@@ -2,8 +2,7 @@
  * The tasks page's filters as the person sees them (status, priority, tag, due window, search,
  * sort), their URL form (so a filtered view can be bookmarked) and the API query they become.
  */
-import type { Priority } from "@todo/contracts";
-import { PRIORITIES, TASK_STATUSES } from "./task-options";
+import { PRIORITIES, type Priority, TASK_STATUSES, type TaskStatus } from "@todo/contracts/constants";
 import type { TaskFilters } from "./api.client";
 import { addDays, todayIso } from "./dates";
 
@@ -20,7 +19,7 @@ export const SORTS = {
 export type SortKey = keyof typeof SORTS;
 
 export type ViewFilters = {
-  status: (typeof TASK_STATUSES)[number];
+  status: TaskStatus;
   priority: Priority | "";
   tag: string;
   due: DueWindow;

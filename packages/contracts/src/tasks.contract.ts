@@ -2,26 +2,10 @@
  * Task shapes: one schema per shape, used to validate REST bodies, MCP tool inputs and web forms.
  */
 import { z } from "zod";
+import { DEFAULT_PRIORITY, DUE_YEARS, PRIORITIES, SORT_ORDERS, TASK_LIMITS, TASK_NUMBER_MAX, TASK_SORTS, TASK_STATUSES } from "./constants.ts";
 import { storableText } from "./text.contract.ts";
 
-export const PRIORITIES = ["low", "medium", "high"] as const;
 export const PrioritySchema = z.enum(PRIORITIES).describe("Task priority: low, medium or high");
-export type Priority = z.infer<typeof PrioritySchema>;
-
-export const TASK_LIMITS = {
-  titleMax: 200,
-  descriptionMax: 2000,
-  tagMax: 32,
-  tagsMax: 10,
-  /** Per person: far beyond a real list, and what keeps one person's work bounded. */
-  openTasksMax: 10_000,
-  tasksMax: 50_000,
-  /** GET /api/tasks/me answers at most this many tasks per page. */
-  pageMax: 100,
-} as const;
-
-/** Years a due date may have: PostgreSQL has no year 0, and the date picker and sorting assume four digits. */
-export const DUE_YEARS = { min: 1900, max: 9999 } as const;
 
 /** A calendar date, YYYY-MM-DD, that really exists (2026-02-30 is rejected), in DUE_YEARS. */
 export const DueDateSchema = z.iso
@@ -31,9 +15,6 @@ export const DueDateSchema = z.iso
     return year >= DUE_YEARS.min && year <= DUE_YEARS.max;
   }, `a date between ${DUE_YEARS.min}-01-01 and ${DUE_YEARS.max}-12-31`)
   .describe("Due date as YYYY-MM-DD");
-
-/** PostgreSQL's integer column: a task number beyond it names no task and cannot be queried. */
-export const TASK_NUMBER_MAX = 2_147_483_647;
 
 export const TagSchema = storableText("tag")
   .trim()
@@ -77,7 +58,7 @@ export type Task = z.infer<typeof TaskSchema>;
 export const CreateTaskSchema = z.strictObject({
   title: TitleSchema,
   description: DescriptionSchema.default(""),
-  priority: PrioritySchema.default("medium"),
+  priority: PrioritySchema.default(DEFAULT_PRIORITY),
   dueDate: DueDateSchema.nullish().transform((v) => v ?? null),
   tags: TagsSchema.default([]),
 });
@@ -97,19 +78,21 @@ export const UpdateTaskSchema = z
 export type UpdateTaskInput = z.input<typeof UpdateTaskSchema>;
 export type UpdateTask = z.output<typeof UpdateTaskSchema>;
 
-export const TASK_STATUSES = ["all", "pending", "completed"] as const;
-export const TASK_SORTS = ["created", "due", "priority", "title"] as const;
-
 export const ListTasksQuerySchema = z.strictObject({
   status: z.enum(TASK_STATUSES).default("all").describe("Which tasks: all, pending or completed"),
   priority: PrioritySchema.optional(),
   tag: TagSchema.optional().describe("Only tasks carrying this tag"),
   dueBefore: DueDateSchema.optional().describe("Only tasks due on or before this date"),
   dueAfter: DueDateSchema.optional().describe("Only tasks due on or after this date"),
-  q: storableText("q").trim().max(200, "q is at most 200 characters").optional().describe("Text to find in title or description"),
+  q: storableText("q").trim().max(TASK_LIMITS.qMax, `q is at most ${TASK_LIMITS.qMax} characters`).optional().describe("Text to find in title or description"),
   sort: z.enum(TASK_SORTS).default("created").describe("Sort key: created, due, priority or title"),
-  order: z.enum(["asc", "desc"]).optional().describe("Sort direction; defaults to desc for created and priority, asc otherwise"),
-  limit: z.coerce.number().int().min(1, "limit is at least 1").max(100, "limit is at most 100").default(50),
+  order: z.enum(SORT_ORDERS).optional().describe("Sort direction; defaults to desc for created and priority, asc otherwise"),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, "limit is at least 1")
+    .max(TASK_LIMITS.listMax, `limit is at most ${TASK_LIMITS.listMax}`)
+    .default(TASK_LIMITS.listDefault),
   offset: z.coerce.number().int().min(0, "offset cannot be negative").max(1_000_000).default(0),
 });
 export type ListTasksQuery = z.output<typeof ListTasksQuerySchema>;

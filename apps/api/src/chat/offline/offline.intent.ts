@@ -2,7 +2,7 @@
  * The offline assistant's understanding: a person's sentence to one intent with its arguments.
  * Rule-based and deliberately forgiving; what it cannot place becomes a short helpful hint.
  */
-import type { Priority } from "@todo/contracts";
+import type { Priority, TaskSort, TaskStatus } from "@todo/contracts/constants";
 import { addDays, findDate } from "./offline.dates.ts";
 
 export interface TaskRefArgs {
@@ -11,13 +11,13 @@ export interface TaskRefArgs {
 }
 
 export interface ListArgs {
-  status?: "all" | "pending" | "completed";
+  status?: TaskStatus;
   priority?: Priority;
   tag?: string;
   dueBefore?: string;
   dueAfter?: string;
   q?: string;
-  sort?: "created" | "due" | "priority" | "title";
+  sort?: TaskSort;
 }
 
 export interface Changes {
