@@ -5,6 +5,7 @@
  */
 import { useState } from "react";
 import { ListFilter, Search, X } from "lucide-react";
+import { TASK_LIMITS } from "@todo/contracts/constants";
 import { SORTS, type DueWindow, type SortKey, type ViewFilters } from "@/lib/task-filters";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
@@ -50,7 +51,7 @@ export function TaskFiltersBar({
             onChange={(e) => set("q", e.target.value)}
             placeholder="Search title and description"
             className="pl-9"
-            maxLength={200}
+            maxLength={TASK_LIMITS.qMax}
           />
         </div>
         <div className="flex items-center justify-between gap-3">
