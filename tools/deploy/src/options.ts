@@ -61,7 +61,8 @@ export function durationMs(d: string): number {
 }
 
 export function parseCommandLine(argv: string[]): CommandLine | "help" {
-  let parsed: ReturnType<typeof parseArgs>;
+  // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript types `parsed` from the assignment below, with each option's own type; written out, it would repeat the options.
+  let parsed;
   try {
     parsed = parseArgs({
       args: argv,
