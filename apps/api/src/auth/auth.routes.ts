@@ -43,7 +43,7 @@ const STATUS_MESSAGES: Record<number, string> = {
 };
 
 /** Better Auth's errors in the one error shape, including the ones it sends with an empty body. */
-async function rewrapError(res: Response): Promise<Response> {
+async function rewrapError(res: Response, request: Request, trustedOrigins: readonly string[]): Promise<Response> {
   if (res.status < 400) return res;
   const isJson = res.headers.get("content-type")?.includes("json") ?? false;
   const body = (isJson ? await res.json().catch(() => ({})) : (await res.body?.cancel(), {})) as { code?: string; message?: string };
@@ -61,15 +61,26 @@ async function rewrapError(res: Response): Promise<Response> {
   const message =
     res.status === 429
       ? `too many attempts; try again in ${retryAfter ?? "a few"} seconds`
-      : (body.message || STATUS_MESSAGES[res.status] || res.statusText || "request failed");
+      : code === "invalid_origin"
+        ? invalidOriginMessage(request.headers.get("origin"), trustedOrigins)
+        : (body.message || STATUS_MESSAGES[res.status] || res.statusText || "request failed");
   headers.set("content-type", "application/json");
   return new Response(JSON.stringify(errorBody(code, message)), { status: res.status, headers });
 }
 
+/** Which address the app is set up for, and how to change it: "Invalid origin" alone helps nobody. */
+function invalidOriginMessage(origin: string | null, trustedOrigins: readonly string[]): string {
+  return (
+    `this app accepts sign-ins from ${trustedOrigins.join(", ")}, not from ${origin ?? "a page without an origin"}; ` +
+    "open it at one of those addresses, or set FRONTEND_URL to the address people use"
+  );
+}
+
 export function authRoutes(auth: Auth, trust: TrustProxy, pruneRateLimits: () => void) {
+  const trustedOrigins = auth.options.trustedOrigins as string[];
   return new Hono<AppEnv>().on(["GET", "POST"], "/*", async (c) => {
     if (c.req.method === "POST") pruneRateLimits();
-    return rewrapError(await auth.handler(withClientIp(c, trust)));
+    return rewrapError(await auth.handler(withClientIp(c, trust)), c.req.raw, trustedOrigins);
   });
 }
 

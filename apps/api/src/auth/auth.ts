@@ -111,6 +111,8 @@ export function createAuth(db: Database, config: Config["auth"], logger: Logger)
       customRules: { "/sign-in/*": limit, "/sign-up/*": limit, "/get-session": false },
     },
     advanced: {
+      // Better Auth turns its origin check off when NODE_ENV=test; the tests check what production does.
+      disableOriginCheck: false,
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       // One query (session joined with its user, via the schema's relations) per authenticated request.
       database: { joins: true },
