@@ -7,25 +7,29 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
-import { ask, browserFor, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
+import { ask, launchBrowser, signUp, startProduct, uniqueEmail, type Browser, type Product } from "./harness.ts";
 
 let product: Product;
+let browser: Browser;
+/** One person and one conversation for the three kinds: two tasks whose titles say "milk". */
+let page: Page;
 
 before(async () => {
   product = await startProduct();
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  await signUp(page, product.webUrl, { name: "Tool Errors", email: uniqueEmail("toolerr") });
+  await ask(page, "add buy milk");
+  await ask(page, "add milk the cow");
+  await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
 });
 
 after(async () => {
+  await browser?.close();
   await product?.stop();
 });
 
-const FAILURES = [
-  { say: "complete milk", code: "ambiguous", reason: /several tasks match "milk"/ },
-  { say: "delete task 99", code: "not_found", reason: /no task #99/ },
-  { say: `add ${"a very long title ".repeat(14)}`, code: "validation_error", reason: /at most 200 characters/ },
-] as const;
-
-async function expectFailedCard(card: Locator, failure: (typeof FAILURES)[number], when: string) {
+async function expectFailedCard(card: Locator, failure: Failure, when: string) {
   await card.waitFor();
   assert.equal(await card.getAttribute("data-status"), "error", `${failure.say} (${when}): the card shows a failure`);
   const text = await card.innerText();
@@ -34,23 +38,20 @@ async function expectFailedCard(card: Locator, failure: (typeof FAILURES)[number
   assert.equal(await card.getAttribute("data-error-code"), failure.code, `${failure.say} (${when}): classified by its code`);
 }
 
-test("each failed tool call shows its own reason on its card, live and after a reload", async (t) => {
-  const browser = await browserFor(t);
-  const page: Page = await browser.context.newPage();
-  await signUp(page, product.webUrl, { name: "Tool Errors", email: uniqueEmail("toolerr") });
+type Failure = { kind: string; say: string; code: string; reason: RegExp };
 
-  await ask(page, "add buy milk");
-  await ask(page, "add milk the cow");
-  for (const failure of FAILURES) {
+const FAILURES: Failure[] = [
+  { kind: "two tasks match", say: "complete milk", code: "ambiguous", reason: /several tasks match "milk"/ },
+  { kind: "no such task", say: "delete task 99", code: "not_found", reason: /no task #99/ },
+  { kind: "a title too long", say: `add ${"a very long title ".repeat(14)}`, code: "validation_error", reason: /at most 200 characters/ },
+];
+
+for (const failure of FAILURES) {
+  test(`${failure.kind}: the card says why, while the reply streams and after a reload`, async () => {
     const reply = await ask(page, failure.say);
     await expectFailedCard(reply.getByTestId("tool-card"), failure, "live");
-  }
-
-  await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
-  await page.reload();
-  const replies = page.locator('[data-role="assistant"]');
-  await replies.nth(4).waitFor();
-  for (const [i, failure] of FAILURES.entries()) {
-    await expectFailedCard(replies.nth(2 + i).getByTestId("tool-card"), failure, "after reload");
-  }
-});
+    await page.reload();
+    await page.locator('[data-role="user"]').last().getByText(failure.say.trim().slice(0, 40)).waitFor();
+    await expectFailedCard(page.locator('[data-role="assistant"]').last().getByTestId("tool-card"), failure, "after reload");
+  });
+}
