@@ -195,7 +195,11 @@ export class ChatService {
     };
     const { definitions, jsonSchemaValidator } = this.tools;
     const server = createMcpServer(this.tasks, userId, { logger: this.logger, ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}) });
-    const connected = await connectTools(server, definitions, { ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}), onCall: record });
+    const connected = await connectTools(server, definitions, {
+      ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}),
+      onCall: record,
+      onFailure: (err) => this.logger.error({ err: describeError(err), userId }, "tool call got no answer"),
+    });
     return {
       conversationId: slot.conversationId,
       slot,

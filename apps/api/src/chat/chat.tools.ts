@@ -37,6 +37,13 @@ export function toToolCall(name: string, input: unknown, result: CallToolResult)
   return result.isError ? { ...call, isError: true } : call;
 }
 
+/** The result of a call the server never answered: a tool error like any other, in the same shape. */
+const NO_ANSWER: CallToolResult = {
+  isError: true,
+  content: [{ type: "text", text: "the tool failed on our side; nothing more is known here. Try again in a moment." }],
+  structuredContent: { error: { code: "internal_error", message: "the tool failed on our side; nothing more is known here. Try again in a moment." } },
+};
+
 /**
  * Connects to a server built for one person. `definitions` are the tools' definitions, built once
  * with the app; `onCall` hears of each call as it completes, before the model sees its result, so a
@@ -45,7 +52,12 @@ export function toToolCall(name: string, input: unknown, result: CallToolResult)
 export async function connectTools(
   server: McpServer,
   definitions: ToolDefinition[],
-  options: { jsonSchemaValidator?: AjvJsonSchemaValidator; onCall?: (call: ToolCall) => Promise<void> } = {},
+  options: {
+    jsonSchemaValidator?: AjvJsonSchemaValidator;
+    onCall?: (call: ToolCall) => Promise<void>;
+    /** Hears of a call that got no answer from the server at all (the connection failed). */
+    onFailure?: (err: unknown) => void;
+  } = {},
 ): Promise<ConnectedTools> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
@@ -60,12 +72,14 @@ export async function connectTools(
     tools[definition.name] = dynamicTool({
       description: definition.description,
       inputSchema: jsonSchema(definition.inputSchema as Parameters<typeof jsonSchema>[0]),
-      execute: async (input, { abortSignal }) => {
-        const result = (await client.callTool(
-          { name: definition.name, arguments: (input ?? {}) as Record<string, unknown> },
-          undefined,
-          abortSignal ? { signal: abortSignal } : undefined,
-        )) as CallToolResult;
+      // Not aborted with the turn: a call that started finishes, so what it did is recorded.
+      execute: async (input) => {
+        const result = await (client.callTool({ name: definition.name, arguments: (input ?? {}) as Record<string, unknown> }) as Promise<CallToolResult>).catch(
+          (err: unknown): CallToolResult => {
+            options.onFailure?.(err);
+            return NO_ANSWER;
+          },
+        );
         await options.onCall?.(toToolCall(definition.name, input, result));
         return result;
       },
