@@ -31,11 +31,11 @@ after(async () => {
 
 async function expectFailedCard(card: Locator, failure: Failure, when: string) {
   await card.waitFor();
-  assert.equal(await card.getAttribute("data-status"), "error", `${failure.say} (${when}): the card shows a failure`);
+  assert.equal(await card.getAttribute("data-status"), "error", `${failure.kind} (${when}): the card shows a failure`);
   const text = await card.innerText();
-  assert.doesNotMatch(text, /model is unavailable/i, `${failure.say} (${when}): not blamed on the model`);
-  assert.match(text, failure.reason, `${failure.say} (${when}): the card says the real reason`);
-  assert.equal(await card.getAttribute("data-error-code"), failure.code, `${failure.say} (${when}): classified by its code`);
+  assert.doesNotMatch(text, /model is unavailable/i, `${failure.kind} (${when}): not blamed on the model`);
+  assert.match(text, failure.reason, `${failure.kind} (${when}): the card says the real reason`);
+  assert.equal(await card.getAttribute("data-error-code"), failure.code, `${failure.kind} (${when}): classified by its code`);
 }
 
 type Failure = { kind: string; say: string; code: string; reason: RegExp };
