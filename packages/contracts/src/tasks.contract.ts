@@ -61,8 +61,7 @@ export const TagSchema = storableText("tag")
   .toLowerCase()
   .min(1, "tags cannot be empty")
   .max(TASK_LIMITS.tagMax, `tags are at most ${TASK_LIMITS.tagMax} characters`)
-  .regex(/^[\p{L}\p{N}_-]+$/u, "tags are single words: letters, digits, - and _")
-
+  .regex(/^[\p{L}\p{N}_-]+$/u, "tags are single words: letters, digits, - and _");
 
 const TitleSchema = storableText("title")
   .trim()
