@@ -19,42 +19,49 @@ const task = (over: Partial<Task> = {}): Task => ({
   ...over,
 });
 
+const ok = (structuredContent: Record<string, unknown>, text = "ok") => ({ content: [{ type: "text", text }], structuredContent });
+const failed = (code: string | undefined, message: string) => ({
+  isError: true,
+  content: [{ type: "text", text: message }],
+  structuredContent: { error: { ...(code ? { code } : {}), message } },
+});
+
 describe("toUIMessages", () => {
-  it("a stored assistant turn renders as a live one: its tool calls as tool parts, then its text", () => {
+  it("a stored assistant turn renders as a live one: each tool call as the MCP result it was, then the text", () => {
     const stored: Message = {
       id: "m1",
       role: "assistant",
       content: "Added #3.",
-      toolCalls: [{ name: "add_task", arguments: { title: "Buy milk" }, result: { task: task() }, text: "added" }],
+      toolCalls: [{ name: "add_task", arguments: { title: "Buy milk" }, result: { task: task() }, text: "Added #3" }],
       createdAt: "2026-03-01T10:00:00.000Z",
     };
     const [ui] = toUIMessages([stored]);
     assert.equal(ui!.id, "m1");
     assert.equal(ui!.role, "assistant");
     assert.deepEqual(ui!.parts, [
-      { type: "dynamic-tool", toolName: "add_task", toolCallId: "m1-0", state: "output-available", input: { title: "Buy milk" }, output: { task: task() } },
+      { type: "dynamic-tool", toolName: "add_task", toolCallId: "m1-0", state: "output-available", input: { title: "Buy milk" }, output: ok({ task: task() }, "Added #3") },
       { type: "text", text: "Added #3." },
     ]);
+    assert.equal(summarizeToolCall(ui!.parts[0] as Parameters<typeof summarizeToolCall>[0]).label, "Added: Buy milk · high", "the card reads it as it reads a live one");
   });
 
-  it("a failed tool call comes back as an error part with the error's message, however it was stored", () => {
-    const failed = (result: unknown, isError?: boolean): Message => ({
+  it("a stored failure stays a failure, including one stored before codes with an error field alone", () => {
+    const withError = (result: unknown, isError?: boolean): Message => ({
       id: "m2",
       role: "assistant",
       content: "",
-      toolCalls: [{ name: "complete_task", arguments: { number: 9 }, result, isError, text: "failed" }],
+      toolCalls: [{ name: "complete_task", arguments: { number: 9 }, result, ...(isError ? { isError } : {}), text: "no task #9" }],
       createdAt: "2026-03-01T10:00:00.000Z",
     });
-    const errorText = (m: Message) => {
-      const part = toUIMessages([m])[0]!.parts[0];
-      assert.equal(part?.type === "dynamic-tool" && part.state, "output-error");
-      return part?.type === "dynamic-tool" && part.state === "output-error" ? part.errorText : undefined;
-    };
-    assert.equal(errorText(failed({ error: "no task #9" })), "no task #9");
-    assert.equal(errorText(failed({ error: { code: "not_found", message: "no task #9" } })), "no task #9");
-    assert.equal(errorText(failed("no task #9", true)), "no task #9");
-    assert.equal(errorText(failed({ unexpected: 1 }, true)), "The tool failed.");
-    assert.equal(toUIMessages([failed({ error: "x" })])[0]!.parts.length, 1, "no text part for empty content");
+    const summary = (m: Message) => summarizeToolCall(toUIMessages([m])[0]!.parts[0] as Parameters<typeof summarizeToolCall>[0]);
+    assert.deepEqual(summary(withError({ error: { code: "not_found", message: "no task #9" } }, true)), {
+      status: "error",
+      label: "No such task",
+      detail: "no task #9",
+      code: "not_found",
+    });
+    assert.deepEqual(summary(withError({ error: "no task #9" })), { status: "error", label: "Couldn't complete the task", detail: "no task #9" });
+    assert.equal(toUIMessages([withError({ error: "x" })])[0]!.parts.length, 1, "no text part for empty content");
   });
 
   it("a person's message is one text part", () => {
@@ -72,22 +79,22 @@ describe("summarizeToolCall", () => {
 
   it("names the task each tool changed", () => {
     const done = (toolName: string, output: unknown) => summarizeToolCall({ toolName, state: "output-available", output }).label;
-    assert.equal(done("add_task", { task: task() }), "Added: Buy milk · high");
-    assert.equal(done("update_task", { task: task({ priority: "low" }) }), "Updated: Buy milk · low");
-    assert.equal(done("complete_task", { task: task({ completed: true }) }), "Completed: Buy milk");
-    assert.equal(done("complete_task", { task: task({ completed: false }) }), "Reopened: Buy milk");
-    assert.equal(done("delete_task", { task: task() }), "Deleted: Buy milk");
-    assert.equal(done("add_task", {}), "Added a task");
+    assert.equal(done("add_task", ok({ task: task() })), "Added: Buy milk · high");
+    assert.equal(done("update_task", ok({ task: task({ priority: "low" }) })), "Updated: Buy milk · low");
+    assert.equal(done("complete_task", ok({ task: task({ completed: true }) })), "Completed: Buy milk");
+    assert.equal(done("complete_task", ok({ task: task({ completed: false }) })), "Reopened: Buy milk");
+    assert.equal(done("delete_task", ok({ task: task() })), "Deleted: Buy milk");
+    assert.equal(done("add_task", ok({})), "Added a task");
   });
 
   it("counts what a list found and hands the tasks to the card", () => {
     const tasks = [task(), task({ number: 4, title: "Call mum" })];
-    assert.deepEqual(summarizeToolCall({ toolName: "list_tasks", state: "output-available", output: { tasks, total: 7 } }), {
+    assert.deepEqual(summarizeToolCall({ toolName: "list_tasks", state: "output-available", output: ok({ tasks, total: 7 }) }), {
       status: "done",
       label: "Found 7 tasks",
       tasks,
     });
-    assert.equal(summarizeToolCall({ toolName: "list_tasks", state: "output-available", output: { tasks: [task()] } }).label, "Found 1 task");
+    assert.equal(summarizeToolCall({ toolName: "list_tasks", state: "output-available", output: ok({ tasks: [task()] }) }).label, "Found 1 task");
   });
 
   it("a failure is an error with its reason, whether the call threw or the tool answered with an error", () => {
@@ -96,10 +103,17 @@ describe("summarizeToolCall", () => {
       label: "Couldn't delete the task",
       detail: "no task #9",
     });
-    assert.deepEqual(summarizeToolCall({ toolName: "update_task", state: "output-available", output: { error: { message: "title is too long" } } }), {
+    assert.deepEqual(summarizeToolCall({ toolName: "update_task", state: "output-available", output: failed("validation_error", "title is too long") }), {
       status: "error",
       label: "Couldn't update the task",
       detail: "title is too long",
+      code: "validation_error",
+    });
+    assert.deepEqual(summarizeToolCall({ toolName: "add_task", state: "output-available", output: failed("limit_reached", "10,000 open tasks") }), {
+      status: "error",
+      label: "A limit is reached",
+      detail: "10,000 open tasks",
+      code: "limit_reached",
     });
   });
 

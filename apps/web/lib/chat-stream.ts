@@ -3,10 +3,13 @@
  * the API answers with into UI messages. It stands in for @ai-sdk/react's useChat, whose runtime
  * (the `ai` package's chat class, its chunk validation and zod with it) was about 65 KB gzip of the
  * chat page's first load; the stream comes from our own API, so its chunks are trusted as typed.
- * The chunk types come from `ai`, so a protocol change fails to compile here.
+ * The chunk types come from `ai`, so a protocol change fails to compile here. Errors are ApiErrors
+ * with a code from the contracts: an HTTP error body's, or a stream error part's (its message is the
+ * part's text, its code the message metadata that follows it).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatStatus, DynamicToolUIPart, UIMessageChunk } from "ai";
+import { ApiError, networkError, toApiError } from "./api.client";
 import type { ChatMessage } from "./chat-messages";
 
 type Part = ChatMessage["parts"][number];
@@ -38,7 +41,7 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
   }
 }
 
-/** Folds one chunk into the assistant message being written; throws on an error chunk. */
+/** Folds one chunk into the assistant message being written (an error chunk is kept by the caller). */
 export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Map<string, TextPart>): ChatMessage {
   const tool = (id: string) => message.parts.find((p): p is DynamicToolUIPart => p.type === "dynamic-tool" && p.toolCallId === id);
   const setTool = (next: DynamicToolUIPart) => {
@@ -103,8 +106,6 @@ export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Ma
           : { type: "dynamic-tool", toolName: part.toolName, toolCallId: part.toolCallId, state: "output-error", input: part.input, errorText: chunk.errorText },
       );
     }
-    case "error":
-      throw new Error(chunk.errorText);
     default:
       // Tool input deltas (the card shows the tool's name, not its partial input), sources, files, data parts, aborts.
       return message;
@@ -137,7 +138,7 @@ export function useChatStream({
 }) {
   const [messages, setMessages] = useState(initialMessages);
   const [status, setStatus] = useState<ChatStatus>("ready");
-  const [error, setError] = useState<Error | undefined>(undefined);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
   const current = useRef(initialMessages);
   const abort = useRef<AbortController | null>(null);
   const latest = useRef({ request, onFinish });
@@ -172,11 +173,15 @@ export function useChatStream({
       let isError = false;
       let isAbort = false;
       try {
-        const res = await latest.current.request(conversation, controller.signal);
-        if (!res.ok) throw new Error((await res.text()) || "Failed to fetch the chat response.");
-        if (!res.body) throw new Error("The response body is empty.");
+        const res = await latest.current.request(conversation, controller.signal).catch((err: unknown) => {
+          throw controller.signal.aborted ? err : networkError();
+        });
+        if (!res.ok) throw toApiError(res.status, await res.text(), Number(res.headers.get("retry-after")) || undefined);
+        if (!res.body) throw new ApiError(res.status, "internal_error", "The response body is empty.");
         const open = new Map<string, TextPart>();
+        let streamError: string | undefined;
         for await (const chunk of readEvents(res.body)) {
+          if (chunk.type === "error") streamError = chunk.errorText;
           message = applyChunk(message, chunk, open);
           current.current = [...conversation, message];
           if (!written) {
@@ -187,6 +192,7 @@ export function useChatStream({
             timer ??= setTimeout(flush, throttleMs);
           }
         }
+        if (streamError !== undefined) throw new ApiError(0, message.metadata?.error?.code ?? "internal_error", streamError);
         setStatus("ready");
       } catch (err) {
         if (controller.signal.aborted) {
@@ -194,7 +200,7 @@ export function useChatStream({
           setStatus("ready");
         } else {
           isError = true;
-          setError(err instanceof Error ? err : new Error(String(err)));
+          setError(err instanceof ApiError ? err : new ApiError(0, "internal_error", err instanceof Error ? err.message : String(err)));
           setStatus("error");
         }
       } finally {

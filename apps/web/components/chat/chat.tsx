@@ -6,10 +6,9 @@
  */
 import { useRef, useState } from "react";
 import type { Conversation } from "@todo/contracts";
-import { MUTATING_TOOLS, toUIMessages, type ChatMessage } from "@/lib/chat-messages";
+import { MUTATING_TOOLS, succeeded, toUIMessages, type ChatMessage } from "@/lib/chat-messages";
 import { useChatStream } from "@/lib/chat-stream";
 import { announceTasksChanged } from "@/lib/tasks-sync";
-import { toApiError } from "@/lib/api.client";
 import { useConversations } from "./chat-shell";
 import { ChatInput } from "./chat-input";
 import { Messages } from "./messages";
@@ -23,7 +22,7 @@ function lastUserText(messages: ChatMessage[]): string {
 }
 
 function changedTasks(message: ChatMessage): boolean {
-  return message.parts.some((p) => p.type === "dynamic-tool" && p.state === "output-available" && MUTATING_TOOLS.has(p.toolName));
+  return message.parts.some((p) => p.type === "dynamic-tool" && succeeded(p) && MUTATING_TOOLS.has(p.toolName));
 }
 
 export function Chat({
@@ -43,7 +42,6 @@ export function Chat({
   const conversationId = useRef<string | null>(initialConversationId);
   /** Named by the response before the reply is done; adopted only once the turn was stored. */
   const offeredConversationId = useRef<string | null>(null);
-  const lastRetryAfter = useRef<number | undefined>(undefined);
   const [input, setInput] = useState("");
 
   const adoptConversation = (id: string | undefined | null) => {
@@ -68,7 +66,6 @@ export function Chat({
         }),
       });
       offeredConversationId.current = res.headers.get("x-conversation-id");
-      lastRetryAfter.current = Number(res.headers.get("retry-after")) || undefined;
       return res;
     },
     onFinish: ({ message }) => {
@@ -113,14 +110,12 @@ export function Chat({
     void sendMessage(message);
   }
 
-  const apiError = error ? toApiError(0, error.message, lastRetryAfter.current) : undefined;
-
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <Messages
         messages={messages}
         status={status}
-        error={apiError}
+        error={error}
         onRetry={() => {
           clearError();
           void regenerate();
