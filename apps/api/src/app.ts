@@ -10,6 +10,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { createAuth } from "./auth/auth.ts";
 import { authRoutes, requireUser } from "./auth/auth.routes.ts";
 import { createRateLimitPruner } from "./auth/auth.rate-limits.ts";
+import { ConnectedAppsRepository, connectedAppsRoutes } from "./auth/connected-apps.ts";
 import { createSessionReader } from "./auth/session-reader.ts";
 import { chatRoutes } from "./chat/chat.routes.ts";
 import { ChatService } from "./chat/chat.service.ts";
@@ -19,6 +20,7 @@ import { healthRoutes, type Lifecycle } from "./health/health.routes.ts";
 import { createRouter } from "./http/app-env.ts";
 import { errorBody, HttpError, renderError } from "./http/errors.ts";
 import type { Logger } from "./logger.ts";
+import { requireMcpGrant, wellKnownRoutes } from "./mcp/mcp.auth.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
 import { taskRoutes } from "./tasks/tasks.routes.ts";
 import { TaskService } from "./tasks/tasks.service.ts";
@@ -38,10 +40,11 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
   const lifecycle = deps.lifecycle ?? { draining: false };
-  const auth = createAuth(database.db, config.auth, logger);
+  const auth = createAuth(database.db, config.auth, logger, config.mcp);
   const tasks = new TaskService(database.db);
   const chat = new ChatService(database.db, tasks, deps.model, logger, deps.clock, config.chatConcurrency);
-  const signedIn = requireUser(createSessionReader(auth, database.db));
+  const readSession = createSessionReader(auth, database.db);
+  const signedIn = requireUser(readSession);
 
   const app = createRouter();
   app.onError((err, c) => renderError(err, c, logger));
@@ -71,9 +74,13 @@ export function createApp(deps: AppDeps) {
   app.route("/api/auth", authRoutes(auth, config.trustProxy, createRateLimitPruner(database.db, config.auth.rateLimit.windowSeconds, logger)));
 
   // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
-  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/mcp/*"]) app.use(path, signedIn);
+  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) app.use(path, signedIn);
+  // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
+  app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
+  app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks));
   app.route("/api", chatRoutes(chat));
+  app.route("/api/connected-apps", connectedAppsRoutes(new ConnectedAppsRepository(database.db)));
   app.route("/mcp", mcpRoutes(tasks, logger));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

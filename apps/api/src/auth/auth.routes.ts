@@ -66,10 +66,15 @@ async function rewrapError(res: Response): Promise<Response> {
   return new Response(JSON.stringify(errorBody(code, message)), { status: res.status, headers });
 }
 
+/** The authorization server's protocol endpoints and documents (the consent page's calls are ours). */
+const OAUTH_PATHS = /^\/api\/auth\/(oauth2\/(authorize|token|register|revoke|introspect|userinfo)$|\.well-known\/)/;
+
 export function authRoutes(auth: Auth, trust: TrustProxy, pruneRateLimits: () => void) {
   return new Hono<AppEnv>().on(["GET", "POST"], "/*", async (c) => {
     if (c.req.method === "POST") pruneRateLimits();
-    return rewrapError(await auth.handler(withClientIp(c, trust)));
+    const res = await auth.handler(withClientIp(c, trust));
+    // OAuth clients read RFC 6749's error shape ({ error, error_description }): theirs stays as it is.
+    return OAUTH_PATHS.test(c.req.path) ? res : rewrapError(res);
   });
 }
 

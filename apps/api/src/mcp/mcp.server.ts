@@ -59,7 +59,16 @@ export interface McpServerOptions {
   logger?: Logger;
   /** Tool calls this server may still run (see TOOL_CALLS_PER_REQUEST). */
   toolCalls?: number;
+  /**
+   * Whether tools that change tasks may run (an OAuth grant without `tasks:write` says no); by
+   * default yes. Those tools stay listed and answer a permission error the person can act on.
+   */
+  canWrite?: boolean;
 }
+
+/** The answer of a changing tool under a read-only grant. */
+export const READ_ONLY_GRANT_MESSAGE =
+  "permission denied: this connection was granted read-only access (tasks:read). To add, change or delete tasks, reconnect and allow tasks:write.";
 
 /**
  * One JSON-schema validator for every MCP server and client of the process: each would otherwise
@@ -74,7 +83,8 @@ export function createMcpServer(tasks: TaskService, userId: string, options: Mcp
    * model can explain; anything else is logged by what it is and answered in general words, so no
    * SQL, parameter or user id ever reaches the client (the SDK would put the message in the text).
    */
-  const guard = async (run: () => Promise<CallToolResult>): Promise<CallToolResult> => {
+  const guard = async (run: () => Promise<CallToolResult>, writes = true): Promise<CallToolResult> => {
+    if (writes && options.canWrite === false) return toolError(READ_ONLY_GRANT_MESSAGE);
     if (budget <= 0) return toolError(`this request has used its ${TOOL_CALLS_PER_REQUEST} tool calls; send the rest in another request`);
     budget -= 1;
     try {
@@ -125,7 +135,7 @@ export function createMcpServer(tasks: TaskService, userId: string, options: Mcp
         const lines = page.tasks.map(describeTask);
         const text = page.total === 0 ? "No tasks match." : `${page.total} task(s):\n${lines.join("\n")}`;
         return ok(text, { tasks: page.tasks, total: page.total });
-      }),
+      }, false),
   );
 
   server.registerTool(
