@@ -80,7 +80,8 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
  */
 export async function answerConsent(fetchFn: FetchLike, origin: string, sessionToken: string, authorizationUrl: URL, accept: boolean): Promise<URL> {
   const headers = { authorization: `Bearer ${sessionToken}` };
-  const opened = await fetchFn(authorizationUrl, { headers, redirect: "manual" });
+  // As the web app's proxy passes a browser's navigation on: its server-side fetch says "cors".
+  const opened = await fetchFn(authorizationUrl, { headers: { ...headers, "sec-fetch-mode": "cors", accept: "text/html" }, redirect: "manual" });
   const location = opened.headers.get("location");
   if (!location) throw new Error(`the authorization URL answered ${opened.status} without a redirect: ${await opened.text()}`);
   const consentPage = new URL(location, origin);

@@ -15,6 +15,10 @@ function withClientIp(c: Context, trust: TrustProxy): Request {
   headers.delete(CLIENT_IP_HEADER);
   const ip = clientIp(c, trust);
   if (ip) headers.set(CLIENT_IP_HEADER, ip);
+  // The authorization endpoint answers `Sec-Fetch-Mode: cors` with JSON instead of a redirect, and
+  // every server-side fetch sends that (the web app's proxy too, for a browser's navigation). People
+  // open it in a browser: it redirects, unless the caller asks for JSON (Accept).
+  if (c.req.method === "GET" && c.req.path === "/api/auth/oauth2/authorize") headers.delete("sec-fetch-mode");
   const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
   return new Request(c.req.raw.url, {
     method: c.req.method,
