@@ -37,6 +37,9 @@ export interface AppDeps {
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** The authorization server's endpoints an OAuth client calls itself (not the person's browser pages). */
+const OAUTH_CLIENT_ENDPOINTS = new Set(["/api/auth/oauth2/register", "/api/auth/oauth2/token", "/api/auth/oauth2/revoke"]);
+
 export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
   const lifecycle = deps.lifecycle ?? { draining: false };
@@ -60,7 +63,12 @@ export function createApp(deps: AppDeps) {
     );
   });
   app.use(secureHeaders());
-  app.use("/api/*", cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id"] }));
+  const apiCors = cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id"] });
+  // MCP clients that run in a browser (the MCP Inspector) register, exchange codes and call /mcp from
+  // their own origin, with tokens and never cookies: any origin, no credentials.
+  const oauthClientCors = cors({ origin: "*", allowHeaders: ["content-type", "authorization", "mcp-protocol-version"], exposeHeaders: ["www-authenticate"] });
+  app.use("/api/*", (c, next) => (OAUTH_CLIENT_ENDPOINTS.has(c.req.path) ? oauthClientCors : apiCors)(c, next));
+  app.use("/mcp/*", oauthClientCors);
   const limitBody = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,
     onError: () => {

@@ -280,6 +280,24 @@ for (const driver of drivers) {
       assert.equal(exchanged.status, 400);
     });
 
+    test("browser-based MCP clients (the Inspector) may register, exchange codes and call /mcp from their own origin, never with cookies", async () => {
+      const inspector = "http://localhost:6274";
+      for (const path of ["/api/auth/oauth2/register", "/api/auth/oauth2/token", "/mcp"]) {
+        const preflight = await fetchFn(`${ORIGIN}${path}`, {
+          method: "OPTIONS",
+          headers: { origin: inspector, "access-control-request-method": "POST", "access-control-request-headers": "content-type, authorization" },
+        });
+        assert.equal(preflight.status, 204, path);
+        assert.equal(preflight.headers.get("access-control-allow-origin"), "*", path);
+        assert.equal(preflight.headers.get("access-control-allow-credentials"), null, path);
+      }
+      const refused = await fetchFn(MCP_URL, { method: "POST", headers: { ...mcpHeaders(), origin: inspector }, body: initialize });
+      assert.equal(refused.headers.get("access-control-expose-headers"), "www-authenticate", "the 401's challenge is readable");
+      // The rest of the API stays for the web app's own origin, with its cookie.
+      const tasks = await fetchFn(`${ORIGIN}/api/tasks`, { method: "OPTIONS", headers: { origin: inspector, "access-control-request-method": "GET" } });
+      assert.notEqual(tasks.headers.get("access-control-allow-origin"), "*");
+    });
+
     test("the connected apps API needs a session and names what is wrong", async () => {
       assert.equal((await new Client(app).get("/api/connected-apps")).status, 401);
       const hank = await signUp(app, "Hank");
