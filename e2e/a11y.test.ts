@@ -85,9 +85,10 @@ for (const viewport of [
     await page.goto(`${product.webUrl}/api/auth/oauth2/authorize?${query}`);
     await page.getByRole("button", { name: "Allow" }).waitFor();
     found.push(...(await audit(page, "consent")));
-    const sentBack = page.waitForRequest(/127\.0\.0\.1:9\/callback/);
+    // The client's own page that the browser is sent back to (played here: nothing listens there).
+    await page.route(/^http:\/\/127\.0\.0\.1:9\/callback/, (route) => route.fulfill({ contentType: "text/plain", body: "You can close this window." }));
     await page.getByRole("button", { name: "Allow" }).click();
-    await sentBack;
+    await page.waitForURL(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
     await page.goto(`${product.webUrl}/connected-apps`);
     await page.getByRole("button", { name: "Revoke Audit MCP client" }).waitFor();
     found.push(...(await audit(page, "connected apps")));
