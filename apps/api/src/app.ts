@@ -40,7 +40,12 @@ export function createApp(deps: AppDeps) {
   const lifecycle = deps.lifecycle ?? { draining: false };
   const auth = createAuth(database.db, config.auth, logger);
   const tasks = new TaskService(database.db);
-  const chat = new ChatService(database.db, tasks, deps.model, logger, deps.clock, config.chatConcurrency);
+  const chat = new ChatService(database.db, tasks, deps.model, logger, deps.clock, {
+    concurrency: config.chatConcurrency,
+    llmTimeoutMs: config.llmTimeoutMs,
+    turnLeaseMs: config.turnLeaseMs,
+    lifecycle,
+  });
   const signedIn = requireUser(createSessionReader(auth, database.db));
 
   const app = createRouter();
@@ -57,7 +62,7 @@ export function createApp(deps: AppDeps) {
     );
   });
   app.use(secureHeaders());
-  app.use("/api/*", cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id"] }));
+  app.use("/api/*", cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id", "x-turn-id"] }));
   const limitBody = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,
     onError: () => {
@@ -86,7 +91,7 @@ export function createApp(deps: AppDeps) {
     info: { title: "Todo Chatbot API", version, description: "Tasks, the assistant and its conversations. Auth lives under /api/auth (Better Auth)." },
   });
 
-  return { app, auth };
+  return { app, auth, chat };
 }
 
 export type App = ReturnType<typeof createApp>["app"];

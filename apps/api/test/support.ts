@@ -113,6 +113,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: compileTrust(""),
     chatConcurrency: { perUser: 3, total: 32 },
     llm: { provider: "offline" },
+    llmTimeoutMs: 30_000,
+    turnLeaseMs: 15_000,
     shutdownTimeoutMs: 5000,
     drainDelayMs: 0,
     ...overrides,
