@@ -13,7 +13,8 @@ export interface ChatCompletionRequest {
 }
 
 export type Scripted =
-  | { text: string }
+  /** `wordDelayMs`: a slow model, streaming one word at a time (stream: true only). */
+  | { text: string; wordDelayMs?: number }
   | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
   | { status: number; error: string };
 
@@ -77,7 +78,13 @@ export async function startFakeOpenAI(
         `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason }], ...extra })}\n\n`,
       );
     send({ role: "assistant", content: "" });
-    if ("text" in out) for (const word of out.text.split(/(?<= )/)) send({ content: word });
+    if ("text" in out) {
+      for (const word of out.text.split(/(?<= )/)) {
+        if (out.wordDelayMs) await new Promise((r) => setTimeout(r, out.wordDelayMs));
+        if (res.destroyed) return; // the backend went away (stopped, killed)
+        send({ content: word });
+      }
+    }
     if (toolCalls) toolCalls.forEach((tc, index) => send({ tool_calls: [{ index, ...tc }] }));
     send({}, finish, { usage });
     res.write("data: [DONE]\n\n");

@@ -355,7 +355,9 @@ export class ChatService {
   async getConversation(userId: string, id: string, query: ConversationQuery): Promise<Conversation> {
     const conversation = await this.conversations.find(userId, id);
     if (!conversation) throw notFound("conversation");
-    const [page, turn] = await Promise.all([this.conversations.messagesPage(userId, id, query), this.turnRows.latest(userId, id)]);
+    // The turn first: a turn read as ended has its reply stored in the messages read after it.
+    const turn = await this.turnRows.latest(userId, id);
+    const page = await this.conversations.messagesPage(userId, id, query);
     return {
       ...toSummary(conversation),
       messages: page.rows.map(toMessage),
