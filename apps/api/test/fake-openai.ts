@@ -13,8 +13,11 @@ export interface ChatCompletionRequest {
 }
 
 export type Scripted =
-  /** `wordDelayMs`: a slow model, streaming one word at a time (stream: true only). */
-  | { text: string; wordDelayMs?: number }
+  /**
+   * `wordDelayMs`: a slow model, streaming one word at a time (stream: true only); `hold` pauses
+   * the stream after `hold.afterWords` words until `hold.until` resolves.
+   */
+  | { text: string; wordDelayMs?: number; hold?: { afterWords: number; until: Promise<void> } }
   | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
   | { status: number; error: string };
 
@@ -79,7 +82,8 @@ export async function startFakeOpenAI(
       );
     send({ role: "assistant", content: "" });
     if ("text" in out) {
-      for (const word of out.text.split(/(?<= )/)) {
+      for (const [i, word] of out.text.split(/(?<= )/).entries()) {
+        if (out.hold && i === out.hold.afterWords) await out.hold.until;
         if (out.wordDelayMs) await new Promise((r) => setTimeout(r, out.wordDelayMs));
         if (res.destroyed) return; // the backend went away (stopped, killed)
         send({ content: word });

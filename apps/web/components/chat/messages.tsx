@@ -121,11 +121,12 @@ export function Messages({
   );
 }
 
-type ErrorKind = "rate-limited" | "model-busy" | "model-down" | "offline" | "signed-out" | "other";
+type ErrorKind = "interrupted" | "rate-limited" | "model-busy" | "model-down" | "offline" | "signed-out" | "other";
 
 /** Errors arrive as an HTTP error body (code + message) or, mid-stream, as the backend's message text. */
 function errorKind(error: ApiError): ErrorKind {
   const code = error.code.toLowerCase();
+  if (code === "interrupted") return "interrupted";
   if (code === "rate_limited") return "rate-limited";
   if (code === "model_rate_limited" || /rate-limited|busy/i.test(error.message)) return "model-busy";
   if (code === "model_unavailable" || /model.*unavailable|unavailable right now/i.test(error.message)) return "model-down";
@@ -135,6 +136,10 @@ function errorKind(error: ApiError): ErrorKind {
 }
 
 const ERROR_TEXT: Record<ErrorKind, { title: string; detail?: string }> = {
+  interrupted: {
+    title: "The reply was interrupted",
+    detail: "The server writing it stopped before it finished. Retry to ask again; your message is kept.",
+  },
   "rate-limited": { title: "Slow down a little", detail: "You're sending messages faster than the assistant can answer." },
   "model-busy": { title: "The assistant is busy", detail: "Its language model is rate-limited right now. Wait a moment, then retry." },
   "model-down": { title: "The assistant is unavailable", detail: "Its language model isn't answering. Your tasks are safe; retry in a moment." },
