@@ -4,8 +4,17 @@ export interface StreamEvent {
   chunk: { type: string; [key: string]: unknown };
 }
 
+/** Reads a UI-message SSE stream event by event; returning early (`return()`) cancels the body, as a client going away does. */
 export async function* readSse(res: Response): AsyncGenerator<StreamEvent> {
   const reader = res.body!.getReader();
+  try {
+    yield* events(reader);
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+async function* events(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<StreamEvent> {
   const decoder = new TextDecoder();
   let buffer = "";
   for (;;) {

@@ -126,6 +126,8 @@ export interface TestAppOptions {
   logger?: import("../src/logger.ts").Logger;
   config?: Partial<Config>;
   clock?: () => Date;
+  /** Shared with the app: set `draining` to act as a replica on its way out. */
+  lifecycle?: { draining: boolean };
 }
 
 export function buildApp(database: DatabaseHandle, options: TestAppOptions = {}) {
@@ -135,6 +137,7 @@ export function buildApp(database: DatabaseHandle, options: TestAppOptions = {})
     logger: options.logger ?? silentLogger,
     model: options.model ?? new OfflineLanguageModel(options.clock),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
   });
 }
 
