@@ -3,10 +3,11 @@
  * Real PostgreSQL (TEST_DATABASE_URL or BENCH_DATABASE_URL: a server where it may create scratch
  * databases), real backend processes, 127.0.0.1 only.
  *
- * 1. Latency and database writes of a streamed turn with the offline model (POST /api/chat/stream,
- *    the whole stream read), this code beside a baseline checkout (BENCH_BASELINE_API, e.g. the
- *    main branch's apps/api, whose node_modules are installed) when one is given: p50/p99, and rows
- *    written per turn (pg_stat_user_tables inserts + updates + deletes over the run).
+ * 1. Latency and database writes of a streamed turn with the offline model (POST /api/chat/stream
+ *    through the real app in this process, the whole stream read), this code turn about with a
+ *    baseline checkout's (BENCH_BASELINE_API, e.g. the main branch's apps/api, node_modules
+ *    installed) when one is given: p50/p99, and rows written per turn (pg_stat_user_tables
+ *    inserts + updates + deletes over the run).
  * 2. A rolling restart of two replicas under steady chat load: clients send turns through a
  *    "Service" that routes to ready replicas only (as Kubernetes does), a slow fake model answers
  *    (~1 s, one tool call); replica A is replaced (surge one, SIGTERM the old), then B. A turn is
@@ -15,13 +16,12 @@
  *   npm run bench:turns -w @todo/api
  *   BENCH_TURNS=300 BENCH_BASELINE_API=/work/main/apps/api BENCH_RESTART_TURNS=100 BENCH_CLIENTS=6
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { lastRole, startFakeOpenAI } from "../test/fake-openai.ts";
-import { freePort, json, signUpAndIn, startBackend, type BackendProcess } from "../test/process.ts";
+import { json, signUpAndIn, startBackend, type BackendProcess } from "../test/process.ts";
 import { readSse, textOf, type StreamEvent } from "../test/sse.ts";
 import { createPostgresDatabase } from "../test/support.ts";
 
@@ -36,30 +36,14 @@ const BASELINE = process.env.BENCH_BASELINE_API;
 const RESTART_TURNS = Number(process.env.BENCH_RESTART_TURNS ?? 100);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 6);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Sign-up and sign-in come from the web app's origin, as in a browser. */
+const ORIGIN = { origin: "http://localhost:3000" };
 const quiet = { LOG_LEVEL: "warn", DATA_DIR: mkdtempSync(join(tmpdir(), "turns-bench-")) };
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
-
-/** Runs another checkout's src/main.ts (the baseline) the way test/process.ts runs this one. */
-async function startOther(apiDir: string, env: Record<string, string>): Promise<BackendProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: apiDir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef-0123", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if ((await fetch(`${url}/health/ready`).then((r) => r.ok, () => false))) break;
-    if (i > 1200) throw new Error("baseline backend did not become ready");
-    await sleep(100);
-  }
-  return { url, child, exited, output: () => "", stop: async () => void (child.kill("SIGTERM"), await exited) };
-}
 
 async function rowsWritten(url: string): Promise<number> {
   const c = new pg.Client({ connectionString: url });
@@ -72,38 +56,68 @@ async function rowsWritten(url: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-async function latencyAndWrites(name: string, start: (env: Record<string, string>) => Promise<BackendProcess>) {
-  const db = await createPostgresDatabase();
-  const api = await start({ DATABASE_URL: db.url, ...quiet });
-  try {
-    const token = await signUpAndIn(api.url, { name: "Bench", email: "bench@example.test", password: "correct horse battery" });
-    const turn = async (conversationId?: string) => {
-      const t0 = performance.now();
-      const res = await fetch(`${api.url}/api/chat/stream`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({ message: "add buy milk tomorrow", ...(conversationId ? { conversationId } : {}) }),
-      });
-      await res.text();
-      return { ms: performance.now() - t0, conversationId: res.headers.get("x-conversation-id")! };
-    };
-    // Warm up (JIT, the tool listing), in conversations of 10 turns as people chat.
-    let conversationId: string | undefined;
-    for (let i = 0; i < 20; i++) conversationId = (await turn(i % 10 ? conversationId : undefined)).conversationId;
-    const before = await rowsWritten(db.url);
-    const times: number[] = [];
-    for (let i = 0; i < TURNS; i++) {
-      const r = await turn(i % 10 ? conversationId : undefined);
-      conversationId = r.conversationId;
-      times.push(r.ms);
-    }
-    const writes = ((await rowsWritten(db.url)) - before) / TURNS;
-    console.log(`${name.padEnd(9)} streamed turn (offline model): p50 ${pct(times, 50).toFixed(2)} ms, p99 ${pct(times, 99).toFixed(2)} ms; rows written per turn ${writes.toFixed(1)}`);
-    return { p50: pct(times, 50), p99: pct(times, 99), writes };
-  } finally {
-    await api.stop();
-    await db.drop();
+type Support = typeof import("../test/support.ts");
+
+/**
+ * One checkout's app (its test/support.ts: the real app, offline model) on its own scratch
+ * PostgreSQL database, and a function that runs one streamed turn (the whole stream read).
+ */
+async function openApp(support: Support) {
+  const db = await support.postgresDriver.create();
+  const { app } = support.buildApp(db.handle);
+  const me = await support.signUp(app);
+  let conversationId: string | undefined;
+  let n = 0;
+  const turn = async () => {
+    const t0 = performance.now();
+    const res = await app.request("/api/chat/stream", {
+      method: "POST",
+      headers: { authorization: `Bearer ${me.token}`, "content-type": "application/json" },
+      // Conversations of 10 turns, as people chat.
+      body: JSON.stringify({ message: "add buy milk tomorrow", ...(n++ % 10 && conversationId ? { conversationId } : {}) }),
+    });
+    conversationId = res.headers.get("x-conversation-id")!;
+    await res.text();
+    return performance.now() - t0;
+  };
+  return { db, turn };
+}
+
+/**
+ * Streamed turns with the offline model, this code and the baseline's taking turns (so the load of
+ * a shared machine weighs on both alike): p50/p99 and rows written per turn.
+ */
+async function latencyAndWrites() {
+  const here = await openApp(await import("../test/support.ts"));
+  const base = BASELINE ? await openApp((await import(`${BASELINE}/test/support.ts`)) as Support) : undefined;
+  const apps = [{ name: "this", ...here }, ...(base ? [{ name: "baseline", ...base }] : [])];
+  for (let i = 0; i < 30; i++) for (const a of apps) await a.turn(); // warm-up: JIT, the tool listing
+  const names = await Promise.all(apps.map((a) => databaseUrlOf(a.db)));
+  const before = await Promise.all(names.map(rowsWritten));
+  const times = apps.map(() => [] as number[]);
+  for (let i = 0; i < TURNS; i++) for (const [k, a] of apps.entries()) times[k]!.push(await a.turn());
+  const after = await Promise.all(names.map(rowsWritten));
+  const figures = apps.map((a, k) => ({ name: a.name, p50: pct(times[k]!, 50), p99: pct(times[k]!, 99), writes: (after[k]! - before[k]!) / TURNS }));
+  for (const f of figures) {
+    console.log(`${f.name.padEnd(9)} streamed turn (offline model, in process): p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms; rows written per turn ${f.writes.toFixed(1)}`);
   }
+  if (figures[1]) {
+    const [now, was] = figures as [(typeof figures)[0], (typeof figures)[0]];
+    console.log(
+      `resumability costs p50 ${(now.p50 - was.p50).toFixed(2)} ms, p99 ${(now.p99 - was.p99).toFixed(2)} ms per turn; ` +
+        `rows written per turn ${was.writes.toFixed(1)} → ${now.writes.toFixed(1)}`,
+    );
+  }
+  await Promise.all(apps.map((a) => a.db.dispose()));
+}
+
+/** The scratch database's URL, read back from the server (the driver does not expose it). */
+async function databaseUrlOf(db: { handle: { db: { execute(q: unknown): Promise<unknown> } } }): Promise<string> {
+  const { sql } = await import("drizzle-orm");
+  const result = (await db.handle.db.execute(sql`select current_database() as name`)) as { rows: { name: string }[] };
+  const url = new URL(adminUrl!);
+  url.pathname = `/${result.rows[0]!.name}`;
+  return url.toString();
 }
 
 async function rollingRestart() {
@@ -132,7 +146,7 @@ async function rollingRestart() {
     return list[rr++ % list.length] ?? replicas[0]!;
   };
   const tokens = await Promise.all(
-    Array.from({ length: CLIENTS }, (_, i) => signUpAndIn(replicas[0]!.url, { name: `C${i}`, email: `c${i}@example.test`, password: "correct horse battery" })),
+    Array.from({ length: CLIENTS }, (_, i) => signUpAndIn(replicas[0]!.url, { name: `C${i}`, email: `c${i}@example.test`, password: "correct horse battery" }, ORIGIN)),
   );
   let sent = 0;
   let refusedRetried = 0;
@@ -220,12 +234,5 @@ async function rollingRestart() {
   await db.drop();
 }
 
-const now = await latencyAndWrites("this", (env) => startBackend(env, undefined, "discard"));
-if (BASELINE) {
-  const base = await latencyAndWrites("baseline", (env) => startOther(BASELINE, env));
-  console.log(
-    `resumability costs p50 ${(now.p50 - base.p50).toFixed(2)} ms, p99 ${(now.p99 - base.p99).toFixed(2)} ms per turn; ` +
-      `rows written per turn ${base.writes.toFixed(1)} → ${now.writes.toFixed(1)}`,
-  );
-}
+await latencyAndWrites();
 await rollingRestart();

@@ -267,7 +267,7 @@ export class ChatService {
           new Promise<Outcome>((resolve) => setTimeout(() => resolve({ kind: "failed", error: new Error("the model stream ended without an outcome") }), 1000).unref()),
         ]);
         if (outcome.kind === "timeout") live.push({ type: "error", errorText: modelTimeout().message });
-        await live.flush();
+        await live.settle();
         switch (outcome.kind) {
           case "done":
             outcome.toolCalls = collectToolCalls(outcome.steps, turn.connected.textOf);
@@ -283,6 +283,8 @@ export class ChatService {
             await this.turnRows.end(slot.assistantId, "failed", modelFailure(outcome.error).code);
             break;
         }
+        // Stored: the stream may end (closing the tools below is nobody's wait).
+        live.end();
         return outcome;
       } finally {
         turn.release();

@@ -42,6 +42,8 @@ export class LiveTurn {
   private persisted = 0;
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  /** Whether chunks have been written (or tried): from then on a resume elsewhere may be reading them. */
+  private flushing = false;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -59,8 +61,9 @@ export class LiveTurn {
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
-  /** Writes the chunks not yet written, in one statement; writes never overlap, so seq stays in order. */
+  /** Writes the chunks not yet written, as one row; writes never overlap, so seq stays in order. */
   flush(): Promise<void> {
+    this.flushing = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.writing = this.writing.then(async () => {
@@ -76,6 +79,18 @@ export class LiveTurn {
       }
     });
     return this.writing;
+  }
+
+  /**
+   * Before the turn's end is stored: writes the chunks not yet written — unless the turn was so
+   * short (under FLUSH_MS) that it never wrote any. Then there is nothing worth resuming: a resume
+   * elsewhere finds the turn ended and the client shows the stored reply, and a turn of the
+   * offline model costs no chunk writes at all.
+   */
+  async settle(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.flushing) await this.flush();
   }
 
   end(): void {
@@ -211,10 +226,7 @@ export class TurnRunner {
           const turn = await this.repo.find(turnId);
           if (!turn || turn.state !== "running") {
             // A turn's chunks are all written before it ends: read once more, then the stream is whole.
-            for (;;) {
-              const rows = await this.repo.chunksAfter(turnId, next - 1);
-              if (!emit(controller, rows) || rows.length < 500) break;
-            }
+            emit(controller, await this.repo.chunksAfter(turnId, next - 1));
             controller.enqueue(encoder.encode(DONE));
             controller.close();
             return;

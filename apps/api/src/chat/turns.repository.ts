@@ -84,19 +84,19 @@ export class TurnRepository {
       .where(and(eq(chatTurns.id, turnId), eq(chatTurns.state, "running")));
   }
 
-  /** Appends chunks (numbered from `firstSeq`) in one statement. */
+  /** Appends chunks (numbered on from `firstSeq`) as one row. */
   async appendChunks(turnId: string, firstSeq: number, chunks: unknown[]): Promise<void> {
     if (chunks.length === 0) return;
-    await this.db.insert(chatTurnChunks).values(chunks.map((chunk, i) => ({ turnId, seq: firstSeq + i, chunk })));
+    await this.db.insert(chatTurnChunks).values({ turnId, seq: firstSeq, chunks });
   }
 
-  /** The chunks after `afterSeq`, in order. */
-  async chunksAfter(turnId: string, afterSeq: number, limit = 500): Promise<{ seq: number; chunk: unknown }[]> {
-    return this.db
-      .select({ seq: chatTurnChunks.seq, chunk: chatTurnChunks.chunk })
+  /** The chunks after `afterSeq`, in order, each with its number. */
+  async chunksAfter(turnId: string, afterSeq: number): Promise<{ seq: number; chunk: unknown }[]> {
+    const batches = await this.db
+      .select({ seq: chatTurnChunks.seq, chunks: chatTurnChunks.chunks })
       .from(chatTurnChunks)
-      .where(and(eq(chatTurnChunks.turnId, turnId), gt(chatTurnChunks.seq, afterSeq)))
-      .orderBy(asc(chatTurnChunks.seq))
-      .limit(limit);
+      .where(and(eq(chatTurnChunks.turnId, turnId), gt(sql`${chatTurnChunks.seq} + jsonb_array_length(${chatTurnChunks.chunks})`, afterSeq + 1)))
+      .orderBy(asc(chatTurnChunks.seq));
+    return batches.flatMap((b) => b.chunks.map((chunk, i) => ({ seq: b.seq + i, chunk }))).filter((c) => c.seq > afterSeq);
   }
 }

@@ -242,9 +242,10 @@ export const chatTurns = pgTable(
 );
 
 /**
- * A running turn's UI-message stream chunks, in order (`seq` from 0), so a client that lost its
- * stream resumes it from any replica: it asks for the chunks after the last one it saw. Kept until
- * the conversation's next turn starts.
+ * A running turn's UI-message stream chunks, so a client that lost its stream resumes it from any
+ * replica: it asks for the chunks after the last one it saw. Written in batches (one row per
+ * write, its chunks numbered on from `seq`, the turn's chunks numbered from 0). Kept until the
+ * conversation's next turn starts.
  */
 export const chatTurnChunks = pgTable(
   "chat_turn_chunks",
@@ -252,8 +253,9 @@ export const chatTurnChunks = pgTable(
     turnId: uuid("turn_id")
       .notNull()
       .references(() => chatTurns.id, { onDelete: "cascade" }),
+    /** The number of the batch's first chunk. */
     seq: integer("seq").notNull(),
-    chunk: jsonb("chunk").notNull(),
+    chunks: jsonb("chunks").$type<unknown[]>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.turnId, t.seq] })],
 );

@@ -1,7 +1,7 @@
 CREATE TABLE "chat_turn_chunks" (
 	"turn_id" uuid NOT NULL,
 	"seq" integer NOT NULL,
-	"chunk" jsonb NOT NULL,
+	"chunks" jsonb NOT NULL,
 	CONSTRAINT "chat_turn_chunks_turn_id_seq_pk" PRIMARY KEY("turn_id","seq")
 );
 --> statement-breakpoint
