@@ -33,7 +33,8 @@ const chatRoute = createRoute({
     200: { description: "The reply", ...json(ChatResponseSchema) },
     ...errors,
     502: { description: "The model failed", ...json(ErrorBodySchema) },
-    503: { description: "The model is rate-limited", ...json(ErrorBodySchema) },
+    503: { description: "The model is rate-limited, or this replica is shutting down (draining; see Retry-After)", ...json(ErrorBodySchema) },
+    504: { description: "The model took longer than LLM_TIMEOUT_MS (model_timeout)", ...json(ErrorBodySchema) },
   },
 });
 
@@ -48,6 +49,7 @@ const chatStreamRoute = createRoute({
   responses: {
     200: { description: "UI-message stream", content: { "text/event-stream": { schema: z.string() } } },
     ...errors,
+    503: { description: "This replica is shutting down (draining; see Retry-After)", ...json(ErrorBodySchema) },
   },
 });
 
