@@ -249,7 +249,7 @@ export class ChatService {
       abortSignal: AbortSignal.any([live.stopper.signal, timeout]),
       onFinish: ({ text, steps }) => settle({ kind: "done", text, steps }),
       onError: ({ error }) => {
-        this.logger.warn({ err: describeError(error), userId }, "model stream failed");
+        this.logger.warn({ err: describeError(error), userId }, "model call failed");
         settle({ kind: "failed", error });
       },
       onAbort: () => settle(live.stopper.signal.aborted ? { kind: "stopped" } : { kind: "timeout" }),
