@@ -1,5 +1,5 @@
 /** Conversation and message persistence, always scoped by the owner's user id. */
-import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import {
   CHAT_LIMITS,
   toStorableJson,
@@ -157,21 +157,20 @@ export class ConversationRepository {
         .returning({ id: conversations.id });
       if (owned.length === 0) throw notFound("conversation");
       const at = Date.now();
-      await tx.insert(messages).values({ conversationId, userId, role: "user", content: toStorableText(userText), createdAt: new Date(at) });
-      if (existing) {
-        const earlier = tx
-          .select({ id: chatTurns.id })
-          .from(chatTurns)
-          .where(and(eq(chatTurns.conversationId, conversationId), ne(chatTurns.state, "running")));
-        await tx.delete(chatTurnChunks).where(inArray(chatTurnChunks.turnId, earlier));
-      }
       const assistantId = randomUUID();
-      await tx.insert(chatTurns).values({
-        id: assistantId,
-        conversationId,
-        userId,
-        leaseUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
-      });
+      // One statement (a turn pays no extra round trip for being resumable): the earlier turns'
+      // chunks go, the turn is stored as running, and the person's message.
+      await tx.execute(sql`
+        with gone as (
+          delete from ${chatTurnChunks} where ${chatTurnChunks.turnId} in (
+            select ${chatTurns.id} from ${chatTurns} where ${chatTurns.conversationId} = ${conversationId} and ${chatTurns.state} <> 'running'
+          )
+        ), turn as (
+          insert into ${chatTurns} (id, conversation_id, user_id, lease_until)
+          values (${assistantId}, ${conversationId}, ${userId}, now() + make_interval(secs => ${leaseMs / 1000}))
+        )
+        insert into ${messages} (conversation_id, user_id, role, content, created_at)
+        values (${conversationId}, ${userId}, 'user', ${toStorableText(userText)}, ${new Date(at).toISOString()}::timestamptz)`);
       return { conversationId, assistantId, assistantAt: new Date(at + 1) };
     });
   }
@@ -201,15 +200,15 @@ export class ConversationRepository {
         .insert(messages)
         .values({ id: slot.assistantId, conversationId: slot.conversationId, userId, role: "assistant", content, ...stored, createdAt: slot.assistantAt })
         .onConflictDoUpdate({ target: messages.id, set: { content, ...stored }, where: eq(messages.userId, userId) });
-      // Done even if a reader took it for interrupted meanwhile (a stalled, not a dead, replica): the reply is whole.
-      await tx
-        .update(chatTurns)
-        .set({ state: "done", errorCode: null })
-        .where(and(eq(chatTurns.id, slot.assistantId), inArray(chatTurns.state, ["running", "interrupted"])));
-      await tx
-        .update(conversations)
-        .set({ updatedAt: sql`now()` })
-        .where(and(eq(conversations.userId, userId), eq(conversations.id, slot.conversationId)));
+      // The turn is done — even if a reader took it for interrupted meanwhile (a stalled, not a
+      // dead, replica): the reply is whole. In the conversation's statement: no extra round trip.
+      await tx.execute(sql`
+        with turn as (
+          update ${chatTurns} set state = 'done', error_code = null, updated_at = now()
+          where ${chatTurns.id} = ${slot.assistantId} and ${chatTurns.state} in ('running', 'interrupted')
+        )
+        update ${conversations} set updated_at = now()
+        where ${conversations.userId} = ${userId} and ${conversations.id} = ${slot.conversationId}`);
     });
   }
 
