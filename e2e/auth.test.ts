@@ -35,6 +35,26 @@ test("signed-out visitors are sent to sign in, and signed-in ones away from it",
   await signOut(page);
 });
 
+test("the app opened at the other loopback name works; an origin it is not set up for is told which one is", async (t) => {
+  const { context } = await browserFor(t);
+  const page = await context.newPage();
+  // The product is set up for http://127.0.0.1:<port>; people type localhost just as often.
+  const atLocalhost = product.webUrl.replace("127.0.0.1", "localhost");
+  await signUp(page, atLocalhost, { name: "Loopback Tester", email: uniqueEmail("loopback") });
+  assert.equal(new URL(page.url()).hostname, "localhost");
+
+  const elsewhere = await fetch(`${product.webUrl}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: "http://todo.example:3000" },
+    body: JSON.stringify({ email: "someone@example.com", password: PASSWORD }),
+  });
+  assert.equal(elsewhere.status, 403);
+  const { error } = (await elsewhere.json()) as { error: { code: string; message: string } };
+  assert.equal(error.code, "invalid_origin");
+  assert.ok(error.message.includes(product.webUrl), `names the origin it is set up for: ${error.message}`);
+  assert.match(error.message, /FRONTEND_URL/, "and how to change it");
+});
+
 test("sign-up explains a weak password and a taken email; sign-in a wrong password and too many attempts", async (t) => {
   const { context } = await browserFor(t);
   const page = await context.newPage();

@@ -17,9 +17,11 @@ import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { healthRoutes, type Lifecycle } from "./health/health.routes.ts";
 import { createRouter } from "./http/app-env.ts";
-import { errorBody, HttpError, renderError } from "./http/errors.ts";
+import { DomainError } from "./domain-error.ts";
+import { errorBody, renderError } from "./http/errors.ts";
 import type { Logger } from "./logger.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
+import { createToolValidator, taskToolDefinitions } from "./mcp/mcp.server.ts";
 import { taskRoutes } from "./tasks/tasks.routes.ts";
 import { TaskService } from "./tasks/tasks.service.ts";
 import { version } from "./version.ts";
@@ -40,7 +42,9 @@ export function createApp(deps: AppDeps) {
   const lifecycle = deps.lifecycle ?? { draining: false };
   const auth = createAuth(database.db, config.auth, logger);
   const tasks = new TaskService(database.db);
-  const chat = new ChatService(database.db, tasks, deps.model, logger, deps.clock, {
+  // Built once per app: every turn's tools and every MCP request share them.
+  const tools = { definitions: taskToolDefinitions(), jsonSchemaValidator: createToolValidator() };
+  const chat = new ChatService(database.db, tasks, deps.model, logger, tools, deps.clock, {
     concurrency: config.chatConcurrency,
     llmTimeoutMs: config.llmTimeoutMs,
     turnLeaseMs: config.turnLeaseMs,
@@ -66,7 +70,7 @@ export function createApp(deps: AppDeps) {
   const limitBody = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,
     onError: () => {
-      throw new HttpError(413, "payload_too_large", `request body is larger than ${BODY_LIMIT_BYTES / 1024} KB`);
+      throw new DomainError("payload_too_large", `request body is larger than ${BODY_LIMIT_BYTES / 1024} KB`);
     },
   });
   // GET and HEAD bodies are never read; asking for one builds a whole fetch Request (~10% of a GET's CPU).
@@ -79,7 +83,7 @@ export function createApp(deps: AppDeps) {
   for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/mcp/*"]) app.use(path, signedIn);
   app.route("/api/tasks", taskRoutes(tasks));
   app.route("/api", chatRoutes(chat));
-  app.route("/mcp", mcpRoutes(tasks, logger));
+  app.route("/mcp", mcpRoutes(tasks, logger, tools.jsonSchemaValidator));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -149,6 +149,23 @@ function chooseLlm(env: z.output<typeof EnvSchema>): LlmConfig {
  * Without BETTER_AUTH_SECRET outside production, a secret is made once and kept in the data
  * directory, so sessions and the JWT key survive restarts of `npm start`.
  */
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
+
+/**
+ * The origins sign-ins are accepted from. A loopback origin brings its other names along (same
+ * scheme and port): a person who opens http://127.0.0.1:3000 instead of http://localhost:3000 is
+ * the same person on the same machine, and was told "Invalid origin" with no hint.
+ */
+function withLoopbackAliases(urls: (string | undefined)[]): string[] {
+  const origins = urls.filter((u): u is string => !!u).map((u) => new URL(u));
+  const all = origins.flatMap((url) =>
+    LOOPBACK_NAMES.includes(url.hostname)
+      ? LOOPBACK_NAMES.map((name) => `${url.protocol}//${name}${url.port ? `:${url.port}` : ""}`)
+      : [url.origin],
+  );
+  return [...new Set(all)];
+}
+
 function localSecret(dataDir: string): string {
   const file = join(dataDir, "auth-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
@@ -192,9 +209,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auth: {
       secret: env.BETTER_AUTH_SECRET ?? localSecret(dataDir),
       baseURL: env.BETTER_AUTH_URL ?? frontendURL,
-      trustedOrigins: [...new Set([frontendURL, env.BETTER_AUTH_URL].filter((v): v is string => !!v))].map(
-        (u) => new URL(u).origin,
-      ),
+      trustedOrigins: withLoopbackAliases([frontendURL, env.BETTER_AUTH_URL]),
       rateLimit: { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_SECONDS },
     },
     trustProxy,

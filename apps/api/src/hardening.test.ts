@@ -240,6 +240,22 @@ for (const driver of drivers) {
         }
       });
 
+      test("a sign-up for a registered email logs that it happened, never whose email it was", async () => {
+        const { logger, lines } = capturingLogger();
+        const loggingApp = buildApp(db.handle, { logger }).app;
+        const you = await signUp(loggingApp);
+        const again = await new Client(loggingApp).post("/api/auth/sign-up/email", {
+          name: "Someone Else",
+          email: you.email,
+          password: "another horse battery",
+        });
+        assert.equal(again.status, 200, "answered as any sign-up is");
+        const log = lines.join("\n");
+        assert.match(log, /existing email/, "Better Auth's line is kept");
+        assert.ok(!log.includes(you.email), "without the address");
+        assert.ok(!log.includes(you.email.split("@")[0]!), "nor its local part");
+      });
+
       test("a failed model call logs neither the prompt nor the conversation", async () => {
         const { logger, lines } = capturingLogger();
         const modelApp = buildApp(db.handle, { model: modelAt(fake.baseURL), logger }).app;

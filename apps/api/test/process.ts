@@ -110,6 +110,9 @@ export async function signUpAndIn(
   who: { name: string; email: string; password: string },
   headers: Record<string, string> = {},
 ): Promise<string> {
+  // Node's fetch sends Sec-Fetch-Mode, so Better Auth checks the Origin as it would a browser's:
+  // the client says it comes from the app's default origin (FRONTEND_URL), as apps/api/README.md tells scripts to.
+  headers = { origin: "http://localhost:3000", ...headers };
   const up = await json(`${url}/api/auth/sign-up/email`, { method: "POST", headers, json: who });
   if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${JSON.stringify(up.body)}`);
   const signIn = await json(`${url}/api/auth/sign-in/email`, { method: "POST", headers, json: { email: who.email, password: who.password } });

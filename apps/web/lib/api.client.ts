@@ -2,12 +2,15 @@
  * The browser's calls to the API, always same-origin (/api/*, proxied by this server). Errors come
  * back in the one shape `{error:{code,message,field?}}` and are thrown as ApiError.
  */
-import type { CreateTaskInput, ListTasksQuery, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
+import type { CreateTaskInput, ErrorCode, ListTasksQuery, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
+
+/** One of the API's codes (contracts' ERROR_CODES), or one of Better Auth's (user_already_exists …) on auth routes. */
+export type ApiErrorCode = ErrorCode | (string & {});
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly field?: string,
     readonly retryAfter?: number,
@@ -22,15 +25,17 @@ export function toApiError(status: number, text: string, retryAfter?: number): A
   try {
     const body = JSON.parse(text) as { error?: { code?: string; message?: string; field?: string } };
     if (body?.error?.message) {
-      return new ApiError(status, body.error.code ?? "error", body.error.message, body.error.field, retryAfter);
+      return new ApiError(status, body.error.code ?? "bad_request", body.error.message, body.error.field, retryAfter);
     }
   } catch {
     // not JSON: fall through to a generic message
   }
   if (status === 429) return new ApiError(status, "rate_limited", "Too many requests. Wait a moment and try again.", undefined, retryAfter);
-  if (status >= 500) return new ApiError(status, "server_error", "Something went wrong on our side. Try again in a moment.");
-  return new ApiError(status, "error", text.slice(0, 200) || `Request failed (${status})`);
+  if (status >= 500) return new ApiError(status, "internal_error", "Something went wrong on our side. Try again in a moment.");
+  return new ApiError(status, "bad_request", text.slice(0, 200) || `Request failed (${status})`);
 }
+
+export const networkError = () => new ApiError(0, "network_error", "Can't reach the server. Check your connection and try again.");
 
 export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
   const { json, ...rest } = init;
@@ -44,7 +49,7 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
       cache: "no-store",
     });
   } catch {
-    throw new ApiError(0, "NETWORK_ERROR", "Can't reach the server. Check your connection and try again.");
+    throw networkError();
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();

@@ -3,54 +3,53 @@
  * resumed chat renders like a live one), and each tool call becomes a one-line summary for its card.
  */
 import type { UIMessage } from "ai";
-import type { Message, Task } from "@todo/contracts";
+import type { ErrorCode, ErrorPayload, Message, Task } from "@todo/contracts";
 import { formatDue } from "./dates";
 
-export type ChatMetadata = { conversationId?: string };
+export type ChatMetadata = { conversationId?: string; error?: ErrorPayload };
 export type ChatMessage = UIMessage<ChatMetadata>;
+
+/**
+ * A tool's answer as the MCP server gave it, live (the stream's tool output) and after a reload (built
+ * from the stored call): its text, its structured result, and on failure `{ error: { code, message } }`.
+ */
+export type ToolResult = {
+  content: { type: string; text?: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function toUIMessages(messages: Message[]): ChatMessage[] {
   return messages.map((m) => {
     const parts: ChatMessage["parts"] = [];
     m.toolCalls.forEach((call, i) => {
-      const failed = call.isError || hasErrorField(call.result);
-      parts.push(
-        failed
-          ? {
-              type: "dynamic-tool",
-              toolName: call.name,
-              toolCallId: `${m.id}-${i}`,
-              state: "output-error",
-              input: call.arguments,
-              errorText: errorTextOf(call.result),
-            }
-          : {
-              type: "dynamic-tool",
-              toolName: call.name,
-              toolCallId: `${m.id}-${i}`,
-              state: "output-available",
-              input: call.arguments,
-              output: call.result,
-            },
-      );
+      const output: ToolResult = {
+        content: [{ type: "text", text: call.text }],
+        ...(isRecord(call.result) ? { structuredContent: call.result } : {}),
+        // Calls stored by early versions marked a failure by an `error` field alone.
+        ...(call.isError || (isRecord(call.result) && "error" in call.result) ? { isError: true } : {}),
+      };
+      parts.push({ type: "dynamic-tool", toolName: call.name, toolCallId: `${m.id}-${i}`, state: "output-available", input: call.arguments, output });
     });
     if (m.content) parts.push({ type: "text", text: m.content });
     return { id: m.id, role: m.role, parts };
   });
 }
 
-function hasErrorField(value: unknown): value is { error: unknown } {
-  return typeof value === "object" && value !== null && "error" in value && !("task" in value) && !("tasks" in value);
+/** The error of a failed tool result: its code and message (a call stored before codes existed has no code). */
+function toolErrorOf(output: unknown): { code?: ErrorCode; message: string } | undefined {
+  if (!isRecord(output) || output.isError !== true) return undefined;
+  const result = output as ToolResult;
+  const error = result.structuredContent?.error as Partial<ErrorPayload> | undefined;
+  const text = result.content?.map((c) => c.text ?? "").join("\n");
+  return { ...(error?.code ? { code: error.code } : {}), message: error?.message ?? (text || "The tool failed.") };
 }
 
-function errorTextOf(result: unknown): string {
-  if (typeof result === "string") return result;
-  if (hasErrorField(result)) {
-    const e = result.error;
-    if (typeof e === "string") return e;
-    if (typeof e === "object" && e && "message" in e) return String((e as { message: unknown }).message);
-  }
-  return "The tool failed.";
+/** Whether a tool part is a call that succeeded. */
+export function succeeded(part: { state: string; output?: unknown }): boolean {
+  return part.state === "output-available" && toolErrorOf(part.output) === undefined;
 }
 
 /** The tools that change tasks: when one succeeds, the tasks page should refetch. */
@@ -72,7 +71,21 @@ const FAILED: Record<string, string> = {
   update_task: "Couldn't update the task",
 };
 
-export type ToolSummary = { status: "running" | "done" | "error"; label: string; detail?: string; tasks?: Task[] };
+export type ToolSummary = { status: "running" | "done" | "error"; label: string; detail?: string; code?: ErrorCode; tasks?: Task[] };
+
+/** A failed call's headline, by its code (never by its wording); the message under it says the rest. */
+function failureLabel(toolName: string, code: ErrorCode | undefined): string {
+  switch (code) {
+    case "ambiguous":
+      return "Several tasks match";
+    case "not_found":
+      return "No such task";
+    case "limit_reached":
+      return "A limit is reached";
+    default:
+      return FAILED[toolName] ?? `${toolName} failed`;
+  }
+}
 
 function taskLine(task: Task): string {
   const bits = [task.title, task.priority];
@@ -80,9 +93,8 @@ function taskLine(task: Task): string {
   return bits.join(" · ");
 }
 
-function asTask(output: unknown): Task | undefined {
-  if (typeof output === "object" && output && "task" in output) return (output as { task: Task }).task;
-  return undefined;
+function structuredOf(output: unknown): Record<string, unknown> | undefined {
+  return isRecord(output) && isRecord(output.structuredContent) ? output.structuredContent : undefined;
 }
 
 export function summarizeToolCall(part: {
@@ -96,14 +108,13 @@ export function summarizeToolCall(part: {
   if (part.state === "input-streaming" || part.state === "input-available") {
     return { status: "running", label: RUNNING[name] ?? `Running ${name}…` };
   }
-  if (part.state === "output-error" || hasErrorField(part.output)) {
-    return {
-      status: "error",
-      label: FAILED[name] ?? `${name} failed`,
-      detail: part.state === "output-error" ? part.errorText : errorTextOf(part.output),
-    };
+  if (part.state === "output-error") return { status: "error", label: FAILED[name] ?? `${name} failed`, detail: part.errorText };
+  const failure = toolErrorOf(part.output);
+  if (failure) {
+    return { status: "error", label: failureLabel(name, failure.code), detail: failure.message, ...(failure.code ? { code: failure.code } : {}) };
   }
-  const task = asTask(part.output);
+  const result = structuredOf(part.output);
+  const task = result?.task as Task | undefined;
   switch (name) {
     case "add_task":
       return { status: "done", label: task ? `Added: ${taskLine(task)}` : "Added a task" };
@@ -114,7 +125,7 @@ export function summarizeToolCall(part: {
     case "update_task":
       return { status: "done", label: task ? `Updated: ${taskLine(task)}` : "Updated a task" };
     case "list_tasks": {
-      const out = part.output as { tasks?: Task[]; total?: number } | undefined;
+      const out = result as { tasks?: Task[]; total?: number } | undefined;
       const tasks = out?.tasks ?? [];
       const total = out?.total ?? tasks.length;
       return { status: "done", label: `Found ${total} task${total === 1 ? "" : "s"}`, tasks };

@@ -3,10 +3,13 @@
  * the API answers with into UI messages. It stands in for @ai-sdk/react's useChat, whose runtime
  * (the `ai` package's chat class, its chunk validation and zod with it) was about 65 KB gzip of the
  * chat page's first load; the stream comes from our own API, so its chunks are trusted as typed.
- * The chunk types come from `ai`, so a protocol change fails to compile here.
+ * The chunk types come from `ai`, so a protocol change fails to compile here. Errors are ApiErrors
+ * with a code from the contracts: an HTTP error body's, or a stream error part's (its message is the
+ * part's text, its code the message metadata that follows it).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatStatus, DynamicToolUIPart, UIMessageChunk } from "ai";
+import { ApiError, networkError, toApiError } from "./api.client";
 import type { ChatMessage } from "./chat-messages";
 
 type Part = ChatMessage["parts"][number];
@@ -45,15 +48,9 @@ async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ i
   }
 }
 
-/** The turn said it failed (an error chunk), as opposed to the connection dropping. */
-class StreamError extends Error {}
-
-/** An error a screen switches on by code, in the API's error shape (see toApiError). */
-const codedError = (code: string, message: string) => new StreamError(JSON.stringify({ error: { code, message } }));
-
 const RESUME_ATTEMPTS = 4;
 
-/** Folds one chunk into the assistant message being written; throws on an error chunk. */
+/** Folds one chunk into the assistant message being written (an error chunk is kept by the caller). */
 function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Map<string, TextPart>): ChatMessage {
   const tool = (id: string) => message.parts.find((p): p is DynamicToolUIPart => p.type === "dynamic-tool" && p.toolCallId === id);
   const setTool = (next: DynamicToolUIPart) => {
@@ -118,8 +115,6 @@ function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Map<strin
           : { type: "dynamic-tool", toolName: part.toolName, toolCallId: part.toolCallId, state: "output-error", input: part.input, errorText: chunk.errorText },
       );
     }
-    case "error":
-      throw new StreamError(chunk.errorText);
     default:
       // Tool input deltas (the card shows the tool's name, not its partial input), sources, files, data parts, aborts.
       return message;
@@ -133,15 +128,17 @@ function newId(): string {
 
 type Finish = { message: ChatMessage; isError: boolean; isAbort: boolean };
 
-/** How a conversation's latest turn stands, as the API tells it (see TurnStatus in @todo/contracts). */
+/** How a conversation's latest turn stands, as the API tells it (TurnStatus in @todo/contracts). */
 export type TurnInfo = { id: string; state: "running" | "done" | "failed" | "interrupted" | "stopped"; errorCode?: string };
 
 /** What a stored turn that did not finish shows: the reply was interrupted (its server died) or failed. */
-function endedBadly(turn: TurnInfo | null | undefined): Error | undefined {
+function endedBadly(turn: TurnInfo | null | undefined): ApiError | undefined {
   if (turn?.state === "interrupted") {
-    return codedError("interrupted", "The reply was interrupted before it finished. Retry to ask again; your message is kept.");
+    return new ApiError(0, "interrupted", "The reply was interrupted before it finished. Retry to ask again; your message is kept.");
   }
-  if (turn?.state === "failed") return codedError(turn.errorCode ?? "model_unavailable", "The reply didn't come through.");
+  if (turn?.state === "failed") {
+    return new ApiError(0, turn.errorCode ?? "model_unavailable", "The reply didn't come through.");
+  }
   return undefined;
 }
 
@@ -179,7 +176,7 @@ export function useChatStream({
   const resuming = initialTurn?.state === "running";
   const [messages, setMessages] = useState(() => (resuming ? initialMessages.filter((m) => m.id !== initialTurn.id) : initialMessages));
   const [status, setStatus] = useState<ChatStatus>(() => (endedBadly(initialTurn) ? "error" : resuming ? "submitted" : "ready"));
-  const [error, setError] = useState<Error | undefined>(() => endedBadly(initialTurn));
+  const [error, setError] = useState<ApiError | undefined>(() => endedBadly(initialTurn));
   const current = useRef(messages);
   const abort = useRef<AbortController | null>(null);
   const latest = useRef({ request, onFinish, resume, reload });
@@ -220,49 +217,57 @@ export function useChatStream({
       /** The number of the last chunk applied: a resume asks for those after it, so none comes twice. */
       let lastSeq = -1;
       let ended = false;
+      let streamError: string | undefined;
       const textParts = new Map<string, TextPart>();
-      const consume = async (res: Response) => {
-        for await (const { id, chunk } of readEvents(res.body!)) {
-          if (id !== undefined) {
-            if (id <= lastSeq) continue;
-            lastSeq = id;
+      /** Reads a stream until it ends; a dropped connection just returns (the turn goes on, resumable). */
+      const consume = async (body: ReadableStream<Uint8Array>) => {
+        try {
+          for await (const { id, chunk } of readEvents(body)) {
+            if (id !== undefined) {
+              if (id <= lastSeq) continue;
+              lastSeq = id;
+            }
+            if (chunk.type === "finish" || chunk.type === "abort") ended = true;
+            if (chunk.type === "error") {
+              streamError = chunk.errorText;
+              ended = true;
+            }
+            message = applyChunk(message, chunk, textParts);
+            current.current = [...conversation, message];
+            if (!written) {
+              written = true;
+              setStatus("streaming");
+              flush();
+            } else {
+              timer ??= setTimeout(flush, throttleMs);
+            }
           }
-          if (chunk.type === "finish" || chunk.type === "abort") ended = true;
-          message = applyChunk(message, chunk, textParts);
-          current.current = [...conversation, message];
-          if (!written) {
-            written = true;
-            setStatus("streaming");
-            flush();
-          } else {
-            timer ??= setTimeout(flush, throttleMs);
-          }
+        } catch (err) {
+          if (controller.signal.aborted) throw err;
         }
       };
       /** Nothing left to resume: show the conversation as stored, and say so if the turn ended badly. */
       const settleFromStore = async () => {
-        const stored = await latest.current.reload?.();
-        if (!stored) throw codedError("network_error", "Can't reach the server. Check your connection and try again.");
+        const stored = await latest.current.reload?.().catch(() => undefined);
+        if (!stored) throw networkError();
         current.current = stored.messages;
         message = stored.messages.at(-1)?.role === "assistant" ? stored.messages.at(-1)! : message;
         const bad = endedBadly(stored.turn);
         if (bad) throw bad;
       };
       try {
-        const res = await open(controller.signal);
+        const res = await Promise.resolve(open(controller.signal)).catch((err: unknown) => {
+          throw controller.signal.aborted ? err : networkError();
+        });
         if (!res || res.status === 204) {
           await settleFromStore();
         } else {
-          if (!res.ok) throw new Error((await res.text()) || "Failed to fetch the chat response.");
-          if (!res.body) throw new Error("The response body is empty.");
+          if (!res.ok) throw toApiError(res.status, await res.text(), Number(res.headers.get("retry-after")) || undefined);
+          if (!res.body) throw new ApiError(res.status, "internal_error", "The response body is empty.");
           // From here the turn is the server's: a dropped connection is resumed, not reported.
-          try {
-            await consume(res);
-          } catch (err) {
-            if (err instanceof StreamError || controller.signal.aborted) throw err;
-          }
+          await consume(res.body);
           for (let attempt = 1; !ended && !controller.signal.aborted; attempt++) {
-            if (attempt > RESUME_ATTEMPTS) throw codedError("network_error", "Can't reach the server. Check your connection and try again.");
+            if (attempt > RESUME_ATTEMPTS) throw networkError();
             await new Promise((r) => setTimeout(r, 250 * attempt));
             let again: Response | undefined;
             try {
@@ -274,14 +279,10 @@ export function useChatStream({
               await settleFromStore();
               break;
             }
-            if (!again.ok || !again.body) continue;
-            try {
-              await consume(again);
-            } catch (err) {
-              if (err instanceof StreamError || controller.signal.aborted) throw err;
-            }
+            if (again.ok && again.body) await consume(again.body);
           }
         }
+        if (streamError !== undefined) throw new ApiError(0, message.metadata?.error?.code ?? "internal_error", streamError);
         if (controller.signal.aborted) isAbort = true;
         setStatus("ready");
       } catch (err) {
@@ -290,7 +291,7 @@ export function useChatStream({
           setStatus("ready");
         } else {
           isError = true;
-          setError(err instanceof Error ? err : new Error(String(err)));
+          setError(err instanceof ApiError ? err : new ApiError(0, "internal_error", err instanceof Error ? err.message : String(err)));
           setStatus("error");
         }
       } finally {
@@ -303,10 +304,9 @@ export function useChatStream({
     [throttleMs],
   );
 
-  // A page opened while its turn runs: pick the reply up from its start.
+  // A page opened while its turn runs: pick the reply up from its start (once, on arrival).
   useEffect(() => {
     if (resuming) void run(current.current, (signal) => latest.current.resume?.(-1, signal));
-    // Once, on arrival.
   }, []);
 
   const sendMessage = useCallback(

@@ -7,6 +7,7 @@
  * to BODY_LIMIT_BYTES (64 KB, the backend's own limit) and refused beyond it without reading more,
  * and session tokens are taken out of auth answers: a page script never sees a bearer token.
  */
+import type { ErrorCode } from "@todo/contracts";
 import "server-only";
 import type { NextRequest } from "next/server";
 import { backendUrl } from "./backend.server";
@@ -58,7 +59,7 @@ function forwardedHeaders(req: NextRequest): Headers {
   return out;
 }
 
-function errorResponse(status: number, code: string, message: string): Response {
+function errorResponse(status: number, code: ErrorCode, message: string): Response {
   return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
 }
 
@@ -137,7 +138,7 @@ export async function proxyToBackend(req: NextRequest, path: string[]): Promise<
   } catch (err) {
     if (req.signal.aborted) return new Response(null, { status: 499 });
     console.error(JSON.stringify({ level: "error", msg: "backend unreachable", target, err: String(err) }));
-    return errorResponse(502, "BACKEND_UNAVAILABLE", "The server is not answering right now. Try again in a moment.");
+    return errorResponse(502, "backend_unavailable", "The server is not answering right now. Try again in a moment.");
   }
 
   const headers = new Headers();

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { storableText } from "./text.contract.ts";
 
 export const PRIORITIES = ["low", "medium", "high"] as const;
-export const PrioritySchema = z.enum(PRIORITIES).describe("Task priority: low, medium or high");
+export const PrioritySchema = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof PrioritySchema>;
 
 export const TASK_LIMITS = {
@@ -23,14 +23,35 @@ export const TASK_LIMITS = {
 /** Years a due date may have: PostgreSQL has no year 0, and the date picker and sorting assume four digits. */
 export const DUE_YEARS = { min: 1900, max: 9999 } as const;
 
-/** A calendar date, YYYY-MM-DD, that really exists (2026-02-30 is rejected), in DUE_YEARS. */
-export const DueDateSchema = z.iso
-  .date()
-  .refine((d) => {
-    const year = Number(d.slice(0, 4));
-    return year >= DUE_YEARS.min && year <= DUE_YEARS.max;
-  }, `a date between ${DUE_YEARS.min}-01-01 and ${DUE_YEARS.max}-12-31`)
-  .describe("Due date as YYYY-MM-DD");
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether text is a calendar date, YYYY-MM-DD, that really exists (2026-02-30 does not). */
+function isCalendarDate(text: string): boolean {
+  const m = ISO_DATE.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * A calendar date, YYYY-MM-DD, that really exists (2026-02-30 is rejected), in DUE_YEARS. Checked in
+ * code rather than by zod's ISO-date pattern: its JSON Schema is `format: "date"` alone, where the
+ * generated leap-year pattern cost ~330 bytes of every tool definition a model receives.
+ */
+export const DueDateSchema = z
+  .string()
+  .superRefine((d, ctx) => {
+    if (!isCalendarDate(d)) ctx.addIssue({ code: "custom", message: "a real date as YYYY-MM-DD", abort: true });
+    else {
+      const year = Number(d.slice(0, 4));
+      if (year < DUE_YEARS.min || year > DUE_YEARS.max) {
+        ctx.addIssue({ code: "custom", message: `a date between ${DUE_YEARS.min}-01-01 and ${DUE_YEARS.max}-12-31` });
+      }
+    }
+  })
+  .meta({ format: "date" });
 
 /** PostgreSQL's integer column: a task number beyond it names no task and cannot be queried. */
 export const TASK_NUMBER_MAX = 2_147_483_647;
@@ -40,24 +61,21 @@ export const TagSchema = storableText("tag")
   .toLowerCase()
   .min(1, "tags cannot be empty")
   .max(TASK_LIMITS.tagMax, `tags are at most ${TASK_LIMITS.tagMax} characters`)
-  .regex(/^[\p{L}\p{N}_-]+$/u, "tags are single words: letters, digits, - and _")
-  .describe("A short label such as work or groceries");
+  .regex(/^[\p{L}\p{N}_-]+$/u, "tags are single words: letters, digits, - and _");
 
 const TitleSchema = storableText("title")
   .trim()
   .min(1, "title cannot be empty")
-  .max(TASK_LIMITS.titleMax, `title is at most ${TASK_LIMITS.titleMax} characters`)
-  .describe("What needs doing, 1-200 characters");
+  .max(TASK_LIMITS.titleMax, `title is at most ${TASK_LIMITS.titleMax} characters`);
 
 const DescriptionSchema = storableText("description")
-  .max(TASK_LIMITS.descriptionMax, `description is at most ${TASK_LIMITS.descriptionMax} characters`)
-  .describe("Optional details, up to 2,000 characters");
+  .max(TASK_LIMITS.descriptionMax, `description is at most ${TASK_LIMITS.descriptionMax} characters`);
 
 const TagsSchema = z
   .array(TagSchema)
   .max(TASK_LIMITS.tagsMax, `at most ${TASK_LIMITS.tagsMax} tags`)
   .transform((tags) => [...new Set(tags)])
-  .describe("Labels for the task");
+  .describe("One-word labels, e.g. work");
 
 export const TaskSchema = z.object({
   id: z.uuid().describe("Stable id used in REST URLs"),
@@ -88,9 +106,9 @@ export const UpdateTaskSchema = z
   .strictObject({
     title: TitleSchema.optional(),
     description: DescriptionSchema.optional(),
-    completed: z.boolean().describe("true marks the task done, false reopens it").optional(),
+    completed: z.boolean().describe("false reopens the task").optional(),
     priority: PrioritySchema.optional(),
-    dueDate: DueDateSchema.nullable().describe("Due date as YYYY-MM-DD, or null to clear it").optional(),
+    dueDate: DueDateSchema.nullable().describe("null clears it").optional(),
     tags: TagsSchema.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to update: give at least one field" });
@@ -101,14 +119,14 @@ export const TASK_STATUSES = ["all", "pending", "completed"] as const;
 export const TASK_SORTS = ["created", "due", "priority", "title"] as const;
 
 export const ListTasksQuerySchema = z.strictObject({
-  status: z.enum(TASK_STATUSES).default("all").describe("Which tasks: all, pending or completed"),
+  status: z.enum(TASK_STATUSES).default("all"),
   priority: PrioritySchema.optional(),
-  tag: TagSchema.optional().describe("Only tasks carrying this tag"),
-  dueBefore: DueDateSchema.optional().describe("Only tasks due on or before this date"),
-  dueAfter: DueDateSchema.optional().describe("Only tasks due on or after this date"),
-  q: storableText("q").trim().max(200, "q is at most 200 characters").optional().describe("Text to find in title or description"),
-  sort: z.enum(TASK_SORTS).default("created").describe("Sort key: created, due, priority or title"),
-  order: z.enum(["asc", "desc"]).optional().describe("Sort direction; defaults to desc for created and priority, asc otherwise"),
+  tag: TagSchema.optional(),
+  dueBefore: DueDateSchema.optional().describe("Due on or before"),
+  dueAfter: DueDateSchema.optional().describe("Due on or after"),
+  q: storableText("q").trim().max(200, "q is at most 200 characters").optional().describe("Words in the title or description"),
+  sort: z.enum(TASK_SORTS).default("created"),
+  order: z.enum(["asc", "desc"]).optional().describe("Default: desc for created and priority, else asc"),
   limit: z.coerce.number().int().min(1, "limit is at least 1").max(100, "limit is at most 100").default(50),
   offset: z.coerce.number().int().min(0, "offset cannot be negative").max(1_000_000).default(0),
 });
@@ -140,12 +158,13 @@ export const TaskRefSchema = z.strictObject({
     .int()
     .positive()
     .max(TASK_NUMBER_MAX, `number is at most ${TASK_NUMBER_MAX}`)
-    .optional().describe("The task's number, e.g. 3 for #3, when it is known"),
+    .optional()
+    .describe("The task's number (3 for #3)"),
   match: storableText("match")
     .trim()
     .min(1)
     .max(TASK_LIMITS.titleMax)
     .optional()
-    .describe("Words from the task's title, e.g. 'milk' for 'Buy milk', when the number is not known"),
+    .describe("Else words from its title ('milk' for 'Buy milk')"),
 });
 export type TaskRef = z.infer<typeof TaskRefSchema>;

@@ -4,7 +4,9 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
-import { HttpError, errorBody } from "../http/errors.ts";
+import { DomainError } from "../domain-error.ts";
+import type { ErrorCode } from "@todo/contracts";
+import { errorBody } from "../http/errors.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { clientIp, type TrustProxy } from "../http/client-ip.ts";
 import { CLIENT_IP_HEADER, type Auth } from "./auth.ts";
@@ -25,7 +27,7 @@ function withClientIp(c: Context, trust: TrustProxy): Request {
   });
 }
 
-const STATUS_CODES: Record<number, string> = {
+const STATUS_CODES: Record<number, ErrorCode> = {
   400: "validation_error",
   401: "unauthorized",
   403: "forbidden",
@@ -43,7 +45,7 @@ const STATUS_MESSAGES: Record<number, string> = {
 };
 
 /** Better Auth's errors in the one error shape, including the ones it sends with an empty body. */
-async function rewrapError(res: Response): Promise<Response> {
+async function rewrapError(res: Response, request: Request, trustedOrigins: readonly string[]): Promise<Response> {
   if (res.status < 400) return res;
   const isJson = res.headers.get("content-type")?.includes("json") ?? false;
   const body = (isJson ? await res.json().catch(() => ({})) : (await res.body?.cancel(), {})) as { code?: string; message?: string };
@@ -56,20 +58,32 @@ async function rewrapError(res: Response): Promise<Response> {
   headers.delete("content-length");
   const retryAfter = headers.get("x-retry-after");
   if (res.status === 429 && retryAfter) headers.set("retry-after", retryAfter);
-  // Better Auth's codes (USER_ALREADY_EXISTS …) in the API's lower-case style (user_already_exists).
-  const code = res.status === 429 ? "rate_limited" : (body.code?.toLowerCase() ?? STATUS_CODES[res.status] ?? "error");
+  // Better Auth's own codes (USER_ALREADY_EXISTS …) pass through in the API's lower case
+  // (user_already_exists): they are its documented set, which the sign-in and sign-up forms know.
+  const code = res.status === 429 ? "rate_limited" : (body.code?.toLowerCase() ?? STATUS_CODES[res.status] ?? "bad_request");
   const message =
     res.status === 429
       ? `too many attempts; try again in ${retryAfter ?? "a few"} seconds`
-      : (body.message || STATUS_MESSAGES[res.status] || res.statusText || "request failed");
+      : code === "invalid_origin"
+        ? invalidOriginMessage(request.headers.get("origin"), trustedOrigins)
+        : (body.message || STATUS_MESSAGES[res.status] || res.statusText || "request failed");
   headers.set("content-type", "application/json");
-  return new Response(JSON.stringify(errorBody(code, message)), { status: res.status, headers });
+  return new Response(JSON.stringify({ error: { code, message } }), { status: res.status, headers });
+}
+
+/** Which address the app is set up for, and how to change it: "Invalid origin" alone helps nobody. */
+function invalidOriginMessage(origin: string | null, trustedOrigins: readonly string[]): string {
+  return (
+    `this app accepts sign-ins from ${trustedOrigins.join(", ")}, not from ${origin ?? "a page without an origin"}; ` +
+    "open it at one of those addresses, or set FRONTEND_URL to the address people use"
+  );
 }
 
 export function authRoutes(auth: Auth, trust: TrustProxy, pruneRateLimits: () => void) {
+  const trustedOrigins = auth.options.trustedOrigins as string[];
   return new Hono<AppEnv>().on(["GET", "POST"], "/*", async (c) => {
     if (c.req.method === "POST") pruneRateLimits();
-    return rewrapError(await auth.handler(withClientIp(c, trust)));
+    return rewrapError(await auth.handler(withClientIp(c, trust)), c.req.raw, trustedOrigins);
   });
 }
 
@@ -77,7 +91,7 @@ export function authRoutes(auth: Auth, trust: TrustProxy, pruneRateLimits: () =>
 export function requireUser(readSession: SessionReader): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const caller = await readSession(c.req.raw.headers);
-    if (!caller) throw new HttpError(401, "unauthorized", "sign in first: send the session cookie or an Authorization: Bearer token");
+    if (!caller) throw new DomainError("unauthorized", "sign in first: send the session cookie or an Authorization: Bearer token");
     c.set("userId", caller.userId);
     await next();
     // A session refreshed on the way renews its cookie too, or the browser would drop it on the old date.

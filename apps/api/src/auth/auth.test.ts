@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { buildApp, Client, drivers, testConfig, type TestDatabase } from "../../test/support.ts";
+import { loadConfig } from "../config.ts";
 
 for (const driver of drivers) {
   describe(`accounts on ${driver.name}`, () => {
@@ -39,6 +40,31 @@ for (const driver of drivers) {
       const third = await anon.post("/api/auth/sign-in/email", { email: address, password: "correct horse battery" });
       assert.equal((await new Client(app, third.body.token).post("/api/auth/sign-out", {})).status, 200);
       assert.equal((await new Client(app, second.body.token).get("/api/tasks/me")).status, 200, "other sessions of the user are untouched");
+    });
+
+    test("both loopback names work out of the box; another origin is told which one is set up and how to change it", async () => {
+      const { trustedOrigins } = loadConfig({ DATA_DIR: "/tmp/todo-origins" }).auth;
+      assert.deepEqual(trustedOrigins, ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"]);
+      const outOfTheBox = buildApp(db.handle, { config: { auth: { ...testConfig().auth, trustedOrigins } } }).app;
+      const anon = new Client(outOfTheBox);
+      const address = email();
+      // A cookie makes Better Auth check the origin, as it does for a browser that holds any cookie.
+      const from = (origin: string) => ({ origin, cookie: "theme=dark" });
+      const body = JSON.stringify({ name: "Lo", email: address, password: "correct horse battery" });
+      assert.equal((await anon.call("POST", "/api/auth/sign-up/email", body, { "content-type": "application/json", ...from("http://127.0.0.1:3000") })).status, 200);
+      const signIn = JSON.stringify({ email: address, password: "correct horse battery" });
+      for (const origin of ["http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:3000"]) {
+        const res = await anon.call("POST", "/api/auth/sign-in/email", signIn, { "content-type": "application/json", ...from(origin) });
+        assert.equal(res.status, 200, origin);
+      }
+      const elsewhere = await anon.call("POST", "/api/auth/sign-in/email", signIn, { "content-type": "application/json", ...from("http://todo.example:8080") });
+      assert.equal(elsewhere.status, 403);
+      assert.equal(elsewhere.body.error.code, "invalid_origin");
+      assert.match(elsewhere.body.error.message, /accepts sign-ins from http:\/\/localhost:3000, http:\/\/127\.0\.0\.1:3000/);
+      assert.match(elsewhere.body.error.message, /not from http:\/\/todo\.example:8080/);
+      assert.match(elsewhere.body.error.message, /set FRONTEND_URL/);
+      const other = loadConfig({ DATA_DIR: "/tmp/todo-origins", FRONTEND_URL: "https://todo.example.com/app" }).auth.trustedOrigins;
+      assert.deepEqual(other, ["https://todo.example.com"], "a public origin brings no loopback names");
     });
 
     test("clear errors for a wrong password and a weak password; a taken email is not revealed", async () => {

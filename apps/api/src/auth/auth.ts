@@ -20,6 +20,17 @@ import type { Logger } from "../logger.ts";
 /** The header our own middleware sets to the resolved client address (incoming values are dropped). */
 export const CLIENT_IP_HEADER = "x-todo-client-ip";
 
+/** Anything shaped like an email address inside a log message. */
+const EMAIL_IN_TEXT = /[^\s@:]+@[^\s@]+/g;
+
+/** pino's level as Better Auth's (which has no trace, fatal or silent). */
+function betterAuthLogLevel(level: string): { level: "debug" | "info" | "warn" | "error" } | { disabled: true } {
+  if (level === "silent") return { disabled: true };
+  if (level === "trace" || level === "debug") return { level: "debug" };
+  if (level === "info" || level === "warn") return { level };
+  return { level: "error" };
+}
+
 /** A string field of an auth request body that PostgreSQL could not store, or that is too long. */
 function checkAccountFields(body: unknown): void {
   if (typeof body !== "object" || body === null) return;
@@ -100,13 +111,19 @@ export function createAuth(db: Database, config: Config["auth"], logger: Logger)
       customRules: { "/sign-in/*": limit, "/sign-up/*": limit, "/get-session": false },
     },
     advanced: {
+      // Better Auth turns its origin check off when NODE_ENV=test; the tests check what production does.
+      disableOriginCheck: false,
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       // One query (session joined with its user, via the schema's relations) per authenticated request.
       database: { joins: true },
     },
     telemetry: { enabled: false },
     logger: {
-      log: (level, message) => logger[level]({ component: "auth" }, message),
+      // Better Auth's own threshold follows ours (LOG_LEVEL), so its info and debug lines show when asked for.
+      ...betterAuthLogLevel(logger.level),
+      // Better Auth writes some addresses into its messages ("Sign-up attempt for existing email: …"):
+      // a log line says what happened, never who it happened to.
+      log: (level, message) => logger[level]({ component: "auth" }, message.replace(EMAIL_IN_TEXT, "<email>")),
     },
   });
 }

@@ -4,7 +4,7 @@
  * process does (the liveness probe included). Beyond the bound a turn is refused at once with 429
  * and Retry-After, before anything is stored.
  */
-import { HttpError } from "../http/errors.ts";
+import { DomainError } from "../domain-error.ts";
 
 const RETRY_AFTER_SECONDS = 5;
 
@@ -18,16 +18,14 @@ export class TurnLimiter {
   acquire(userId: string): () => void {
     const mine = this.perUser.get(userId) ?? 0;
     if (mine >= this.limits.perUser) {
-      throw new HttpError(
-        429,
-        "busy",
-        `you already have ${this.limits.perUser} replies being written; wait for one to finish`,
-        undefined,
-        RETRY_AFTER_SECONDS,
-      );
+      throw new DomainError("busy", `you already have ${this.limits.perUser} replies being written; wait for one to finish`, {
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      });
     }
     if (this.running >= this.limits.total) {
-      throw new HttpError(429, "busy", "the assistant is busy with other people right now; try again in a few seconds", undefined, RETRY_AFTER_SECONDS);
+      throw new DomainError("busy", "the assistant is busy with other people right now; try again in a few seconds", {
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      });
     }
     this.running += 1;
     this.perUser.set(userId, mine + 1);

@@ -8,6 +8,8 @@
 import { randomUUID } from "node:crypto";
 import {
   APICallError,
+  InvalidToolInputError,
+  NoSuchToolError,
   RetryError,
   stepCountIs,
   streamText,
@@ -16,16 +18,19 @@ import {
   type StepResult,
   type ToolSet,
 } from "ai";
-import type { ChatRequest, ChatResponse, Conversation, ConversationQuery, ConversationSummary, ToolCall } from "@todo/contracts";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { ChatRequest, ChatResponse, Conversation, ConversationQuery, ConversationSummary, ErrorPayload, ToolCall } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
-import { describeError, HttpError, notFound } from "../http/errors.ts";
+import { DomainError, notFound } from "../domain-error.ts";
+import { describeError } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
-import { createMcpServer } from "../mcp/mcp.server.ts";
+import { createMcpServer, type ToolDefinition } from "../mcp/mcp.server.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
+import type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { TurnLimiter } from "./chat.limits.ts";
 import { STREAM_HEADERS, TurnRunner } from "./chat.turns.ts";
 import { TurnRepository } from "./turns.repository.ts";
-import { connectTools } from "./chat.tools.ts";
+import { connectTools, toToolCall } from "./chat.tools.ts";
 import { ConversationRepository, toMessage, toSummary, type HistoryRow } from "./conversations.repository.ts";
 import { formatter, localDate } from "./offline/offline.dates.ts";
 
@@ -90,20 +95,19 @@ export function toModelMessages(rows: HistoryRow[]): ModelMessage[] {
 }
 
 /**
- * The tool calls of a run, each with its arguments, its result (or error) and the tool's text answer
- * (`textOf`; a result's JSON when the tool gave none).
+ * The tool calls of a run, each as its tool answered it (see toToolCall). A call that never reached
+ * the MCP server (the model named no such tool, or sent arguments that are not JSON) is a failed
+ * call too, with the code of what went wrong.
  */
-export function collectToolCalls(steps: StepResult<ToolSet>[], textOf: (toolCallId: string) => string | undefined): ToolCall[] {
+export function collectToolCalls(steps: StepResult<ToolSet>[]): ToolCall[] {
   const calls: ToolCall[] = [];
-  const argumentsOf = (input: unknown) => (input ?? {}) as Record<string, unknown>;
   for (const step of steps) {
     for (const part of step.content) {
       if (part.type === "tool-result") {
-        const text = textOf(part.toolCallId) ?? JSON.stringify(part.output ?? null);
-        calls.push({ name: part.toolName, arguments: argumentsOf(part.input), result: part.output, text });
+        calls.push(toToolCall(part.toolName, part.input, part.output as CallToolResult));
       } else if (part.type === "tool-error") {
-        const message = part.error instanceof Error ? part.error.message : String(part.error);
-        calls.push({ name: part.toolName, arguments: argumentsOf(part.input), result: message, text: message, isError: true });
+        const error = turnFailure(part.error);
+        calls.push({ name: part.toolName, arguments: (part.input ?? {}) as Record<string, unknown>, result: { error }, text: error.message, isError: true });
       }
     }
   }
@@ -111,18 +115,25 @@ export function collectToolCalls(steps: StepResult<ToolSet>[], textOf: (toolCall
 }
 
 /** What a person sees when the model fails: actionable, never the provider's internals. */
-export function modelFailure(err: unknown): HttpError {
+export function modelFailure(err: unknown): DomainError {
   if (RetryError.isInstance(err)) return modelFailure(err.lastError);
   const status = APICallError.isInstance(err) ? err.statusCode : undefined;
-  if (status === 429) return new HttpError(503, "model_rate_limited", "the assistant's model is busy (rate-limited); try again in a moment");
-  if (status === 401 || status === 403)
-    return new HttpError(502, "model_unavailable", "the assistant's model rejected our credentials; check the API key");
-  return new HttpError(502, "model_unavailable", "the assistant's model is unavailable right now; try again in a moment");
+  if (status === 429) return new DomainError("model_rate_limited", "the assistant's model is busy (rate-limited); try again in a moment");
+  if (status === 401 || status === 403) return new DomainError("model_unavailable", "the assistant's model rejected our credentials; check the API key");
+  return new DomainError("model_unavailable", "the assistant's model is unavailable right now; try again in a moment");
+}
+
+/** Any failure during a turn as `{ code, message }`: what a stream error part and a failed tool call carry. */
+export function turnFailure(err: unknown): ErrorPayload {
+  if (err instanceof DomainError) return { code: err.code, message: err.message };
+  if (NoSuchToolError.isInstance(err)) return { code: "validation_error", message: `the assistant asked for a tool that does not exist (${err.toolName})` };
+  if (InvalidToolInputError.isInstance(err)) return { code: "validation_error", message: `the assistant sent ${err.toolName} arguments that are not valid JSON` };
+  const failure = modelFailure(err);
+  return { code: failure.code, message: failure.message };
 }
 
 /** A turn whose model calls ran past LLM_TIMEOUT_MS. */
-export const modelTimeout = () =>
-  new HttpError(504, "model_timeout", "the assistant's model took too long to answer; try again in a moment");
+export const modelTimeout = () => new DomainError("model_timeout", "the assistant's model took too long to answer; try again in a moment");
 
 /** The first words of the first message, cut between characters (never inside a surrogate pair). */
 const titleFrom = (message: string) => {
@@ -161,6 +172,8 @@ export class ChatService {
     private readonly tasks: TaskService,
     private readonly model: LanguageModel,
     private readonly logger: Logger,
+    /** The MCP tools' definitions and validator, built once with the app. */
+    private readonly tools: { definitions: ToolDefinition[]; jsonSchemaValidator?: AjvJsonSchemaValidator },
     private readonly clock: () => Date = () => new Date(),
     options: ChatServiceOptions = {},
   ) {
@@ -177,7 +190,7 @@ export class ChatService {
   private async begin(userId: string, req: ChatRequest) {
     if (this.lifecycle.draining) {
       // Refused before anything is stored: the person's retry lands on a replica that stays.
-      throw new HttpError(503, "draining", "this server is restarting; send your message again in a moment", undefined, 1);
+      throw new DomainError("draining", "this server is restarting; send your message again in a moment", { retryAfterSeconds: 1 });
     }
     const release = this.turns.acquire(userId);
     try {
@@ -215,7 +228,13 @@ export class ChatService {
         this.logger.error({ err: describeError(err), conversationId: slot.conversationId }, "failed to record a tool call");
       }
     };
-    const connected = await connectTools(createMcpServer(this.tasks, userId, { logger: this.logger }), record);
+    const { definitions, jsonSchemaValidator } = this.tools;
+    const server = createMcpServer(this.tasks, userId, { logger: this.logger, ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}) });
+    const connected = await connectTools(server, definitions, {
+      ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}),
+      onCall: record,
+      onFailure: (err) => this.logger.error({ err: describeError(err), userId }, "tool call got no answer"),
+    });
     return {
       conversationId: slot.conversationId,
       slot,
@@ -256,8 +275,10 @@ export class ChatService {
     });
     const stream = result.toUIMessageStream({
       generateMessageId: () => slot.assistantId,
-      messageMetadata: ({ part }) => (part.type === "start" ? { conversationId } : undefined),
-      onError: (error) => modelFailure(error).message,
+      // An error part's text is its message; its code follows at once as the message's metadata.
+      messageMetadata: ({ part }) =>
+        part.type === "start" ? { conversationId } : part.type === "error" ? { error: turnFailure(part.error) } : undefined,
+      onError: (error) => turnFailure(error).message,
     });
     const work = (async () => {
       try {
@@ -266,11 +287,15 @@ export class ChatService {
           settled,
           new Promise<Outcome>((resolve) => setTimeout(() => resolve({ kind: "failed", error: new Error("the model stream ended without an outcome") }), 1000).unref()),
         ]);
-        if (outcome.kind === "timeout") live.push({ type: "error", errorText: modelTimeout().message });
+        if (outcome.kind === "timeout") {
+          const { code, message } = modelTimeout();
+          live.push({ type: "error", errorText: message });
+          live.push({ type: "message-metadata", messageMetadata: { error: { code, message } } });
+        }
         await live.settle();
         switch (outcome.kind) {
           case "done":
-            outcome.toolCalls = collectToolCalls(outcome.steps, turn.connected.textOf);
+            outcome.toolCalls = collectToolCalls(outcome.steps);
             await this.conversations.finishTurn(userId, slot, outcome.text, outcome.toolCalls);
             break;
           case "stopped":
@@ -280,7 +305,7 @@ export class ChatService {
             await this.turnRows.end(slot.assistantId, "failed", "model_timeout");
             break;
           case "failed":
-            await this.turnRows.end(slot.assistantId, "failed", modelFailure(outcome.error).code);
+            await this.turnRows.end(slot.assistantId, "failed", turnFailure(outcome.error).code);
             break;
         }
         // Stored: the stream may end (closing the tools below is nobody's wait).

@@ -138,7 +138,7 @@ for (const driver of drivers) {
       }
       assert.ok(types.indexOf("tool-output-available") < types.indexOf("text-start"), "tool progress comes before the reply");
       const output = chunks.find((c) => c.type === "tool-output-available");
-      assert.equal(output.output.task.title, "Call mom");
+      assert.equal(output.output.structuredContent.task.title, "Call mom", "the MCP result as it is");
       const text = chunks.filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
       assert.match(text, /Added #1 “Call mom”/);
       assert.ok(chunks.filter((c) => c.type === "text-delta").length > 1, "the reply arrives in pieces");
@@ -289,7 +289,7 @@ for (const driver of drivers) {
         });
         const chunks = await readStream(res);
         const output = chunks.find((c) => c.type === "tool-output-available");
-        assert.equal(output.output.task.title, "Buy oat milk");
+        assert.equal(output.output.structuredContent.task.title, "Buy oat milk");
         assert.equal(chunks.filter((c) => c.type === "text-delta").map((c) => c.delta).join(""), "Done — I added Buy oat milk for you.");
       });
     });

@@ -1,76 +1,98 @@
 /**
- * The assistant's tools, taken from the project's MCP server over an in-memory transport: the model
- * sees exactly what an outside MCP client sees, and every call runs through the same handlers.
+ * The assistant's tools: the project's MCP server, reached over an in-memory transport, so every
+ * call runs through the same handlers an outside MCP client reaches. The adapter is thin: each
+ * tool's execute returns the MCP result as it is (`content`, `structuredContent`, `isError`), and
+ * the model reads the structured result, or the error's message when the call failed.
+ *
+ * (`@ai-sdk/mcp`'s createMCPClient, 1.0.x for `ai` 6, does the same wrapping but lists the tools
+ * on every connection, validates every result with its own copy of the protocol schemas, and adds
+ * a dependency; this is the part of it this app needs.)
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { dynamicTool, jsonSchema, type ToolSet } from "ai";
 import type { ToolCall } from "@todo/contracts";
-import { jsonSchemaValidator } from "../mcp/mcp.server.ts";
+import type { ToolDefinition } from "../mcp/mcp.server.ts";
 import { version } from "../version.ts";
 
 export interface ConnectedTools {
   tools: ToolSet;
-  /** The text answer of a call made through these tools (MCP `content`), by tool call id. */
-  textOf(toolCallId: string): string | undefined;
   close(): Promise<void>;
 }
 
-export class ToolError extends Error {
-  override name = "ToolError";
+/** The text answer of a tool result (MCP `content`): what the model reads of an earlier call. */
+export function textOf(result: CallToolResult): string {
+  return result.content
+    .flatMap((c) => (c.type === "text" ? [c.text] : []))
+    .join("\n");
 }
 
-/**
- * Tool definitions are the same for every user (only the handlers are bound to one), and listing
- * them costs ~40 ms of JSON-schema work, so the first listing is kept for the process's lifetime.
- */
-let definitions: Promise<Tool[]> | undefined;
+/** A tool call as stored with its turn: the result is the tool's structuredContent, as it answered it. */
+export function toToolCall(name: string, input: unknown, result: CallToolResult): ToolCall {
+  const args = (input ?? {}) as Record<string, unknown>;
+  const call: ToolCall = { name, arguments: args, result: result.structuredContent ?? null, text: textOf(result) };
+  return result.isError ? { ...call, isError: true } : call;
+}
+
+/** The result of a call the server never answered: a tool error like any other, in the same shape. */
+const NO_ANSWER: CallToolResult = {
+  isError: true,
+  content: [{ type: "text", text: "the tool failed on our side; nothing more is known here. Try again in a moment." }],
+  structuredContent: { error: { code: "internal_error", message: "the tool failed on our side; nothing more is known here. Try again in a moment." } },
+};
 
 /**
- * `onCall` hears of each call as it completes (or fails), before the model sees its result, so a
- * turn can record what its tools did even if the turn fails later.
+ * Connects to a server built for one person. `definitions` are the tools' definitions, built once
+ * with the app; `onCall` hears of each call as it completes, before the model sees its result, so a
+ * turn records what its tools did even if the turn fails later.
  */
-export async function connectTools(server: McpServer, onCall?: (call: ToolCall) => Promise<void>): Promise<ConnectedTools> {
+export async function connectTools(
+  server: McpServer,
+  definitions: ToolDefinition[],
+  options: {
+    jsonSchemaValidator?: AjvJsonSchemaValidator;
+    onCall?: (call: ToolCall) => Promise<void>;
+    /** Hears of a call that got no answer from the server at all (the connection failed). */
+    onFailure?: (err: unknown) => void;
+  } = {},
+): Promise<ConnectedTools> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
-  const client = new Client({ name: "todo-chatbot-agent", version }, { jsonSchemaValidator });
+  const client = new Client(
+    { name: "todo-chatbot-agent", version },
+    options.jsonSchemaValidator ? { jsonSchemaValidator: options.jsonSchemaValidator } : {},
+  );
   await client.connect(clientTransport);
-  definitions ??= client.listTools().then((r) => r.tools);
-  const listed = await definitions.catch((err: unknown) => {
-    definitions = undefined;
-    throw err;
-  });
 
-  const texts = new Map<string, string>();
   const tools: ToolSet = {};
-  for (const t of listed) {
-    tools[t.name] = dynamicTool({
-      description: t.description ?? t.title ?? t.name,
-      inputSchema: jsonSchema(t.inputSchema as Parameters<typeof jsonSchema>[0]),
-      execute: async (args, { toolCallId }) => {
-        const input = (args ?? {}) as Record<string, unknown>;
-        const result = await client.callTool({ name: t.name, arguments: input });
-        const text = (result.content as { type: string; text?: string }[])
-          .filter((c) => c.type === "text")
-          .map((c) => c.text)
-          .join("\n");
-        if (result.isError) {
-          const message = text || `${t.name} failed`;
-          await onCall?.({ name: t.name, arguments: input, result: message, text: message, isError: true });
-          throw new ToolError(message);
-        }
-        const output = result.structuredContent ?? { text };
-        await onCall?.({ name: t.name, arguments: input, result: output, text });
-        texts.set(toolCallId, text);
-        return output;
+  for (const definition of definitions) {
+    tools[definition.name] = dynamicTool({
+      description: definition.description,
+      inputSchema: jsonSchema(definition.inputSchema as Parameters<typeof jsonSchema>[0]),
+      // Not aborted with the turn: a call that started finishes, so what it did is recorded.
+      execute: async (input) => {
+        const result = await (client.callTool({ name: definition.name, arguments: (input ?? {}) as Record<string, unknown> }) as Promise<CallToolResult>).catch(
+          (err: unknown): CallToolResult => {
+            options.onFailure?.(err);
+            return NO_ANSWER;
+          },
+        );
+        await options.onCall?.(toToolCall(definition.name, input, result));
+        return result;
+      },
+      toModelOutput: ({ output }) => {
+        const result = output as CallToolResult;
+        return result.isError
+          ? { type: "error-text", value: textOf(result) }
+          : { type: "json", value: (result.structuredContent ?? { text: textOf(result) }) as never };
       },
     });
   }
   return {
     tools,
-    textOf: (toolCallId) => texts.get(toolCallId),
     async close() {
       await client.close();
       await server.close();

@@ -9,7 +9,7 @@ import {
   type Message,
   type ToolCall,
 } from "@todo/contracts";
-import { HttpError, notFound } from "../http/errors.ts";
+import { DomainError, notFound } from "../domain-error.ts";
 import type { Database } from "../db/client.ts";
 import { chatTurnChunks, chatTurns, conversations, messages, type StoredToolCall } from "../db/schema.ts";
 import { randomUUID } from "node:crypto";
@@ -42,7 +42,7 @@ export interface TurnSlot {
   assistantAt: Date;
 }
 
-const limitReached = (message: string) => new HttpError(409, "limit_reached", message);
+const limitReached = (message: string) => new DomainError("limit_reached", message);
 
 /** A tool call as stored: its text part in tool_calls, its structured result in tool_results (same index). */
 function storedCalls(calls: ToolCall[]) {
@@ -87,7 +87,7 @@ export class ConversationRepository {
         .select({ createdAt: messages.createdAt, id: messages.id })
         .from(messages)
         .where(and(scope, eq(messages.id, q.before)));
-      if (!cursor) throw new HttpError(400, "validation_error", "before: no such message in this conversation", "before");
+      if (!cursor) throw new DomainError("validation_error", "before: no such message in this conversation", { field: "before" });
       older = or(lt(messages.createdAt, cursor.createdAt), and(eq(messages.createdAt, cursor.createdAt), lt(messages.id, cursor.id)));
     }
     const rows = await this.db

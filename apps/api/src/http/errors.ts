@@ -1,47 +1,65 @@
 /**
- * The one error shape, { error: { code, message, field? } }, and the single place that renders it.
- * 4xx carry a message a person can act on; 5xx are logged by what they are and never leak it.
+ * The one error shape, { error: { code, message, field? } }, and the single place that renders it:
+ * the only map from an error code to an HTTP status. 4xx carry a message a person can act on; 5xx
+ * are logged by what they are and never leak it.
  */
+import type { ErrorCode } from "@todo/contracts";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { DomainError } from "../domain-error.ts";
 import type { Logger } from "../logger.ts";
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-    /** For 429/503: seconds after which a retry may succeed (sent as Retry-After). */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = "HttpError";
-  }
-}
+export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  validation_error: 400,
+  invalid_json: 400,
+  bad_request: 400,
+  batch_too_large: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  ambiguous: 409,
+  limit_reached: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  busy: 429,
+  internal_error: 500,
+  model_unavailable: 502,
+  backend_unavailable: 502,
+  model_rate_limited: 503,
+  draining: 503,
+  model_timeout: 504,
+  // Never thrown by the API (a stored turn's state the web app shows); mapped for completeness.
+  interrupted: 503,
+  service_unavailable: 503,
+  network_error: 503,
+};
 
-export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found`);
+/** Whether an error is the caller's to fix (4xx), as opposed to ours or an upstream's. */
+export const isCallerError = (code: ErrorCode) => HTTP_STATUS[code] < 500;
 
-export function errorBody(code: string, message: string, field?: string) {
+export function errorBody(code: ErrorCode, message: string, field?: string) {
   return { error: field === undefined ? { code, message } : { code, message, field } };
 }
 
 /** A zod failure as a validation error naming the first offending field. */
-export function validationError(error: ZodError, where = "body"): HttpError {
+export function validationError(error: ZodError, where = "body"): DomainError {
   const issue = error.issues[0];
   const path = issue?.path.map(String).join(".") ?? "";
   const field = path || undefined;
   let message = issue?.message ?? "invalid input";
   if (issue?.code === "unrecognized_keys") {
     message = `unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`;
-    return new HttpError(400, "validation_error", message, issue.keys[0]);
+    return new DomainError("validation_error", message, { field: issue.keys[0] });
   }
   if (issue?.code === "invalid_type" && issue.input === undefined) message = "is required";
   if (issue?.code === "invalid_value" || issue?.code === "invalid_union") message = message.replace(/^Invalid input: /, "");
   const prefix = field ?? where;
-  return new HttpError(400, "validation_error", message.startsWith(prefix) ? message : `${prefix}: ${message}`, field);
+  return new DomainError("validation_error", message.startsWith(prefix) ? message : `${prefix}: ${message}`, { field });
 }
 
 const STACK_FRAMES = 4;
@@ -63,7 +81,7 @@ export function describeError(err: unknown, depth = 0): Record<string, unknown> 
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[field] = value;
   }
   // Our own errors' messages are written for people and carry nothing of the request.
-  if (err instanceof HttpError) out.message = err.message;
+  if (err instanceof DomainError) out.message = err.message;
   if (typeof e.query === "string") out.statement = e.query.slice(0, 300);
   if (typeof e.url === "string") out.url = e.url.replace(/[?#].*$/, "");
   const frames = e.stack?.split("\n").filter((line) => line.trimStart().startsWith("at ")).slice(0, STACK_FRAMES);
@@ -74,9 +92,10 @@ export function describeError(err: unknown, depth = 0): Record<string, unknown> 
 }
 
 export function renderError(err: unknown, c: Context, logger: Logger): Response {
-  if (err instanceof HttpError) {
-    if (err.retryAfterSeconds !== undefined) c.header("retry-after", String(err.retryAfterSeconds));
-    return c.json(errorBody(err.code, err.message, err.field), err.status);
+  if (err instanceof DomainError) {
+    const status = HTTP_STATUS[err.code];
+    if (err.details.retryAfterSeconds !== undefined) c.header("retry-after", String(err.details.retryAfterSeconds));
+    return c.json(errorBody(err.code, err.message, err.details.field), status);
   }
   if (err instanceof HTTPException) {
     const status = err.status;

@@ -3,9 +3,10 @@
  * Inspector …). Stateless: each request gets a server bound to the bearer token's user.
  */
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
-import { HttpError } from "../http/errors.ts";
+import { DomainError } from "../domain-error.ts";
 import type { Logger } from "../logger.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
 import { createMcpServer, TOOL_CALLS_PER_REQUEST } from "./mcp.server.ts";
@@ -13,17 +14,17 @@ import { createMcpServer, TOOL_CALLS_PER_REQUEST } from "./mcp.server.ts";
 /** JSON-RPC messages one POST may carry (the SDK allows 100). */
 export const MCP_BATCH_MAX = TOOL_CALLS_PER_REQUEST;
 
-export function mcpRoutes(tasks: TaskService, logger: Logger) {
+export function mcpRoutes(tasks: TaskService, logger: Logger, jsonSchemaValidator?: AjvJsonSchemaValidator) {
   return new Hono<AppEnv>()
     .post("/", async (c) => {
       const body: unknown = await c.req.json().catch(() => {
-        throw new HttpError(400, "invalid_json", "request body is not valid JSON");
+        throw new DomainError("invalid_json", "request body is not valid JSON");
       });
       if (Array.isArray(body) && body.length > MCP_BATCH_MAX) {
-        throw new HttpError(400, "batch_too_large", `a batch carries at most ${MCP_BATCH_MAX} JSON-RPC messages; this one has ${body.length}`);
+        throw new DomainError("batch_too_large", `a batch carries at most ${MCP_BATCH_MAX} JSON-RPC messages; this one has ${body.length}`);
       }
       // The whole request (every call of a batch) shares one budget of tool calls.
-      const server = createMcpServer(tasks, c.var.userId, { logger });
+      const server = createMcpServer(tasks, c.var.userId, { logger, ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}) });
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       await server.connect(transport);
       try {
@@ -33,6 +34,6 @@ export function mcpRoutes(tasks: TaskService, logger: Logger) {
       }
     })
     .on(["GET", "DELETE"], "/", () => {
-      throw new HttpError(405, "method_not_allowed", "this MCP endpoint is stateless: send JSON-RPC with POST");
+      throw new DomainError("method_not_allowed", "this MCP endpoint is stateless: send JSON-RPC with POST");
     });
 }

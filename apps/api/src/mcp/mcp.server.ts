@@ -2,38 +2,43 @@
  * The project's MCP server: one small handler per tool, each calling the task service for the one
  * user the server was built for. No tool takes a user id, so nothing a model says can reach
  * another user's tasks. The same server serves the assistant (in-memory transport) and outside
- * MCP clients (POST /mcp).
+ * MCP clients (POST /mcp). Every tool answers a text (`content`) and `structuredContent`; a failed
+ * call answers `isError` with `structuredContent: { error: { code, message } }`, the code from the
+ * contracts' one union.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, type CallToolResult, type ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import {
   CreateTaskSchema,
+  ErrorSchema,
   ListTasksQuerySchema,
   TaskRefSchema,
   TaskSchema,
   UpdateTaskSchema,
+  type ErrorPayload,
   type Task,
 } from "@todo/contracts";
 import { z } from "zod";
-import { describeError, HttpError } from "../http/errors.ts";
+import { DomainError } from "../domain-error.ts";
+import { describeError, isCallerError, validationError } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
 import { version } from "../version.ts";
 
-const TaskResult = z.object({ task: TaskSchema });
-const TaskListResult = z.object({ tasks: z.array(TaskSchema), total: z.int() });
+/** A tool's output: its result, or (isError) the error. Both fit the declared outputSchema. */
+const ToolErrorField = ErrorSchema.omit({ field: true }).optional().describe("Present when isError");
+const TaskResult = z.object({ task: TaskSchema.optional(), error: ToolErrorField });
+const TaskListResult = z.object({ tasks: z.array(TaskSchema).optional(), total: z.int().optional(), error: ToolErrorField });
+
+const refGiven = (r: { number?: number | undefined; match?: string | undefined }) => r.number !== undefined || r.match !== undefined;
+const REF_MISSING = { message: "give the task's number or words from its title (match)" };
 
 const ListInput = ListTasksQuerySchema.omit({ offset: true }).extend({
-  limit: z.int().min(1).max(100).default(50).describe("At most this many tasks"),
+  limit: z.int().min(1).max(100).default(50),
 });
-const RefInput = TaskRefSchema.refine((r) => r.number !== undefined || r.match !== undefined, {
-  message: "give the task's number or words from its title (match)",
-});
-const UpdateInput = TaskRefSchema.extend({ changes: UpdateTaskSchema.describe("The fields to change") }).refine(
-  (r) => r.number !== undefined || r.match !== undefined,
-  { message: "give the task's number or words from its title (match)" },
-);
+const RefInput = TaskRefSchema.refine(refGiven, REF_MISSING);
+const UpdateInput = TaskRefSchema.extend({ changes: UpdateTaskSchema }).refine(refGiven, REF_MISSING);
 
 function describeTask(t: Task): string {
   const bits: string[] = [t.priority];
@@ -42,8 +47,87 @@ function describeTask(t: Task): string {
   return `#${t.number} ${t.title}${t.completed ? " (done)" : ""} · ${bits.join(" · ")}`;
 }
 
-function ok(text: string, structuredContent: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: "text", text }], structuredContent };
+type ToolAnswer = { text: string; structuredContent: Record<string, unknown> };
+
+interface TaskTool<Input extends z.ZodType = z.ZodType> {
+  title: string;
+  /** What the model reads: what the tool does and what it needs, briefly (it is sent on every request). */
+  description: string;
+  input: Input;
+  output: z.ZodObject;
+  annotations: ToolAnnotations;
+  run(tasks: TaskService, userId: string, input: z.output<Input>): Promise<ToolAnswer>;
+}
+
+const defineTool = <Input extends z.ZodType>(tool: TaskTool<Input>) => tool as unknown as TaskTool;
+const taskAnswer = (verb: string, task: Task): ToolAnswer => ({ text: `${verb} ${describeTask(task)}`, structuredContent: { task } });
+
+/** The five tools. Each reads or changes the person's tasks through the task service, nothing else. */
+export const TASK_TOOLS = {
+  add_task: defineTool({
+    title: "Add a task",
+    description: "Add a task to the person's list.",
+    input: CreateTaskSchema,
+    output: TaskResult,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    run: async (tasks, userId, input) => taskAnswer("Added", await tasks.createTask(userId, input)),
+  }),
+  list_tasks: defineTool({
+    title: "List tasks",
+    description: "List the person's tasks. Every filter is optional.",
+    input: ListInput,
+    output: TaskListResult,
+    annotations: { readOnlyHint: true, openWorldHint: false },
+    run: async (tasks, userId, input) => {
+      const page = await tasks.listTasks(userId, { ...input, offset: 0 });
+      const text = page.total === 0 ? "No tasks match." : `${page.total} task(s):\n${page.tasks.map(describeTask).join("\n")}`;
+      return { text, structuredContent: { tasks: page.tasks, total: page.total } };
+    },
+  }),
+  complete_task: defineTool({
+    title: "Complete a task",
+    description: "Mark a task done (no change if it already is).",
+    input: RefInput,
+    output: TaskResult,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    run: async (tasks, userId, ref) => taskAnswer("Completed", await tasks.completeTask(userId, ref)),
+  }),
+  delete_task: defineTool({
+    title: "Delete a task",
+    description: "Delete a task for good.",
+    input: RefInput,
+    output: TaskResult,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    run: async (tasks, userId, ref) => taskAnswer("Deleted", await tasks.deleteTaskByRef(userId, ref)),
+  }),
+  update_task: defineTool({
+    title: "Update a task",
+    description: "Change a task's fields, or reopen it.",
+    input: UpdateInput,
+    output: TaskResult,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    run: async (tasks, userId, { changes, ...ref }) => taskAnswer("Updated", await tasks.updateTaskByRef(userId, ref, changes)),
+  }),
+} satisfies Record<string, TaskTool>;
+
+export type TaskToolName = keyof typeof TASK_TOOLS;
+
+/** A tool as a model receives it: the same name, description and input JSON Schema MCP's tools/list answers. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/**
+ * The tools' definitions, for the assistant: built once when the app is built (~40 ms of JSON-schema
+ * work) and passed in. The input schemas are converted as the MCP SDK converts them for tools/list.
+ */
+export function taskToolDefinitions(): ToolDefinition[] {
+  return Object.entries(TASK_TOOLS).map(([name, tool]) => {
+    const { $schema: _, ...inputSchema } = z.toJSONSchema(tool.input, { target: "draft-7", io: "input" });
+    return { name, description: tool.description, inputSchema };
+  });
 }
 
 /**
@@ -53,131 +137,67 @@ function ok(text: string, structuredContent: Record<string, unknown>): CallToolR
  */
 export const TOOL_CALLS_PER_REQUEST = 10;
 
-const toolError = (text: string): CallToolResult => ({ isError: true, content: [{ type: "text", text }] });
+const toolError = (error: ErrorPayload): CallToolResult => ({
+  isError: true,
+  content: [{ type: "text", text: error.message }],
+  structuredContent: { error: { code: error.code, message: error.message } },
+});
 
 export interface McpServerOptions {
   logger?: Logger;
   /** Tool calls this server may still run (see TOOL_CALLS_PER_REQUEST). */
   toolCalls?: number;
+  /** One JSON-schema validator for the servers and clients of an app (see createToolValidator). */
+  jsonSchemaValidator?: AjvJsonSchemaValidator;
 }
 
-/**
- * One JSON-schema validator for every MCP server and client of the process: each would otherwise
- * build its own Ajv instance, and one is made per request (~0.5 ms each).
- */
-export const jsonSchemaValidator = new AjvJsonSchemaValidator();
+/** A JSON-schema validator to share: the SDK would otherwise build an Ajv instance per server (~0.5 ms). */
+export const createToolValidator = () => new AjvJsonSchemaValidator();
 
 export function createMcpServer(tasks: TaskService, userId: string, options: McpServerOptions = {}): McpServer {
   let budget = options.toolCalls ?? TOOL_CALLS_PER_REQUEST;
-  /**
-   * Runs one tool call. Expected failures (no such task, ambiguous title) go back as tool errors the
-   * model can explain; anything else is logged by what it is and answered in general words, so no
-   * SQL, parameter or user id ever reaches the client (the SDK would put the message in the text).
-   */
-  const guard = async (run: () => Promise<CallToolResult>): Promise<CallToolResult> => {
-    if (budget <= 0) return toolError(`this request has used its ${TOOL_CALLS_PER_REQUEST} tool calls; send the rest in another request`);
-    budget -= 1;
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof HttpError && err.status < 500) return toolError(err.message);
-      options.logger?.error({ err: describeError(err), userId }, "tool call failed");
-      return toolError("the tool failed on our side; nothing more is known here. Try again in a moment.");
-    }
-  };
-
   const server = new McpServer(
     { name: "todo-chatbot", version },
     {
       instructions: "Manage the signed-in person's todo list. Tasks are referred to by number (#3) or by words from their title.",
-      jsonSchemaValidator,
+      ...(options.jsonSchemaValidator ? { jsonSchemaValidator: options.jsonSchemaValidator } : {}),
     },
   );
+  for (const [name, tool] of Object.entries(TASK_TOOLS)) {
+    // Registered for tools/list; calls are answered by the handler below.
+    server.registerTool(
+      name,
+      { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
+      () => {
+        throw new Error("unreachable: tools/call is handled below");
+      },
+    );
+  }
 
-  server.registerTool(
-    "add_task",
-    {
-      title: "Add a task",
-      description: "Create a new task on the person's list.",
-      inputSchema: CreateTaskSchema,
-      outputSchema: TaskResult,
-    },
-    (input) =>
-      guard(async () => {
-        const task = await tasks.createTask(userId, input);
-        return ok(`Added ${describeTask(task)}`, { task });
-      }),
-  );
-
-  server.registerTool(
-    "list_tasks",
-    {
-      title: "List tasks",
-      description:
-        "List the person's tasks, optionally filtered by status, priority, tag, due dates or text, and sorted.",
-      inputSchema: ListInput,
-      outputSchema: TaskListResult,
-      annotations: { readOnlyHint: true },
-    },
-    (input) =>
-      guard(async () => {
-        const page = await tasks.listTasks(userId, { ...input, offset: 0 });
-        const lines = page.tasks.map(describeTask);
-        const text = page.total === 0 ? "No tasks match." : `${page.total} task(s):\n${lines.join("\n")}`;
-        return ok(text, { tasks: page.tasks, total: page.total });
-      }),
-  );
-
-  server.registerTool(
-    "complete_task",
-    {
-      title: "Complete a task",
-      description: "Mark one task as done, by its number or by words from its title.",
-      inputSchema: RefInput,
-      outputSchema: TaskResult,
-      annotations: { idempotentHint: true },
-    },
-    (ref) =>
-      guard(async () => {
-        const found = await tasks.resolveTask(userId, { number: ref.number, title: ref.match }, "pending");
-        const task = found.completed ? found : await tasks.updateTask(userId, found.id, { completed: true });
-        return ok(`Completed ${describeTask(task)}`, { task });
-      }),
-  );
-
-  server.registerTool(
-    "delete_task",
-    {
-      title: "Delete a task",
-      description: "Delete one task for good, by its number or by words from its title.",
-      inputSchema: RefInput,
-      outputSchema: TaskResult,
-      annotations: { destructiveHint: true },
-    },
-    (ref) =>
-      guard(async () => {
-        const found = await tasks.resolveTask(userId, { number: ref.number, title: ref.match });
-        const task = await tasks.deleteTask(userId, found.id);
-        return ok(`Deleted ${describeTask(task)}`, { task });
-      }),
-  );
-
-  server.registerTool(
-    "update_task",
-    {
-      title: "Update a task",
-      description:
-        "Change a task's title, description, priority, due date, tags, or reopen it (completed: false).",
-      inputSchema: UpdateInput,
-      outputSchema: TaskResult,
-    },
-    (input) =>
-      guard(async () => {
-        const found = await tasks.resolveTask(userId, { number: input.number, title: input.match });
-        const task = await tasks.updateTask(userId, found.id, input.changes);
-        return ok(`Updated ${describeTask(task)}`, { task });
-      }),
-  );
-
+  /**
+   * Runs one tool call. The input is validated here (not by the SDK, whose failure is English text
+   * only) so a wrong argument comes back as a validation_error naming the field. Domain errors (no
+   * such task, ambiguous title, a limit) go back as tool errors with their code; anything else is
+   * logged by what it is and answered in general words, so no SQL, parameter or user id ever
+   * reaches the client.
+   */
+  server.server.setRequestHandler(CallToolRequestSchema, async ({ params }): Promise<CallToolResult> => {
+    const tool = (TASK_TOOLS as Record<string, TaskTool>)[params.name];
+    if (!tool) return toolError({ code: "not_found", message: `there is no tool named ${params.name}` });
+    if (budget <= 0) {
+      return toolError({ code: "limit_reached", message: `this request has used its ${TOOL_CALLS_PER_REQUEST} tool calls; send the rest in another request` });
+    }
+    budget -= 1;
+    try {
+      const input = tool.input.safeParse(params.arguments ?? {});
+      if (!input.success) throw validationError(input.error, "arguments");
+      const answer = await tool.run(tasks, userId, input.data);
+      return { content: [{ type: "text", text: answer.text }], structuredContent: answer.structuredContent };
+    } catch (err) {
+      if (err instanceof DomainError && isCallerError(err.code)) return toolError(err);
+      options.logger?.error({ err: describeError(err), userId }, "tool call failed");
+      return toolError({ code: "internal_error", message: "the tool failed on our side; nothing more is known here. Try again in a moment." });
+    }
+  });
   return server;
 }

@@ -2,24 +2,27 @@
  * Task rules, shared by the REST routes, the MCP tools and so the assistant. Every method takes the
  * acting user's id; a task that belongs to someone else is indistinguishable from one that doesn't exist.
  */
-import { TASK_LIMITS, type CreateTask, type ListTasksQuery, type MyTasksQuery, type Task, type TaskPage, type UpdateTask } from "@todo/contracts";
-import { HttpError, notFound } from "../http/errors.ts";
+import {
+  TASK_LIMITS,
+  type CreateTask,
+  type ListTasksQuery,
+  type MyTasksQuery,
+  type Task,
+  type TaskPage,
+  type TaskRef,
+  type UpdateTask,
+} from "@todo/contracts";
+import { DomainError, notFound } from "../domain-error.ts";
 import { bestMatches, titleKeyPatterns } from "./tasks.match.ts";
 import { TaskRepository, toTask } from "./tasks.repository.ts";
 import type { Database } from "../db/client.ts";
-
-/** How a person or a model points at a task: its number (#3) or words from its title. */
-export interface TaskReference {
-  number?: number | undefined;
-  title?: string | undefined;
-}
 
 /** Candidates a title match ranks: those fitting most of the person's words come first. */
 const MATCH_CANDIDATES = 50;
 /** Query words turned into SQL patterns; a title matching none of the first ones cannot score. */
 const MATCH_PATTERNS_MAX = 16;
 
-const limitReached = (message: string) => new HttpError(409, "limit_reached", message);
+const limitReached = (message: string) => new DomainError("limit_reached", message);
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 function admitNewOpenTask(counts: { open: number; total: number }): void {
@@ -74,32 +77,46 @@ export class TaskService {
     return toTask(row);
   }
 
+  /** Marks the task a reference means done: among open tasks first, and no change to one already done. */
+  async completeTask(userId: string, ref: TaskRef): Promise<Task> {
+    const task = await this.resolveTask(userId, ref, "pending");
+    return task.completed ? task : this.updateTask(userId, task.id, { completed: true });
+  }
+
+  async updateTaskByRef(userId: string, ref: TaskRef, patch: UpdateTask): Promise<Task> {
+    return this.updateTask(userId, (await this.resolveTask(userId, ref)).id, patch);
+  }
+
+  async deleteTaskByRef(userId: string, ref: TaskRef): Promise<Task> {
+    return this.deleteTask(userId, (await this.resolveTask(userId, ref)).id);
+  }
+
   /**
    * Finds the one task a reference means. A title matches fuzzily; when several match equally, the
    * ones in the preferred state win, and if that still leaves several the caller is asked to choose.
    */
   async resolveTask(
     userId: string,
-    ref: TaskReference,
+    ref: TaskRef,
     prefer: "pending" | "completed" | "any" = "any",
   ): Promise<Task> {
     if (ref.number !== undefined) {
       const row = await this.repo.findByNumber(userId, ref.number);
-      if (!row) throw new HttpError(404, "not_found", `there is no task #${ref.number}`);
+      if (!row) throw new DomainError("not_found", `there is no task #${ref.number}`);
       return toTask(row);
     }
-    const words = ref.title?.trim();
-    if (!words) throw new HttpError(400, "validation_error", "say which task: give its number or words from its title");
+    const words = ref.match?.trim();
+    if (!words) throw new DomainError("validation_error", "say which task: give its number or words from its title", { field: "match" });
     const patterns = titleKeyPatterns(words).slice(0, MATCH_PATTERNS_MAX);
     let matches = bestMatches(words, await this.repo.findByTitlePatterns(userId, patterns, MATCH_CANDIDATES), (t) => t.title);
     if (matches.length > 1 && prefer !== "any") {
       const preferred = matches.filter((m) => m.item.completed === (prefer === "completed"));
       if (preferred.length > 0) matches = preferred;
     }
-    if (matches.length === 0) throw new HttpError(404, "not_found", `no task matches "${words}"`);
+    if (matches.length === 0) throw new DomainError("not_found", `no task matches "${words}"`);
     if (matches.length > 1) {
       const list = matches.map((m) => `#${m.item.number} ${m.item.title}`).join("; ");
-      throw new HttpError(409, "ambiguous", `several tasks match "${words}": ${list}. Say which one by number.`);
+      throw new DomainError("ambiguous", `several tasks match "${words}": ${list}. Say which one by number.`);
     }
     return toTask(matches[0]!.item);
   }

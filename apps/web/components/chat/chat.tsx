@@ -6,10 +6,9 @@
  */
 import { useRef, useState } from "react";
 import type { Conversation } from "@todo/contracts";
-import { MUTATING_TOOLS, toUIMessages, type ChatMessage } from "@/lib/chat-messages";
+import { MUTATING_TOOLS, succeeded, toUIMessages, type ChatMessage } from "@/lib/chat-messages";
 import { useChatStream, type TurnInfo } from "@/lib/chat-stream";
 import { announceTasksChanged } from "@/lib/tasks-sync";
-import { toApiError } from "@/lib/api.client";
 import { useConversations } from "./chat-shell";
 import { ChatInput } from "./chat-input";
 import { Messages } from "./messages";
@@ -32,7 +31,7 @@ async function errorCodeOf(res: Response): Promise<string | undefined> {
 }
 
 function changedTasks(message: ChatMessage): boolean {
-  return message.parts.some((p) => p.type === "dynamic-tool" && p.state === "output-available" && MUTATING_TOOLS.has(p.toolName));
+  return message.parts.some((p) => p.type === "dynamic-tool" && succeeded(p) && MUTATING_TOOLS.has(p.toolName));
 }
 
 export function Chat({
@@ -56,7 +55,6 @@ export function Chat({
   /** Named by the response before the reply is done. */
   const offeredConversationId = useRef<string | null>(null);
   const activeConversationId = () => offeredConversationId.current ?? conversationId.current;
-  const lastRetryAfter = useRef<number | undefined>(undefined);
   const [input, setInput] = useState("");
 
   const adoptConversation = (id: string | undefined | null) => {
@@ -90,7 +88,6 @@ export function Chat({
         res = await send();
       }
       offeredConversationId.current = res.headers.get("x-conversation-id");
-      lastRetryAfter.current = Number(res.headers.get("retry-after")) || undefined;
       // A stream is offered only once the person's message and the turn are stored: the turn is the
       // server's from here, so the URL names it at once (a reload mid-reply comes back to it).
       if (res.ok) adoptConversation(offeredConversationId.current);
@@ -158,14 +155,12 @@ export function Chat({
     if (id) void fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: "POST", credentials: "same-origin" }).catch(() => undefined);
   }
 
-  const apiError = error ? toApiError(0, error.message, lastRetryAfter.current) : undefined;
-
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <Messages
         messages={messages}
         status={status}
-        error={apiError}
+        error={error}
         onRetry={() => {
           clearError();
           void regenerate();

@@ -5,6 +5,7 @@ import type { ChatStatus } from "ai";
 import { AlertCircle, Bot, RotateCcw } from "lucide-react";
 import type { ChatMessage } from "@/lib/chat-messages";
 import type { ApiError } from "@/lib/api.client";
+import { chatErrorKind as errorKind, type ChatErrorKind as ErrorKind } from "@/lib/chat-errors";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
 import { ToolCard } from "./tool-card";
@@ -121,26 +122,14 @@ export function Messages({
   );
 }
 
-type ErrorKind = "interrupted" | "rate-limited" | "model-busy" | "model-down" | "offline" | "signed-out" | "other";
-
-/** Errors arrive as an HTTP error body (code + message) or, mid-stream, as the backend's message text. */
-function errorKind(error: ApiError): ErrorKind {
-  const code = error.code.toLowerCase();
-  if (code === "interrupted") return "interrupted";
-  if (code === "rate_limited") return "rate-limited";
-  if (code === "model_rate_limited" || /rate-limited|busy/i.test(error.message)) return "model-busy";
-  if (code === "model_unavailable" || /model.*unavailable|unavailable right now/i.test(error.message)) return "model-down";
-  if (code === "backend_unavailable" || code === "network_error" || /failed to fetch|network/i.test(error.message)) return "offline";
-  if (code === "unauthorized") return "signed-out";
-  return "other";
-}
-
 const ERROR_TEXT: Record<ErrorKind, { title: string; detail?: string }> = {
   interrupted: {
     title: "The reply was interrupted",
     detail: "The server writing it stopped before it finished. Retry to ask again; your message is kept.",
   },
+  "model-slow": { title: "The assistant took too long", detail: "Its language model didn't finish in time. Retry in a moment." },
   "rate-limited": { title: "Slow down a little", detail: "You're sending messages faster than the assistant can answer." },
+  busy: { title: "The assistant is busy" },
   "model-busy": { title: "The assistant is busy", detail: "Its language model is rate-limited right now. Wait a moment, then retry." },
   "model-down": { title: "The assistant is unavailable", detail: "Its language model isn't answering. Your tasks are safe; retry in a moment." },
   offline: { title: "Can't reach the server", detail: "Check your connection, then retry." },

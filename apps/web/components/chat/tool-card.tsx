@@ -14,6 +14,7 @@ export function ToolCard({ part }: { part: DynamicToolUIPart }) {
       data-testid="tool-card"
       data-tool={part.toolName}
       data-status={summary.status}
+      data-error-code={summary.code}
       className={cn(
         "w-fit max-w-full rounded-lg border px-3 py-2 text-sm",
         summary.status === "error" ? "border-destructive/40 bg-destructive/10" : "bg-muted/50",
