@@ -64,6 +64,34 @@ for (const viewport of [
     await item.getByRole("button", { name: /delete/i }).click();
     await page.getByRole("alertdialog").or(page.getByRole("dialog")).waitFor();
     found.push(...(await audit(page, "tasks, delete confirmation")));
+    await page.keyboard.press("Escape");
+
+    // An MCP client asks for access (registered as one does, then the browser at its authorization URL).
+    const registered = await fetch(`${product.webUrl}/api/auth/oauth2/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ client_name: "Audit MCP client", redirect_uris: ["http://127.0.0.1:9/callback"], token_endpoint_auth_method: "none" }),
+    });
+    const { client_id } = (await registered.json()) as { client_id: string };
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id,
+      redirect_uri: "http://127.0.0.1:9/callback",
+      scope: "tasks:read tasks:write offline_access",
+      code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+      code_challenge_method: "S256",
+      resource: `${product.webUrl}/mcp`,
+    });
+    await page.goto(`${product.webUrl}/api/auth/oauth2/authorize?${query}`);
+    await page.getByRole("button", { name: "Allow" }).waitFor();
+    found.push(...(await audit(page, "consent")));
+    // The client's own page that the browser is sent back to (played here: nothing listens there).
+    await page.route(/^http:\/\/127\.0\.0\.1:9\/callback/, (route) => route.fulfill({ contentType: "text/plain", body: "You can close this window." }));
+    await page.getByRole("button", { name: "Allow" }).click();
+    await page.waitForURL(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
+    await page.goto(`${product.webUrl}/connected-apps`);
+    await page.getByRole("button", { name: "Revoke Audit MCP client" }).waitFor();
+    found.push(...(await audit(page, "connected apps")));
 
     assert.deepEqual(found, []);
   });

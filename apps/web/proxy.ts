@@ -3,7 +3,7 @@
  * nonce per request (Next puts it on its own scripts; 'strict-dynamic' lets them load the rest),
  * which is why pages render dynamically (app/layout.tsx). HSTS when the page came over HTTPS. The
  * headers every response carries (nosniff, Referrer-Policy …) are in next.config.ts; /api/* and
- * static files do not come through here.
+ * static files do not come through here, nor /mcp and /.well-known/* (backend answers, not pages).
  */
 import { NextResponse, type NextRequest } from "next/server";
 
@@ -40,7 +40,8 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!api/|_next/static|_next/image|icon.svg|favicon.ico).*)",
+      // /mcp and /.well-known/* are proxied to the backend (app/mcp, app/.well-known): no page there.
+      source: "/((?!api/|mcp$|mcp/|\\.well-known/|_next/static|_next/image|icon.svg|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

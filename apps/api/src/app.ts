@@ -10,6 +10,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { createAuth } from "./auth/auth.ts";
 import { authRoutes, requireUser } from "./auth/auth.routes.ts";
 import { createRateLimitPruner } from "./auth/auth.rate-limits.ts";
+import { ConnectedAppsRepository, connectedAppsRoutes } from "./auth/connected-apps.ts";
 import { createSessionReader } from "./auth/session-reader.ts";
 import { chatRoutes } from "./chat/chat.routes.ts";
 import { ChatService } from "./chat/chat.service.ts";
@@ -20,6 +21,7 @@ import { createRouter } from "./http/app-env.ts";
 import { DomainError } from "./domain-error.ts";
 import { errorBody, renderError } from "./http/errors.ts";
 import type { Logger } from "./logger.ts";
+import { requireMcpGrant, wellKnownRoutes } from "./mcp/mcp.auth.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
 import { createToolValidator, taskToolDefinitions } from "./mcp/mcp.server.ts";
 import { taskRoutes } from "./tasks/tasks.routes.ts";
@@ -37,10 +39,13 @@ export interface AppDeps {
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** The authorization server's endpoints an OAuth client calls itself (not the person's browser pages). */
+const OAUTH_CLIENT_ENDPOINTS = new Set(["/api/auth/oauth2/register", "/api/auth/oauth2/token", "/api/auth/oauth2/revoke"]);
+
 export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
   const lifecycle = deps.lifecycle ?? { draining: false };
-  const auth = createAuth(database.db, config.auth, logger);
+  const auth = createAuth(database.db, config.auth, logger, config.mcp);
   const tasks = new TaskService(database.db);
   // Built once per app: every turn's tools and every MCP request share them.
   const tools = { definitions: taskToolDefinitions(), jsonSchemaValidator: createToolValidator() };
@@ -50,7 +55,8 @@ export function createApp(deps: AppDeps) {
     turnLeaseMs: config.turnLeaseMs,
     lifecycle,
   });
-  const signedIn = requireUser(createSessionReader(auth, database.db));
+  const readSession = createSessionReader(auth, database.db);
+  const signedIn = requireUser(readSession);
 
   const app = createRouter();
   app.onError((err, c) => renderError(err, c, logger));
@@ -66,7 +72,12 @@ export function createApp(deps: AppDeps) {
     );
   });
   app.use(secureHeaders());
-  app.use("/api/*", cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id", "x-turn-id"] }));
+  const apiCors = cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id", "x-turn-id"] });
+  // MCP clients that run in a browser (the MCP Inspector) register, exchange codes and call /mcp from
+  // their own origin, with tokens and never cookies: any origin, no credentials.
+  const oauthClientCors = cors({ origin: "*", allowHeaders: ["content-type", "authorization", "mcp-protocol-version"], exposeHeaders: ["www-authenticate"] });
+  app.use("/api/*", (c, next) => (OAUTH_CLIENT_ENDPOINTS.has(c.req.path) ? oauthClientCors : apiCors)(c, next));
+  app.use("/mcp/*", oauthClientCors);
   const limitBody = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,
     onError: () => {
@@ -80,9 +91,13 @@ export function createApp(deps: AppDeps) {
   app.route("/api/auth", authRoutes(auth, config.trustProxy, createRateLimitPruner(database.db, config.auth.rateLimit.windowSeconds, logger)));
 
   // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
-  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/mcp/*"]) app.use(path, signedIn);
+  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) app.use(path, signedIn);
+  // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
+  app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
+  app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks));
   app.route("/api", chatRoutes(chat));
+  app.route("/api/connected-apps", connectedAppsRoutes(new ConnectedAppsRepository(database.db)));
   app.route("/mcp", mcpRoutes(tasks, logger, tools.jsonSchemaValidator));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

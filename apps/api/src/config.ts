@@ -40,6 +40,8 @@ const EnvSchema = z
     BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
     BETTER_AUTH_URL: optionalString.pipe(z.url().optional()),
     FRONTEND_URL: optionalString.pipe(z.url().optional()),
+    MCP_RESOURCE_URL: optionalString.pipe(z.url().optional()),
+    OAUTH_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     TRUSTED_PROXIES: z.string().default(""),
@@ -98,6 +100,11 @@ export interface Config {
     trustedOrigins: string[];
     rateLimit: { max: number; windowSeconds: number };
   };
+  /**
+   * The MCP endpoint as an OAuth protected resource: its public URL (what people add to their MCP
+   * client; tokens are bound to it, RFC 8707) and how long an access token lives before a refresh.
+   */
+  mcp: { resource: string; accessTokenSeconds: number };
   /** Which socket peers may tell the client's address in X-Forwarded-For (TRUSTED_PROXIES). */
   trustProxy: TrustProxy;
   /** Chat turns running at once, per person and in the whole process; beyond them 429. */
@@ -211,6 +218,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       baseURL: env.BETTER_AUTH_URL ?? frontendURL,
       trustedOrigins: withLoopbackAliases([frontendURL, env.BETTER_AUTH_URL]),
       rateLimit: { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_SECONDS },
+    },
+    mcp: {
+      // The web app's origin serves /mcp to people (it proxies to this backend), so that is the default.
+      resource: env.MCP_RESOURCE_URL ?? `${new URL(env.BETTER_AUTH_URL ?? frontendURL).origin}/mcp`,
+      accessTokenSeconds: env.OAUTH_ACCESS_TOKEN_SECONDS,
     },
     trustProxy,
     chatConcurrency: { perUser: env.CHAT_MAX_TURNS_PER_USER, total: env.CHAT_MAX_TURNS },

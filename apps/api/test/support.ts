@@ -110,6 +110,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       trustedOrigins: ["http://localhost:3000"],
       rateLimit: { max: 1000, windowSeconds: 60 },
     },
+    mcp: { resource: "http://localhost:3000/mcp", accessTokenSeconds: 3600 },
     trustProxy: compileTrust(""),
     chatConcurrency: { perUser: 3, total: 32 },
     llm: { provider: "offline" },

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
-import { LogOut, ListTodo, MessageSquare } from "lucide-react";
+import { LogOut, ListTodo, MessageSquare, Plug } from "lucide-react";
 import { toast } from "sonner";
 import { apiFetch } from "@/lib/api.client";
 import { cn } from "@/lib/cn";
@@ -12,6 +12,7 @@ import { Logo } from "@/components/logo";
 const NAV = [
   { href: "/chat", label: "Chat", icon: MessageSquare },
   { href: "/tasks", label: "Tasks", icon: ListTodo },
+  { href: "/connected-apps", label: "Apps", icon: Plug },
 ] as const;
 
 export function AppHeader({ user }: { user: { name: string; email: string } }) {

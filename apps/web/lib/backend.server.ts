@@ -5,7 +5,7 @@
 import "server-only";
 import { cache } from "react";
 import { cookies, headers } from "next/headers";
-import type { Conversation, ConversationSummary, TaskPage } from "@todo/contracts";
+import type { ConnectedAppList, Conversation, ConversationSummary, TaskPage } from "@todo/contracts";
 import { forwardedFor } from "./client-address.server";
 
 export function backendUrl(): string {
@@ -49,4 +49,16 @@ export async function listConversations(): Promise<ConversationSummary[]> {
 
 export function listTasks(query: string) {
   return getAsCaller<TaskPage>(`/api/tasks?${query}`);
+}
+
+/** The MCP clients the person allowed (the Connected apps page). */
+export async function listConnectedApps(): Promise<ConnectedAppList["apps"]> {
+  return (await getAsCaller<ConnectedAppList>("/api/connected-apps"))?.apps ?? [];
+}
+
+/** What an OAuth client registered as (its name), for the consent page; null when there is no such client. */
+export function getOAuthClient(clientId: string) {
+  return getAsCaller<{ client_id: string; client_name?: string; client_uri?: string }>(
+    `/api/auth/oauth2/public-client?client_id=${encodeURIComponent(clientId)}`,
+  );
 }

@@ -6,6 +6,8 @@
  * response bodies are piped through as they arrive so the chat streams. Request bodies are read up
  * to BODY_LIMIT_BYTES (64 KB, the backend's own limit) and refused beyond it without reading more,
  * and session tokens are taken out of auth answers: a page script never sees a bearer token.
+ * The MCP endpoint (/mcp) and the OAuth discovery documents (/.well-known/*) go the same way: MCP
+ * clients reach the product at this origin, the one people can reach.
  */
 import type { ErrorCode } from "@todo/contracts";
 import "server-only";
@@ -28,6 +30,8 @@ const FORWARDED_REQUEST_HEADERS = [
   "cookie",
   "if-none-match",
   "last-event-id",
+  "mcp-protocol-version",
+  "mcp-session-id",
   "origin",
   "referer",
   "user-agent",
@@ -118,10 +122,13 @@ function encodedPath(path: string[]): string | undefined {
   }
 }
 
-export async function proxyToBackend(req: NextRequest, path: string[]): Promise<Response> {
+/** Where a request goes on the backend: under /api (the default), /mcp or /.well-known. */
+export type BackendPrefix = "api" | "mcp" | ".well-known";
+
+export async function proxyToBackend(req: NextRequest, path: string[], prefix: BackendPrefix = "api"): Promise<Response> {
   const encoded = encodedPath(path);
   if (encoded === undefined) return errorResponse(400, "bad_request", "the path is not valid UTF-8 text");
-  const target = `${backendUrl()}/api/${encoded}${req.nextUrl.search}`;
+  const target = `${backendUrl()}/${prefix}${encoded ? `/${encoded}` : ""}${req.nextUrl.search}`;
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const body = hasBody ? await readLimitedBody(req) : undefined;
   if (body instanceof Response) return body;
@@ -151,7 +158,7 @@ export async function proxyToBackend(req: NextRequest, path: string[]): Promise<
     headers.set("cache-control", "no-cache, no-transform");
     headers.set("x-accel-buffering", "no");
   }
-  if (strippedAuth(path) && (headers.get("content-type") ?? "").includes("json")) {
+  if (prefix === "api" && strippedAuth(path) && (headers.get("content-type") ?? "").includes("json")) {
     const text = await upstream.text();
     let json: unknown;
     try {

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   "invalid_json",
   "bad_request",
   "unauthorized",
+  /** An OAuth access token was sent and refused (expired, revoked, for another resource): re-authorize. */
+  "invalid_token",
   "forbidden",
   "not_found",
   "method_not_allowed",

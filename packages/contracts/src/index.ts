@@ -3,3 +3,4 @@ export * from "./errors.contract.ts";
 export * from "./tasks.contract.ts";
 export * from "./chat.contract.ts";
 export * from "./text.contract.ts";
+export * from "./connected-apps.contract.ts";

@@ -17,6 +17,10 @@ function withClientIp(c: Context, trust: TrustProxy): Request {
   headers.delete(CLIENT_IP_HEADER);
   const ip = clientIp(c, trust);
   if (ip) headers.set(CLIENT_IP_HEADER, ip);
+  // The authorization endpoint answers `Sec-Fetch-Mode: cors` with JSON instead of a redirect, and
+  // every server-side fetch sends that (the web app's proxy too, for a browser's navigation). People
+  // open it in a browser: it redirects, unless the caller asks for JSON (Accept).
+  if (c.req.method === "GET" && c.req.path === "/api/auth/oauth2/authorize") headers.delete("sec-fetch-mode");
   const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
   return new Request(c.req.raw.url, {
     method: c.req.method,
@@ -79,11 +83,16 @@ function invalidOriginMessage(origin: string | null, trustedOrigins: readonly st
   );
 }
 
+/** The authorization server's protocol endpoints and documents (the consent page's calls are ours). */
+const OAUTH_PATHS = /^\/api\/auth\/(oauth2\/(authorize|token|register|revoke|introspect|userinfo)$|\.well-known\/)/;
+
 export function authRoutes(auth: Auth, trust: TrustProxy, pruneRateLimits: () => void) {
   const trustedOrigins = auth.options.trustedOrigins as string[];
   return new Hono<AppEnv>().on(["GET", "POST"], "/*", async (c) => {
     if (c.req.method === "POST") pruneRateLimits();
-    return rewrapError(await auth.handler(withClientIp(c, trust)), c.req.raw, trustedOrigins);
+    const res = await auth.handler(withClientIp(c, trust));
+    // OAuth clients read RFC 6749's error shape ({ error, error_description }): theirs stays as it is.
+    return OAUTH_PATHS.test(c.req.path) ? res : rewrapError(res, c.req.raw, trustedOrigins);
   });
 }
 

@@ -7,14 +7,30 @@
  * other session, account fields are bounded and storable, and a session read with a browser's cookie
  * carries no session token in its JSON (page scripts must not see a bearer token).
  */
+import { oauthProvider } from "@better-auth/oauth-provider";
 import { unstorableText, USER_LIMITS } from "@todo/contracts";
-import { betterAuth } from "better-auth";
+import { BetterAuthError, betterAuth } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { bearer, jwt } from "better-auth/plugins";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
-import { account, jwks, rateLimit, session, user, verification } from "../db/schema.ts";
+import {
+  account,
+  jwks,
+  oauthAccessToken,
+  oauthClient,
+  oauthClientAssertion,
+  oauthClientResource,
+  oauthConsent,
+  oauthRefreshToken,
+  oauthResource,
+  rateLimit,
+  session,
+  user,
+  verification,
+} from "../db/schema.ts";
+import { describeError } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
 
 /** The header our own middleware sets to the resolved client address (incoming values are dropped). */
@@ -60,9 +76,62 @@ function withoutTokens(value: unknown): unknown {
 /** The JWT plugin's options, shared with auth.keys.ts (which mints a key when the secret changed). */
 export const JWT_OPTIONS = { disableSettingJwtHeader: true } as const;
 
+/** A redirect on this machine (http on localhost or a loopback address) or to an app's own scheme. */
+function isNativeRedirect(uri: unknown): boolean {
+  if (typeof uri !== "string" || !URL.canParse(uri)) return false;
+  const url = new URL(uri);
+  if (url.protocol === "http:") return ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  return url.protocol !== "https:";
+}
+
 const SESSION_READS = new Set(["/get-session", "/list-sessions"]);
 
-export function createAuth(db: Database, config: Config["auth"], logger: Logger) {
+/** What an MCP client may be granted; the consent page explains each (apps/web). */
+export const MCP_SCOPES = ["tasks:read", "tasks:write"] as const;
+/** Asked for alongside, so the client gets a refresh token (the provider issues one only then). */
+export const OFFLINE_SCOPE = "offline_access";
+
+/**
+ * The OAuth 2.1 authorization server for MCP clients (`@better-auth/oauth-provider`): authorization
+ * code with PKCE (S256 only, the plugin's one method), refresh tokens rotated on every use, open
+ * Dynamic Client Registration (RFC 7591; what Claude, VS Code and Cursor do), and every token bound
+ * to the MCP resource (RFC 8707): access tokens are JWTs whose `aud` is the /mcp URL, signed with
+ * the JWT plugin's key. Pages: /sign-in, then /consent (apps/web).
+ */
+function mcpAuthorizationServer(mcp: Config["mcp"], logger: Logger) {
+  const provider = oauthProvider({
+    loginPage: "/sign-in",
+    consentPage: "/consent",
+    scopes: [...MCP_SCOPES, OFFLINE_SCOPE],
+    grantTypes: ["authorization_code", "refresh_token"],
+    resources: [{ identifier: mcp.resource, name: "Todo Chatbot MCP", accessTokenTtl: mcp.accessTokenSeconds }],
+    // A resource's TTL is stored on its row and seeding only inserts: keep the configured one.
+    resourceSeedMode: "overwrite",
+    clientRegistrationDefaultResources: [mcp.resource],
+    accessTokenExpiresIn: mcp.accessTokenSeconds,
+    allowDynamicClientRegistration: true,
+    allowUnauthenticatedClientRegistration: true,
+  });
+  // Its start-up writes the resource's row, but the server starts before its database answers or is
+  // migrated (main.ts serves health checks meanwhile), and a failed start-up would fail every auth
+  // request for good. The provider writes the row again on first use of a resource, so a start-up
+  // that could not is only noted. (Only its back-channel logout hooks, unused here, are then left out.)
+  const init = provider.init;
+  return {
+    ...provider,
+    init: async (context: Parameters<NonNullable<typeof init>>[0]) => {
+      try {
+        return await init?.(context);
+      } catch (err) {
+        if (err instanceof BetterAuthError) throw err;
+        logger.info({ component: "auth", err: describeError(err) }, "OAuth resource not stored yet (database not ready); stored on first use");
+        return undefined;
+      }
+    },
+  } as typeof provider;
+}
+
+export function createAuth(db: Database, config: Config["auth"], logger: Logger, mcp?: Config["mcp"]) {
   const limit = { window: config.rateLimit.windowSeconds, max: config.rateLimit.max };
   return betterAuth({
     appName: "Todo Chatbot",
@@ -72,7 +141,21 @@ export function createAuth(db: Database, config: Config["auth"], logger: Logger)
     trustedOrigins: config.trustedOrigins,
     database: drizzleAdapter(db, {
       provider: "pg",
-      schema: { user, session, account, verification, jwks, rateLimit },
+      schema: {
+        user,
+        session,
+        account,
+        verification,
+        jwks,
+        rateLimit,
+        oauthClient,
+        oauthResource,
+        oauthClientResource,
+        oauthRefreshToken,
+        oauthAccessToken,
+        oauthConsent,
+        oauthClientAssertion,
+      },
     }),
     emailAndPassword: {
       enabled: true,
@@ -85,6 +168,14 @@ export function createAuth(db: Database, config: Config["auth"], logger: Logger)
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         checkAccountFields(ctx.body);
+        // A client registering only loopback or private-scheme redirects is a native app (RFC 8252);
+        // VS Code and the MCP SDK's CLI clients do not always say so, and "web" refuses such redirects.
+        if (ctx.path === "/oauth2/register" && ctx.body && typeof ctx.body === "object" && !("application_type" in ctx.body)) {
+          const uris: unknown = (ctx.body as { redirect_uris?: unknown }).redirect_uris;
+          if (Array.isArray(uris) && uris.length > 0 && uris.every(isNativeRedirect)) {
+            return { context: { body: { ...ctx.body, application_type: "native" } } };
+          }
+        }
         // Whoever changes the password signs every other device out; this one gets a fresh session.
         if (ctx.path === "/change-password" && ctx.body && typeof ctx.body === "object") {
           return { context: { body: { ...ctx.body, revokeOtherSessions: true } } };
@@ -100,7 +191,8 @@ export function createAuth(db: Database, config: Config["auth"], logger: Logger)
       }),
     },
     // JWTs are fetched on demand (GET /api/auth/token); signing one on every session read costs ~4 ms.
-    plugins: [bearer(), jwt(JWT_OPTIONS)],
+    // The migrate command builds Better Auth only for the JWT key: it needs no authorization server.
+    plugins: mcp ? [bearer(), jwt(JWT_OPTIONS), mcpAuthorizationServer(mcp, logger)] : [bearer(), jwt(JWT_OPTIONS)],
     rateLimit: {
       enabled: true,
       storage: "database",

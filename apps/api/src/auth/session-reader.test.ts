@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eq, sql } from "drizzle-orm";
+import { oauthProvider } from "@better-auth/oauth-provider";
 import { bearer, jwt, multiSession } from "better-auth/plugins";
 import { session } from "../db/schema.ts";
 import { databaseOnlySessions } from "./session-reader.ts";
@@ -118,6 +119,8 @@ describe("the session check's fast path", () => {
   test("is used only while Better Auth keeps sessions in the database alone and no plugin changes a read", () => {
     assert.equal(databaseOnlySessions({ plugins: [bearer()] }), true);
     assert.equal(databaseOnlySessions({ plugins: [bearer(), jwt({ disableSettingJwtHeader: true })] }), true);
+    const provider = oauthProvider({ loginPage: "/sign-in", consentPage: "/consent" });
+    assert.equal(databaseOnlySessions({ plugins: [bearer(), jwt({ disableSettingJwtHeader: true }), provider] }), true, "the OAuth provider changes no read");
     assert.equal(databaseOnlySessions({ plugins: [bearer(), multiSession()] }), false, "a plugin the fast path does not model");
     const storage = { get: () => null, getAndDelete: () => null, increment: () => 1, set: () => undefined, delete: () => undefined };
     assert.equal(databaseOnlySessions({ secondaryStorage: storage }), false);

@@ -40,8 +40,15 @@ const RAW_TOKEN = /^[A-Za-z0-9_-]+$/;
 /** `token.signature` as better-call signs it: standard base64 of an HMAC-SHA256, 44 characters with its "=". */
 const SIGNED_TOKEN = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9+/]{43}=)$/;
 
-/** Plugins whose effect on a session read the fast path reproduces (the JWT plugin's header is off or not ours). */
-const MODELLED_PLUGINS = new Set(["bearer", "jwt"]);
+/**
+ * Plugins whose effect on a session read the fast path reproduces (the JWT plugin's header is off or
+ * not ours). The OAuth provider changes no session read: its request hook answers only its
+ * well-known documents, its before hook acts on an `oauth_query` body (a GET has none), its after
+ * hook continues an authorization only when a signed query was stored by that before hook in the
+ * same request, and its database hook runs on session deletion. Its access tokens are checked on
+ * /mcp (mcp.auth.ts), never here. The differential test runs with it installed.
+ */
+const MODELLED_PLUGINS = new Set(["bearer", "jwt", "oauth-provider"]);
 
 /** Whether Better Auth reads sessions as the fast path assumes: from the database, with no plugin that changes a read. */
 export function databaseOnlySessions(options: BetterAuthOptions): boolean {
@@ -85,8 +92,8 @@ export type Identity = { userId: string; sessionId: string };
 export type SessionAnswer = { identity: Identity | null; setCookies: string[] };
 /**
  * One way of recognising a credential cheaply: its answer when sure, undefined to pass the request
- * on. An OAuth access token for /mcp (the MCP OAuth issue) is one more of these, tried before the
- * session token's, so that it never costs a `getSession` detour.
+ * on. OAuth access tokens are not one of these: they are good for /mcp only (their audience) and
+ * carry scopes, so /mcp checks them before it asks this reader (mcp.auth.ts).
  */
 export type CredentialCheck = (headers: Headers) => Promise<SessionAnswer | undefined>;
 
@@ -145,7 +152,7 @@ function sessionTokenCheck(auth: SessionAuthority, db: Database): CredentialChec
 
 /** Answers who is calling exactly as `auth.api.getSession` would, cheaply where it can. */
 export function createSessionCheck(auth: SessionAuthority, db: Database): (headers: Headers) => Promise<SessionAnswer> {
-  // The MCP OAuth issue puts its access-token check first here; whatever no check is sure of goes on.
+  // Whatever no check is sure of goes on to Better Auth.
   const checks: CredentialCheck[] = [sessionTokenCheck(auth, db)];
   return async (headers) => {
     for (const check of checks) {

@@ -17,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bad_request: 400,
   batch_too_large: 400,
   unauthorized: 401,
+  invalid_token: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,

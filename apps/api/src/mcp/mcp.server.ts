@@ -149,7 +149,16 @@ export interface McpServerOptions {
   toolCalls?: number;
   /** One JSON-schema validator for the servers and clients of an app (see createToolValidator). */
   jsonSchemaValidator?: AjvJsonSchemaValidator;
+  /**
+   * Whether tools that change tasks may run (an OAuth grant without `tasks:write` says no); by
+   * default yes. Those tools stay listed and answer a permission error the person can act on.
+   */
+  canWrite?: boolean;
 }
+
+/** The answer of a changing tool under a read-only grant. */
+export const READ_ONLY_GRANT_MESSAGE =
+  "permission denied: this connection was granted read-only access (tasks:read). To add, change or delete tasks, reconnect and allow tasks:write.";
 
 /** A JSON-schema validator to share: the SDK would otherwise build an Ajv instance per server (~0.5 ms). */
 export const createToolValidator = () => new AjvJsonSchemaValidator();
@@ -184,6 +193,9 @@ export function createMcpServer(tasks: TaskService, userId: string, options: Mcp
   server.server.setRequestHandler(CallToolRequestSchema, async ({ params }): Promise<CallToolResult> => {
     const tool = (TASK_TOOLS as Record<string, TaskTool>)[params.name];
     if (!tool) return toolError({ code: "not_found", message: `there is no tool named ${params.name}` });
+    if (options.canWrite === false && tool.annotations.readOnlyHint !== true) {
+      return toolError({ code: "forbidden", message: READ_ONLY_GRANT_MESSAGE });
+    }
     if (budget <= 0) {
       return toolError({ code: "limit_reached", message: `this request has used its ${TOOL_CALLS_PER_REQUEST} tool calls; send the rest in another request` });
     }

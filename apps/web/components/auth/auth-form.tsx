@@ -4,7 +4,7 @@
  * arrives as an HttpOnly cookie, so nothing is stored in the page. Error codes become sentences.
  */
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Loader2 } from "lucide-react";
 import { apiFetch, ApiError } from "@/lib/api.client";
@@ -52,6 +52,9 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, setPending] = useState(false);
   const signUp = mode === "sign-up";
+  // The same signed query on the link to the other form, so signing up first still ends at consent.
+  const searchParams = useSearchParams();
+  const oauthSearch = searchParams.has("sig") ? `?${searchParams.toString()}` : "";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -73,7 +76,17 @@ export function AuthForm({ mode }: { mode: Mode }) {
       // Sign-up answers alike whether or not the email is taken, and never signs in: signing in next
       // tells a new account (it works) from a taken email (it does not, unless the password is theirs).
       if (signUp) await apiFetch("/auth/sign-up/email", { method: "POST", json: { name, email, password } });
-      await apiFetch("/auth/sign-in/email", { method: "POST", json: { email, password } });
+      // Sent here by an MCP client's authorization (a signed query in the URL): signing in with it
+      // continues that authorization, and the answer says where to go next (the consent page).
+      const oauthQuery = signedOAuthQuery();
+      const signedIn = await apiFetch<{ url?: string } | undefined>("/auth/sign-in/email", {
+        method: "POST",
+        json: oauthQuery ? { email, password, oauth_query: oauthQuery } : { email, password },
+      });
+      if (oauthQuery && signedIn?.url) {
+        window.location.assign(signedIn.url);
+        return;
+      }
       router.replace("/chat");
       router.refresh();
     } catch (err) {
@@ -146,12 +159,18 @@ export function AuthForm({ mode }: { mode: Mode }) {
 
       <p className="text-center text-sm text-muted-foreground">
         {signUp ? "Already have an account? " : "New here? "}
-        <Link href={signUp ? "/sign-in" : "/sign-up"} className="font-medium text-foreground underline underline-offset-4">
+        <Link href={`${signUp ? "/sign-in" : "/sign-up"}${oauthSearch}`} className="font-medium text-foreground underline underline-offset-4">
           {signUp ? "Sign in" : "Create an account"}
         </Link>
       </p>
     </form>
   );
+}
+
+/** The authorization server's signed query (it signs with `sig`), when an MCP client sent the person here. */
+function signedOAuthQuery(): string | undefined {
+  const search = window.location.search;
+  return new URLSearchParams(search).has("sig") ? search.slice(1) : undefined;
 }
 
 function FieldError({ id, children }: { id: string; children: React.ReactNode }) {
