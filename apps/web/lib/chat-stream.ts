@@ -19,7 +19,7 @@ type TextPart = Extract<Part, { type: "text" | "reasoning" }>;
  * Parses a server-sent-events body into the JSON of each `data:` event and its `id:` (the chunk's
  * number in its turn, which a resume names); "[DONE]" ends it.
  */
-async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ id?: number; chunk: UIMessageChunk }> {
+async function* readNumberedEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ id?: number; chunk: UIMessageChunk }> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -48,10 +48,15 @@ async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ i
   }
 }
 
+/** Parses a server-sent-events body into the JSON of each `data:` event ("[DONE]" ends it). */
+export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<UIMessageChunk> {
+  for await (const { chunk } of readNumberedEvents(body)) yield chunk;
+}
+
 const RESUME_ATTEMPTS = 4;
 
 /** Folds one chunk into the assistant message being written (an error chunk is kept by the caller). */
-function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Map<string, TextPart>): ChatMessage {
+export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Map<string, TextPart>): ChatMessage {
   const tool = (id: string) => message.parts.find((p): p is DynamicToolUIPart => p.type === "dynamic-tool" && p.toolCallId === id);
   const setTool = (next: DynamicToolUIPart) => {
     const i = message.parts.findIndex((p) => p.type === "dynamic-tool" && p.toolCallId === next.toolCallId);
@@ -222,7 +227,7 @@ export function useChatStream({
       /** Reads a stream until it ends; a dropped connection just returns (the turn goes on, resumable). */
       const consume = async (body: ReadableStream<Uint8Array>) => {
         try {
-          for await (const { id, chunk } of readEvents(body)) {
+          for await (const { id, chunk } of readNumberedEvents(body)) {
             if (id !== undefined) {
               if (id <= lastSeq) continue;
               lastSeq = id;

@@ -2,7 +2,7 @@
  * The offline assistant's understanding: a person's sentence to one intent with its arguments.
  * Rule-based and deliberately forgiving; what it cannot place becomes a short helpful hint.
  */
-import type { Priority } from "@todo/contracts";
+import type { Priority, TaskSort, TaskStatus } from "@todo/contracts/constants";
 import { addDays, findDate } from "./offline.dates.ts";
 
 export interface TaskRefArgs {
@@ -11,13 +11,13 @@ export interface TaskRefArgs {
 }
 
 export interface ListArgs {
-  status?: "all" | "pending" | "completed";
+  status?: TaskStatus;
   priority?: Priority;
   tag?: string;
   dueBefore?: string;
   dueAfter?: string;
   q?: string;
-  sort?: "created" | "due" | "priority" | "title";
+  sort?: TaskSort;
 }
 
 export interface Changes {
@@ -37,7 +37,7 @@ export type Intent =
   | { kind: "help" }
   | { kind: "greeting" }
   | { kind: "thanks" }
-  | { kind: "unclear"; reason: "empty-add" | "no-change" | "unknown" };
+  | { kind: "unclear"; reason: "empty-add" | "no-change" | "not-english" | "unknown" };
 
 export interface IntentContext {
   now: Date;
@@ -131,7 +131,7 @@ function listArgs(t: string, ctx: IntentContext): ListArgs {
     args.dueBefore = addDays(ctx.today, 6);
     args.sort = "due";
   }
-  const pr = t.match(/\b(high|medium|low)[\s-]*(?:priority|prio)?\b/) ?? (URGENT_WORD.test(t) ? [, "high"] : null);
+  const pr = t.match(/\b(high|medium|low)[\s-]*(?:priority|prio)?\b/) ?? (URGENT_WORD.test(t) ? [undefined, "high"] : null);
   if (pr) args.priority = pr[1] as Priority;
   const tag = t.match(/#([\p{L}\p{N}_-]+)/u) ?? t.match(/\b(?:tagged|tag|labelled|label)\s+(?:as\s+|with\s+)?([\p{L}\p{N}_-]+)/u);
   if (tag) args.tag = tag[1]!;
@@ -265,5 +265,27 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
 
   if (LIST_PATTERNS.some((p) => p.test(t))) return { kind: "list", args: listArgs(t, ctx) };
 
-  return { kind: "unclear", reason: "unknown" };
+  return { kind: "unclear", reason: looksNotEnglish(t) ? "not-english" : "unknown" };
+}
+
+/** Letters of another script (Cyrillic, Greek, CJK, Arabic…) or Latin letters English does not use. */
+const FOREIGN_LETTER = /[^\p{Script=Latin}\P{L}]|[à-öø-ÿœßñ¿¡]/u;
+/**
+ * Everyday words of the languages people most often try (French, Spanish, German, Italian, Portuguese)
+ * that are not English words: the verbs and nouns of a todo request, and the days it names.
+ */
+const FOREIGN_WORDS = new Set(
+  (
+    "ajoute ajouter ajoutez supprime supprimer efface termine terminer fini liste tâche tâches demain aujourd hui lait acheter appeler rappelle " +
+    "añade añadir agrega agregar borra borrar elimina eliminar termina terminar lista tarea tareas mañana hoy leche comprar llamar recuérdame " +
+    "hinzufügen füge lösche löschen erledigt aufgabe aufgaben morgen heute milch kaufen anrufen erinnere " +
+    "aggiungi aggiungere cancella elimina completa compito compiti domani oggi latte comprare chiamare ricordami " +
+    "adicionar adiciona apagar tarefa tarefas amanhã hoje leite ligar lembra"
+  ).split(" "),
+);
+
+/** Whether an unplaced sentence is in another language, so the reply can say which one this assistant speaks. */
+export function looksNotEnglish(text: string): boolean {
+  if (FOREIGN_LETTER.test(text)) return true;
+  return text.split(/[^\p{L}]+/u).some((word) => FOREIGN_WORDS.has(word));
 }
