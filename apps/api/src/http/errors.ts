@@ -32,6 +32,10 @@ export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   model_unavailable: 502,
   backend_unavailable: 502,
   model_rate_limited: 503,
+  draining: 503,
+  model_timeout: 504,
+  // Never thrown by the API (a stored turn's state the web app shows); mapped for completeness.
+  interrupted: 503,
   service_unavailable: 503,
   network_error: 503,
 };
