@@ -310,6 +310,7 @@ export function useChatStream({
   );
 
   // A page opened while its turn runs: pick the reply up from its start (once, on arrival).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once on mount by design; a later change of `resuming` or `run` must not start a second resume.
   useEffect(() => {
     if (resuming) void run(current.current, (signal) => latest.current.resume?.(-1, signal));
   }, []);

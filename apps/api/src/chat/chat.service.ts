@@ -355,7 +355,7 @@ export class ChatService {
    */
   async resume(userId: string, conversationId: string, afterSeq: number): Promise<Response | undefined> {
     const turn = await this.turnRows.latest(userId, conversationId);
-    if (!turn || turn.state !== "running") {
+    if (turn?.state !== "running") {
       if (!turn && !(await this.conversations.find(userId, conversationId))) throw notFound("conversation");
       return undefined;
     }

@@ -11,7 +11,7 @@ import { json, signUpAndIn, startBackend, type BackendProcess } from "../../test
 import { readSse, textOf, type StreamEvent } from "../../test/sse.ts";
 import { createPostgresDatabase, postgresOnly } from "../../test/support.ts";
 
-const REPLY = Array.from({ length: 20 }, (_, i) => `word${i}`).join(" ") + ".";
+const REPLY = `${Array.from({ length: 20 }, (_, i) => `word${i}`).join(" ")}.`;
 const WORD_DELAY_MS = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -224,7 +224,7 @@ export class TurnRunner {
           if (cancelled) return;
           if (emit(controller, await this.repo.chunksAfter(turnId, next - 1))) return;
           const turn = await this.repo.find(turnId);
-          if (!turn || turn.state !== "running") {
+          if (turn?.state !== "running") {
             // A turn's chunks are all written before it ends: read once more, then the stream is whole.
             emit(controller, await this.repo.chunksAfter(turnId, next - 1));
             controller.enqueue(encoder.encode(DONE));

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { chatTurnChunks, chatTurns, TURN_STATES } from "../db/schema.ts";
+import { chatTurnChunks, chatTurns, type TURN_STATES } from "../db/schema.ts";
 
 export type TurnState = (typeof TURN_STATES)[number];
 export type TurnRow = Pick<typeof chatTurns.$inferSelect, "id" | "conversationId" | "state" | "errorCode" | "leaseUntil">;
@@ -32,14 +32,14 @@ export class TurnRepository {
       .where(and(eq(chatTurns.userId, userId), eq(chatTurns.conversationId, conversationId)))
       .orderBy(desc(chatTurns.createdAt))
       .limit(1);
-    if (!row || row.state !== "running" || row.leaseUntil.getTime() > Date.now()) return row;
+    if (row?.state !== "running" || row.leaseUntil.getTime() > Date.now()) return row;
     return (await this.interruptIfExpired(row.id)) ?? row;
   }
 
   /** The turn by id, with the same lease rule as `latest`. */
   async find(turnId: string): Promise<TurnRow | undefined> {
     const [row] = await this.db.select(turnColumns).from(chatTurns).where(eq(chatTurns.id, turnId));
-    if (!row || row.state !== "running" || row.leaseUntil.getTime() > Date.now()) return row;
+    if (row?.state !== "running" || row.leaseUntil.getTime() > Date.now()) return row;
     return (await this.interruptIfExpired(row.id)) ?? row;
   }
 
