@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { startFakeOpenAI, type FakeOpenAI } from "../../test/fake-openai.ts";
 import { buildApp, pgliteDriver, signUp, type TestDatabase } from "../../test/support.ts";
+import { readSse, type StreamEvent } from "../../test/sse.ts";
 
 let db: TestDatabase;
 let fake: FakeOpenAI;
@@ -35,13 +36,12 @@ test("a model's bad add_task arguments come back in people's words, never the SD
       headers: { authorization: `Bearer ${me.token}`, "content-type": "application/json" },
       body: JSON.stringify({ message: "add something" }),
     });
-    const body = await res.text();
-    const output = body
-      .split("\n\n")
-      .map((block) => block.replace(/^data: /, "").trim())
-      .filter((d) => d && d !== "[DONE]")
-      .map((d) => JSON.parse(d))
-      .find((c) => c.type === "tool-output-available")?.output;
+    const chunks: StreamEvent["chunk"][] = [];
+    for await (const { chunk } of readSse(res)) chunks.push(chunk);
+    const body = JSON.stringify(chunks);
+    const output = chunks.find((c) => c.type === "tool-output-available")?.output as
+      | { structuredContent: { error: { code: string; message: string } } }
+      | undefined;
     assert.ok(output, `${JSON.stringify(args)}: the tool answered`);
     assert.equal(output.structuredContent.error.code, "validation_error");
     assert.doesNotMatch(body, /Input validation error|Invalid arguments for tool/);
