@@ -68,7 +68,7 @@ const FILLER = /(?:^|,?\s+)(?:(?:it's|it is|this is|that's|which is|its)(?:\s+(?
 const LEADING_FILLER = /^(?:(?:please|pls|plz|ok|okay|so|hey|oh|also|and)[\s,]+)*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?/i;
 const PRONOUN = /^(?:it|that|this|that one|this one|the last one|the one|the same one|that task|this task|the task)$/i;
 const HASHTAG = /(?:^|\s)#([\p{L}_-][\p{L}\p{N}_-]*)/gu;
-const TAGGED = /\b(?:tag(?:ged)?|label(?:led)?)\s+(?:as\s+|with\s+)?([\p{L}\p{N}_-]+(?:\s*(?:,|and)\s*[\p{L}\p{N}_-]+)*)/iu;
+const TAGGED = /\b(?:tag(?:ged)?|label(?:led)?)(?:\s*:\s*|\s+)(?:as\s+|with\s+)?([\p{L}\p{N}_-]+(?:\s*(?:,|and)\s*[\p{L}\p{N}_-]+)*)/iu;
 const CONNECTIVE_BEFORE_DATE = /(?:[\s,]+(?:for|by|on|due|before|until|at|due\s+on|due\s+by))?[\s,]*$/i;
 
 const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
@@ -219,7 +219,7 @@ function listArgs(t: string, ctx: IntentContext): ListArgs {
   const tag =
     t.match(/#([\p{L}\p{N}_-]+)/u) ??
     t.match(/\b(?:tagged|tag|labelled|label)\s+(?:as\s+|with\s+)?([\p{L}\p{N}_-]+)/u) ??
-    t.match(/\b(?:my|the|all|any|all my|all the)\s+([\p{L}][\p{L}\p{N}_-]*)\s+(?:tasks|todos|to-dos|items|stuff|things|list)\b/u) ??
+    t.match(/\b(?:my|the|all|any|many|open|pending|done|completed|finished|remaining|unfinished|overdue|urgent)\s+([\p{L}][\p{L}\p{N}_-]*)\s+(?:tasks|todos|to-dos|items|stuff|things|list)\b/u) ??
     t.match(/\b(?:tasks|todos|to-dos|anything|stuff)\s+(?:for|in|under)\s+([\p{L}][\p{L}\p{N}_-]*)\s*$/u);
   if (tag && !NOT_A_TAG.has(tag[1]!) && !findDate(tag[1]!, ctx.now, ctx.timeZone)) args.tag = tag[1]!;
   const about = t.match(/\b(?:about|mentioning|containing|with the word|matching)\s+["']?([^"']+?)["']?\s*\??$/);
@@ -239,7 +239,18 @@ const LIST_PATTERNS = [
   /\bwhat(?:'s| is) (?:due|overdue)\b/,
   /\b(?:tasks|todos) (?:for|tagged|due|in)\b/,
   /\b(?:what|which|anything) .*\b(?:due|overdue)\b/,
+  /^(?:what|which|anything)\b.*\b(?:open|pending|left|remaining|done|finished|completed|late|overdue|due|tasks|todos)\b/,
 ];
+
+/** The words a list question is made of; a question with other words in it may mean something else. */
+const LIST_WORDS = new Set(
+  ("what what's whats which is are was do does did i i've have has had my me all the a an any anything show list lists see view display get " +
+    "give tell check task tasks todo todos to-do to-dos item items thing things stuff open pending done complete completed finished finish " +
+    "left remaining still outstanding unfinished incomplete not yet due overdue late past today tonight tomorrow this next week weekend " +
+    "days day 7 seven in on for by at high medium low priority prio urgent important most tagged tag labelled label with about mentioning " +
+    "containing matching how many much should could can need to so far there be up now currently got gotta we you please pls just first " +
+    "start work tackle focus where of off checked ticked upcoming coming every").split(" "),
+);
 
 const NEXT = /\b(?:what(?:'s| is)? next|do next|what should i (?:do|work on|start|tackle|focus on)|where (?:should|do) i start|what(?:'s| is) most (?:urgent|important)|what (?:to|should i) do first)\b/;
 
@@ -250,6 +261,10 @@ function listIntent(t: string, ctx: IntentContext): Intent {
   // When a task was finished is not kept: "what did I finish yesterday" cannot be answered, all done tasks can.
   if (args.status === "completed" && /\b(yesterday|last (?:week|month|night)|this (?:morning|week|month)|today|earlier|recently)\b/.test(t))
     return { kind: "unsure", about: "when-done", suggest: "show done tasks" };
+  // Words that are none of a list question's, its tag or its search: answering would be a guess.
+  const known = new Set([...LIST_WORDS, args.tag, ...(args.q ?? "").split(" ")]);
+  const unknown = t.split(/[^\p{L}\p{N}'#-]+/u).filter((w) => w && !known.has(w) && !w.startsWith("#") && !findDate(w, ctx.now, ctx.timeZone));
+  if (unknown.length > 0) return { kind: "unsure", about: "tasks", suggest: args.status === "completed" ? "show done tasks" : args.status === "pending" ? "what's left?" : "show my tasks" };
   if (/\bhow many\b/.test(t)) return { kind: "list", args, view: "count" };
   return { kind: "list", args };
 }
@@ -272,7 +287,7 @@ function addIntent(text: string, ctx: IntentContext): Intent {
   let listTag: string | undefined;
   body = body.replace(/\s+(?:to|on|in|onto)\s+(?:my|the)\s+([\p{L}][\p{L}\p{N}_-]*)\s+list\b/iu, (_, tag: string) => ((listTag = tag.toLowerCase()), ""));
   const details = extractDetails(body, ctx);
-  const rest = details.rest.replace(/^(?:(?:i|we) (?:need|have|want|gotta|got|'ve got) to|(?:i|we) (?:must|should)|(?:need|have|want|got|gotta) to|gotta|remember to|don't forget to|dont forget to|remind me to|to)\s+/i, "");
+  const rest = details.rest.replace(/^(?:(?:i|we) (?:need|have|want|gotta|got|'ve got) to|(?:i|we) (?:must|should)|(?:need|have|want|got|gotta) to|gotta|(?:i|we) gotta|remember to|don't forget to|dont forget to|remind me to|todo:?|to)\s+/i, "");
   if (!rest) return { kind: "unclear", reason: "empty-add" };
   const tags = listTag && !details.tags.includes(listTag) ? [...details.tags, listTag] : details.tags;
   const items = splitItems(rest).map((title): AddArgs => ({
@@ -299,7 +314,7 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   const original = typed.replace(/[’‘]/g, "'").replace(LEADING_FILLER, "");
   const t = original.toLowerCase().replace(/[?.!]+$/, "").trim();
   // A follow-up ("actually, make it friday") starts with a word that only says it corrects the last one.
-  const followUp = /^(?:actually|no|wait|sorry|oops|instead|hmm|oh)\b[\s,]*/;
+  const followUp = /^(?:actually|no|wait|sorry|oops|instead|hmm|oh)\b[\s,]*/i;
   const tf = t.replace(followUp, "");
   let pronounMissing = false;
   const ref = (text: string): TaskRefArgs | undefined => {
@@ -377,7 +392,7 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   m =
     tf.match(/^(?:please\s+)?(?:set|change|update)\s+(?:the\s+)?(?:due\s*date|deadline)\s+(?:of|for|on)\s+(.+?)\s+to\s+(.+)$/) ??
     tf.match(/^(.+?)(?:'s|\s+is)\s+due\s+(.+)$/);
-  if (m) {
+  if (m && !/^(?:what|which|anything|nothing|everything|something|who|when|how much)$/.test(m[1]!)) {
     const r = ref(m[1]!);
     const when = findDate(m[2]!, ctx.now, ctx.timeZone);
     if (r && when) return { kind: "update", args: { ...r, changes: { dueDate: when.date } } };
@@ -431,7 +446,7 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
     original.match(/^(?:please\s+)?((?:remind me to|i need to|i have to|i must|i should|i want to|i gotta|i've got to|need to|gotta|remember to|don't forget to|dont forget to|todo:?)\s+.+)$/i);
   if (m) return addIntent(m[1]!, ctx);
 
-  if (LIST_PATTERNS.some((p) => p.test(t))) return listIntent(t, ctx);
+  if (NEXT.test(t) || LIST_PATTERNS.some((p) => p.test(t))) return listIntent(t, ctx);
 
   // About tasks, but nothing here fits: say so, and offer what comes closest.
   if (/\b(?:tasks?|todos?|to-dos?|list|due|deadline|remind|reminder)\b/.test(t)) return { kind: "unsure", about: "tasks", suggest: "what's left?" };
