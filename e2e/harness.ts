@@ -189,9 +189,11 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
     timezoneId: "UTC",
     locale: "en-US",
   });
-  // Generous: CI runs several test files (each with two servers and a browser) at once.
-  context.setDefaultTimeout(30_000);
-  context.setDefaultNavigationTimeout(30_000);
+  // Generous: CI runs several test files (each with two servers and a browser) at once, and a
+  // sign-up's navigation was seen to pass 30 s with the machine's load at 15 on 2 cores. A ceiling,
+  // not a wait: a passing step takes no longer.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
   return {
     context,
     close: async () => {

@@ -43,15 +43,25 @@ async function expectTitles(page: Page, expected: string[], ordered = false) {
   await expectList(page, (got) => (ordered ? got : [...got].sort()), want);
 }
 
-/** Polls the list (it refetches after each change) until view(titles) equals want. */
-async function expectList(page: Page, view: (titles: string[]) => unknown, want: unknown) {
-  let got: unknown;
-  for (let i = 0; i < 50; i++) {
-    got = view(await titles(page));
-    if (JSON.stringify(got) === JSON.stringify(want)) return;
-    await page.waitForTimeout(100);
+/**
+ * Waits until view(titles) equals want: after each look it waits for the list to change (it
+ * refetches after each change), not for a fixed time. The budget is generous for a loaded machine.
+ */
+async function expectList(page: Page, view: (titles: string[]) => unknown, want: unknown, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = await titles(page);
+    if (JSON.stringify(view(shown)) === JSON.stringify(want)) return;
+    const left = deadline - Date.now();
+    if (left <= 0) return assert.deepEqual(view(shown), want);
+    await page
+      .waitForFunction(
+        (seen) => JSON.stringify(Array.from(document.querySelectorAll<HTMLElement>('[data-testid="task-title"]'), (e) => e.innerText)) !== seen,
+        JSON.stringify(shown),
+        { timeout: left },
+      )
+      .catch(() => undefined); // out of time: the next look reports what is shown
   }
-  assert.deepEqual(got, want);
 }
 
 test("create, search, filter by status, priority, tag and due date, and sort", async (t) => {
@@ -208,8 +218,9 @@ test("edit inline, validate, complete and delete with confirmation", async (t) =
 
   // Complete, then undo from the toast.
   await page.getByRole("checkbox", { name: "Mark as done: Walk the dog" }).check();
+  const undone = page.waitForResponse((r) => r.request().method() === "PATCH" && r.request().postDataJSON()?.completed === false);
   await page.getByRole("button", { name: "Undo" }).click();
-  await page.waitForTimeout(300);
+  assert.equal((await undone).status(), 200, "the undo is saved");
   await page.reload();
   assert.equal(await page.getByRole("checkbox", { name: "Mark as done: Walk the dog" }).isChecked(), false);
 

@@ -137,6 +137,7 @@ function run(command, args, env = process.env) {
 
 /** The line of an installer's output that says what went wrong. */
 function reasonIn(output) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the terminal colour codes this strips.
   const lines = output.split("\n").map((l) => l.replace(/\x1b\[[0-9;]*m/g, "").trim());
   const errors = lines.filter((l) => /^(Error|E):/.test(l) && !/Download failure|Failed to download/.test(l));
   return (errors.at(-1) ?? lines.filter(Boolean).at(-1) ?? "no output").replace(/^(Error|E):\s*/, "").slice(0, 200);

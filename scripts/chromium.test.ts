@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 const script = fileURLToPath(new URL("./chromium.mjs", import.meta.url));
 const playwright = createRequire(fileURLToPath(new URL("../e2e/package.json", import.meta.url)))("playwright-core");
 // Where this platform's Chromium sits inside its cache folder (chromium-<revision>/…).
-const chromeInArchive = (playwright.chromium.executablePath() as string).split(/chromium-\d+[/\\]/)[1];
+const chromeInArchive = (playwright.chromium.executablePath() as string).split(/chromium-\d+[/\\]/)[1]!;
 const scratch = mkdtempSync(join(tmpdir(), "todo-chromium-test-"));
 
 /** A zip archive of stored (uncompressed) files, as the installer's unzip reads them. */
@@ -139,7 +139,7 @@ test("a CHROMIUM_PATH that does not start fails in one line naming it, without i
   assert.equal(run.code, 1);
   assert.deepEqual(run.stdout, []);
   assert.equal(run.stderr.length, 1, run.stderr.join("\n"));
-  assert.match(run.stderr[0], new RegExp(`^CHROMIUM_PATH=${missing} does not start \\(.*ENOENT`));
+  assert.match(run.stderr[0]!, new RegExp(`^CHROMIUM_PATH=${missing} does not start \\(.*ENOENT`));
   assert.equal(downloads.length, downloadsBefore);
 });
 
@@ -158,11 +158,11 @@ test("with no browser, Playwright's Chromium is downloaded once, with a line bef
   const first = await ensure({ PATH: broken, PLAYWRIGHT_BROWSERS_PATH: cache, PLAYWRIGHT_DOWNLOAD_HOST: cdnUrl });
   assert.equal(first.code, 0, first.stderr.join("\n"));
   assert.equal(first.stdout.length, 3, first.stdout.join("\n"));
-  const managed = /: (.+) \(Playwright's Chromium\)$/.exec(first.stdout[2])?.[1] ?? "";
+  const managed = /: (.+) \(Playwright's Chromium\)$/.exec(first.stdout[2]!)?.[1] ?? "";
   assert.ok(managed.startsWith(join(cache, "chromium-")) && managed.endsWith(chromeInArchive), managed);
-  assert.match(first.stdout[0], /^installing Chromium for the end-to-end tests .*…$/);
-  assert.match(first.stdout[1], new RegExp(`^done in \\d+ s: Playwright's Chromium at ${managed}$`));
-  assert.equal(first.stdout[2], `Chromium for the end-to-end tests: ${managed} (Playwright's Chromium)`);
+  assert.match(first.stdout[0]!, /^installing Chromium for the end-to-end tests .*…$/);
+  assert.match(first.stdout[1]!, new RegExp(`^done in \\d+ s: Playwright's Chromium at ${managed}$`));
+  assert.equal(first.stdout[2]!, `Chromium for the end-to-end tests: ${managed} (Playwright's Chromium)`);
   assert.ok(downloads.slice(downloadsBefore).some((url) => /\/chrome-[\w-]+\.zip$/.test(url)), downloads.join(" "));
 
   // The second run finds it in the cache at once, even with a working system chromium beside it.
@@ -178,9 +178,9 @@ test("when the download cannot be had and apt-get cannot be used, it fails once,
   const run = await ensure({ PLAYWRIGHT_BROWSERS_PATH: join(scratch, "cache-offline"), PLAYWRIGHT_DOWNLOAD_HOST: await closedPort() });
   assert.equal(run.code, 1);
   assert.equal(run.stdout.length, 1);
-  assert.match(run.stdout[0], /^installing Chromium for the end-to-end tests/);
+  assert.match(run.stdout[0]!, /^installing Chromium for the end-to-end tests/);
   assert.equal(run.stderr.length, 1, run.stderr.join("\n"));
-  const [line] = run.stderr;
+  const line = run.stderr[0]!;
   assert.match(line, /^No Chromium for the end-to-end tests: Playwright's download failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)/);
   assert.match(line, /(no apt-get|needs root)/);
   assert.match(line, /sudo apt-get install chromium/);

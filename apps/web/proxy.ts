@@ -6,8 +6,9 @@
  * static files do not come through here, nor /mcp and /.well-known/* (backend answers, not pages).
  */
 import { NextResponse, type NextRequest } from "next/server";
+import { webEnv } from "./lib/env";
 
-export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === "development"): string {
+export function contentSecurityPolicy(nonce: string, dev = webEnv().nodeEnv === "development"): string {
   return [
     "default-src 'self'",
     // 'unsafe-eval' only for the dev server's hot reload.

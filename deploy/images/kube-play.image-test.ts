@@ -58,9 +58,7 @@ const byName = (kind: string, name: string): K8sObject => {
   assert.ok(o, `${kind} ${name} is rendered`);
   return o;
 };
-// biome-ignore lint: rendered objects are untyped
 const containerOf = (d: K8sObject): any => d.spec.template.spec.containers[0];
-// biome-ignore lint: rendered objects are untyped
 const envFrom = (d: K8sObject, key: "configMapRef" | "secretRef"): string[] => (containerOf(d).envFrom ?? []).filter((e: any) => e[key]).map((e: any) => e[key].name);
 
 const backend = deployment("backend");

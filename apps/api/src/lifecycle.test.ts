@@ -17,7 +17,9 @@ describe("backend process lifecycle", () => {
     dirs.push(d);
     return d;
   };
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  after(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   test("SIGTERM: reports not ready, finishes the request in flight, exits 0", async () => {
     let release!: () => void;
@@ -37,7 +39,7 @@ describe("backend process lifecycle", () => {
       await modelReached;
 
       backend.child.kill("SIGTERM");
-      let ready;
+      let ready: Awaited<ReturnType<typeof json>> | undefined;
       for (let i = 0; i < 50; i++) {
         ready = await json(`${backend.url}/health/ready`);
         if (ready.status === 503) break;

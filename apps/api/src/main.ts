@@ -11,14 +11,11 @@
 import { serve } from "@hono/node-server";
 import { backendService } from "@todo/contracts";
 import { createApp } from "./app.ts";
+import { loadConfigOrExit, prepareDatabase } from "./bootstrap.ts";
 import { createLanguageModel, describeModel } from "./chat/chat.model.ts";
-import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
-import { migrateDatabase } from "./db/migrate.ts";
-import { waitForDatabase } from "./db/wait.ts";
 import { errorBody } from "./http/errors.ts";
 import { createLogger } from "./logger.ts";
-import { ensureSigningKey } from "./auth/auth.keys.ts";
 import { version } from "./version.ts";
 
 const { full, live, ready } = backendService.health;
@@ -34,16 +31,7 @@ function starting(path: string): Response {
 }
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database);
   const lifecycle = { draining: false };
@@ -92,22 +80,17 @@ async function main() {
 
   // However long the database takes (the server waits on; the migrate Job has a deadline). A
   // refused password or a missing database is not worth waiting for: that stops start-up.
+  // The embedded database belongs to this one process, so it migrates itself. With PostgreSQL the
+  // Kubernetes Job runs `migrate` too; doing it here as well is a no-op under the advisory lock,
+  // keeps `DATABASE_URL=… npm start` a one-step affair, and lets a release whose database starts
+  // with it become ready without waiting for its hook.
   try {
-    await waitForDatabase(database, {
-      signal: stopWaiting.signal,
-      onRetry: ({ attempt, retryInMs, reason }) => logger.warn({ attempt, retryInMs, reason }, "waiting for the database"),
-    });
+    if (!(await prepareDatabase(database, auth, logger, { signal: stopWaiting.signal }))) return;
   } catch (err) {
     if (stopping) return;
     throw err;
   }
   if (stopping) return;
-  // The embedded database belongs to this one process, so it migrates itself. With PostgreSQL the
-  // Kubernetes Job runs `migrate` too; doing it here as well is a no-op under the advisory lock,
-  // keeps `DATABASE_URL=… npm start` a one-step affair, and lets a release whose database starts
-  // with it become ready without waiting for its hook.
-  await migrateDatabase(database);
-  await ensureSigningKey(auth, database, logger);
   started = true;
   logger.info(
     { port: config.port, database: database.kind, model: describeModel(config.llm), environment: config.environment },

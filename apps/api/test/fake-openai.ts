@@ -78,7 +78,7 @@ export async function startFakeOpenAI(
       );
     send({ role: "assistant", content: "" });
     if ("text" in out) for (const word of out.text.split(/(?<= )/)) send({ content: word });
-    if (toolCalls) toolCalls.forEach((tc, index) => send({ tool_calls: [{ index, ...tc }] }));
+    if (toolCalls) for (const [index, tc] of toolCalls.entries()) send({ tool_calls: [{ index, ...tc }] });
     send({}, finish, { usage });
     res.write("data: [DONE]\n\n");
     res.end();

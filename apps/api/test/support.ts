@@ -162,7 +162,7 @@ export class Client {
     };
     const res = await this.app.request(path, init, fromAddress(this.ip));
     const text = await res.text();
-    let json: any = undefined;
+    let json: any;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {

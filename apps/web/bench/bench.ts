@@ -11,6 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { PRIORITIES } from "@todo/contracts/constants";
 import type { Page } from "playwright-core";
 import { launchBrowser, signUp, startProduct, uniqueEmail } from "../../../e2e/harness.ts";
 
@@ -82,7 +83,7 @@ try {
       await fetch("/api/tasks", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ title: `Bench task ${i}`, priority: ["low", "medium", "high"][i % 3], tags: ["bench"] }),
+        body: JSON.stringify({ title: `Bench task ${i}`, priority: PRIORITIES[i % PRIORITIES.length], tags: ["bench"] }),
       });
     }
   });

@@ -1,5 +1,5 @@
 /**
- * Server-side access to the backend. The URL comes from the environment at run time (API_BASE_URL),
+ * Server-side access to the backend. The URL comes from the environment at run time (API_BASE_URL, env.ts),
  * never from the build, so one image runs anywhere. Only server code imports this module.
  */
 import "server-only";
@@ -7,9 +7,10 @@ import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import type { ConnectedAppList, Conversation, ConversationSummary, TaskPage } from "@todo/contracts";
 import { forwardedFor } from "./client-address.server";
+import { webEnv } from "./env";
 
 export function backendUrl(): string {
-  return (process.env.API_BASE_URL || "http://127.0.0.1:8000").replace(/\/+$/, "");
+  return webEnv().apiBaseUrl;
 }
 
 export type SessionUser = { id: string; name: string; email: string };

@@ -4,6 +4,7 @@
  */
 import type { UIMessage } from "ai";
 import type { ErrorCode, ErrorPayload, Message, Task } from "@todo/contracts";
+import { MUTATING_TOOL_NAMES, TOOL_NAMES, type ToolName } from "@todo/contracts/constants";
 import { formatDue } from "./dates";
 
 export type ChatMetadata = { conversationId?: string; error?: ErrorPayload };
@@ -53,22 +54,22 @@ export function succeeded(part: { state: string; output?: unknown }): boolean {
 }
 
 /** The tools that change tasks: when one succeeds, the tasks page should refetch. */
-export const MUTATING_TOOLS = new Set(["add_task", "complete_task", "delete_task", "update_task"]);
+export const MUTATING_TOOLS: ReadonlySet<string> = new Set(MUTATING_TOOL_NAMES);
 
-const RUNNING: Record<string, string> = {
-  add_task: "Adding task…",
-  list_tasks: "Looking at your tasks…",
-  complete_task: "Completing task…",
-  delete_task: "Deleting task…",
-  update_task: "Updating task…",
+const RUNNING: Record<ToolName, string> = {
+  [TOOL_NAMES.add]: "Adding task…",
+  [TOOL_NAMES.list]: "Looking at your tasks…",
+  [TOOL_NAMES.complete]: "Completing task…",
+  [TOOL_NAMES.delete]: "Deleting task…",
+  [TOOL_NAMES.update]: "Updating task…",
 };
 
-const FAILED: Record<string, string> = {
-  add_task: "Couldn't add the task",
-  list_tasks: "Couldn't list tasks",
-  complete_task: "Couldn't complete the task",
-  delete_task: "Couldn't delete the task",
-  update_task: "Couldn't update the task",
+const FAILED: Record<ToolName, string> = {
+  [TOOL_NAMES.add]: "Couldn't add the task",
+  [TOOL_NAMES.list]: "Couldn't list tasks",
+  [TOOL_NAMES.complete]: "Couldn't complete the task",
+  [TOOL_NAMES.delete]: "Couldn't delete the task",
+  [TOOL_NAMES.update]: "Couldn't update the task",
 };
 
 export type ToolSummary = { status: "running" | "done" | "error"; label: string; detail?: string; code?: ErrorCode; tasks?: Task[] };
@@ -83,7 +84,7 @@ function failureLabel(toolName: string, code: ErrorCode | undefined): string {
     case "limit_reached":
       return "A limit is reached";
     default:
-      return FAILED[toolName] ?? `${toolName} failed`;
+      return FAILED[toolName as ToolName] ?? `${toolName} failed`;
   }
 }
 
@@ -106,9 +107,9 @@ export function summarizeToolCall(part: {
 }): ToolSummary {
   const name = part.toolName;
   if (part.state === "input-streaming" || part.state === "input-available") {
-    return { status: "running", label: RUNNING[name] ?? `Running ${name}…` };
+    return { status: "running", label: RUNNING[name as ToolName] ?? `Running ${name}…` };
   }
-  if (part.state === "output-error") return { status: "error", label: FAILED[name] ?? `${name} failed`, detail: part.errorText };
+  if (part.state === "output-error") return { status: "error", label: FAILED[name as ToolName] ?? `${name} failed`, detail: part.errorText };
   const failure = toolErrorOf(part.output);
   if (failure) {
     return { status: "error", label: failureLabel(name, failure.code), detail: failure.message, ...(failure.code ? { code: failure.code } : {}) };
@@ -116,15 +117,15 @@ export function summarizeToolCall(part: {
   const result = structuredOf(part.output);
   const task = result?.task as Task | undefined;
   switch (name) {
-    case "add_task":
+    case TOOL_NAMES.add:
       return { status: "done", label: task ? `Added: ${taskLine(task)}` : "Added a task" };
-    case "complete_task":
+    case TOOL_NAMES.complete:
       return { status: "done", label: task ? `${task.completed ? "Completed" : "Reopened"}: ${task.title}` : "Completed a task" };
-    case "delete_task":
+    case TOOL_NAMES.delete:
       return { status: "done", label: task ? `Deleted: ${task.title}` : "Deleted a task" };
-    case "update_task":
+    case TOOL_NAMES.update:
       return { status: "done", label: task ? `Updated: ${taskLine(task)}` : "Updated a task" };
-    case "list_tasks": {
+    case TOOL_NAMES.list: {
       const out = result as { tasks?: Task[]; total?: number } | undefined;
       const tasks = out?.tasks ?? [];
       const total = out?.total ?? tasks.length;

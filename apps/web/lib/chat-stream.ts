@@ -16,7 +16,7 @@ type Part = ChatMessage["parts"][number];
 type TextPart = Extract<Part, { type: "text" | "reasoning" }>;
 
 /** Parses a server-sent-events body into the JSON of each `data:` event ("[DONE]" ends it). */
-async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<UIMessageChunk> {
+export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<UIMessageChunk> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -42,7 +42,7 @@ async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<UIM
 }
 
 /** Folds one chunk into the assistant message being written (an error chunk is kept by the caller). */
-function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Map<string, TextPart>): ChatMessage {
+export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Map<string, TextPart>): ChatMessage {
   const tool = (id: string) => message.parts.find((p): p is DynamicToolUIPart => p.type === "dynamic-tool" && p.toolCallId === id);
   const setTool = (next: DynamicToolUIPart) => {
     const i = message.parts.findIndex((p) => p.type === "dynamic-tool" && p.toolCallId === next.toolCallId);

@@ -8,6 +8,7 @@
 import "server-only";
 import { isIP } from "node:net";
 import proxyaddr from "proxy-addr";
+import { webEnv } from "./env";
 
 const PEER = "x-todo-peer-address";
 const FORWARDED = "x-todo-forwarded-for";
@@ -16,20 +17,7 @@ const INSTALLED = Symbol.for("todo.peerAddressHeaders");
 let trust: ((address: string, hop: number) => boolean) | undefined;
 
 function trusted(address: string): boolean {
-  if (!trust) {
-    const entries = (process.env.TRUSTED_PROXIES ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
-    for (const entry of entries) {
-      const [address, bits] = entry.split("/");
-      if (["loopback", "linklocal", "uniquelocal"].includes(entry)) continue;
-      if (!address || !isIP(address) || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
-        throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`);
-      }
-    }
-    trust = proxyaddr.compile(entries);
-  }
+  trust ??= proxyaddr.compile(webEnv().trustedProxies);
   return trust(address, 0);
 }
 

@@ -14,11 +14,11 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { backendUrl } from "./backend.server";
 import { forwardedFor } from "./client-address.server";
+import { webEnv } from "./env";
 
 /** The largest request body passed on; the backend refuses more anyway. */
 export function bodyLimitBytes(): number {
-  const configured = Number(process.env.BODY_LIMIT_BYTES);
-  return Number.isInteger(configured) && configured > 0 ? configured : 64 * 1024;
+  return webEnv().bodyLimitBytes;
 }
 
 /** Request headers the backend may need; everything else (Next internals, hop-by-hop) stays here. */

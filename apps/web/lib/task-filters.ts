@@ -2,8 +2,7 @@
  * The tasks page's filters as the person sees them (status, priority, tag, due window, search,
  * sort), their URL form (so a filtered view can be bookmarked) and the API query they become.
  */
-import type { Priority } from "@todo/contracts";
-import { PRIORITIES, TASK_STATUSES } from "./task-options";
+import { PRIORITIES, type Priority, TASK_LIMITS, TASK_STATUSES, type TaskStatus } from "@todo/contracts/constants";
 import type { TaskFilters } from "./api.client";
 import { addDays, todayIso } from "./dates";
 
@@ -20,7 +19,7 @@ export const SORTS = {
 export type SortKey = keyof typeof SORTS;
 
 export type ViewFilters = {
-  status: (typeof TASK_STATUSES)[number];
+  status: TaskStatus;
   priority: Priority | "";
   tag: string;
   due: DueWindow;
@@ -38,9 +37,9 @@ export function filtersFromParams(get: (key: string) => string | null | undefine
   return {
     status: pick(get("status"), TASK_STATUSES, DEFAULT_FILTERS.status),
     priority: pick(get("priority"), ["", ...PRIORITIES], ""),
-    tag: (get("tag") ?? "").trim().toLowerCase().slice(0, 32),
+    tag: (get("tag") ?? "").trim().toLowerCase().slice(0, TASK_LIMITS.tagMax),
     due: pick(get("due"), DUE_WINDOWS, "any"),
-    q: (get("q") ?? "").slice(0, 200),
+    q: (get("q") ?? "").slice(0, TASK_LIMITS.qMax),
     sort: pick(get("sort"), Object.keys(SORTS) as SortKey[], DEFAULT_FILTERS.sort),
   };
 }

@@ -44,7 +44,7 @@ function add(a: Usage, b: Usage, times = 1): Usage {
 export function peakUsage(objects: K8sObject[]): { steady: Usage; peak: Usage } {
   let steady = zero();
   let surge = zero();
-  let extra = zero();
+  const extra = zero();
   for (const o of objects) {
     const pod = podSpecOf(o);
     if (!pod) continue;

@@ -1,16 +1,7 @@
 /** Chat and conversation shapes shared by the API and the web app. */
 import { z } from "zod";
+import { CHAT_LIMITS } from "./constants.ts";
 import { storableText } from "./text.contract.ts";
-
-export const CHAT_LIMITS = {
-  messageMax: 4000,
-  /** Per person and per conversation: far beyond real use, and what keeps one person's data bounded. */
-  conversationsMax: 200,
-  messagesPerConversation: 2000,
-  /** GET /api/conversations/:id answers the latest messages a page at a time. */
-  pageDefault: 50,
-  pageMax: 200,
-} as const;
 
 export const ChatRequestSchema = z.strictObject({
   message: storableText("message")

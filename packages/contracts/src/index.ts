@@ -1,3 +1,4 @@
+export * from "./constants.ts";
 export * from "./service.contract.ts";
 export * from "./errors.contract.ts";
 export * from "./tasks.contract.ts";

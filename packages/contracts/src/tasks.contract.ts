@@ -2,26 +2,10 @@
  * Task shapes: one schema per shape, used to validate REST bodies, MCP tool inputs and web forms.
  */
 import { z } from "zod";
+import { DEFAULT_PRIORITY, DUE_YEARS, PRIORITIES, SORT_ORDERS, TASK_LIMITS, TASK_NUMBER_MAX, TASK_SORTS, TASK_STATUSES } from "./constants.ts";
 import { storableText } from "./text.contract.ts";
 
-export const PRIORITIES = ["low", "medium", "high"] as const;
 export const PrioritySchema = z.enum(PRIORITIES);
-export type Priority = z.infer<typeof PrioritySchema>;
-
-export const TASK_LIMITS = {
-  titleMax: 200,
-  descriptionMax: 2000,
-  tagMax: 32,
-  tagsMax: 10,
-  /** Per person: far beyond a real list, and what keeps one person's work bounded. */
-  openTasksMax: 10_000,
-  tasksMax: 50_000,
-  /** GET /api/tasks/me answers at most this many tasks per page. */
-  pageMax: 100,
-} as const;
-
-/** Years a due date may have: PostgreSQL has no year 0, and the date picker and sorting assume four digits. */
-export const DUE_YEARS = { min: 1900, max: 9999 } as const;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -52,9 +36,6 @@ export const DueDateSchema = z
     }
   })
   .meta({ format: "date" });
-
-/** PostgreSQL's integer column: a task number beyond it names no task and cannot be queried. */
-export const TASK_NUMBER_MAX = 2_147_483_647;
 
 export const TagSchema = storableText("tag")
   .trim()
@@ -95,7 +76,7 @@ export type Task = z.infer<typeof TaskSchema>;
 export const CreateTaskSchema = z.strictObject({
   title: TitleSchema,
   description: DescriptionSchema.default(""),
-  priority: PrioritySchema.default("medium"),
+  priority: PrioritySchema.default(DEFAULT_PRIORITY),
   dueDate: DueDateSchema.nullish().transform((v) => v ?? null),
   tags: TagsSchema.default([]),
 });
@@ -115,19 +96,21 @@ export const UpdateTaskSchema = z
 export type UpdateTaskInput = z.input<typeof UpdateTaskSchema>;
 export type UpdateTask = z.output<typeof UpdateTaskSchema>;
 
-export const TASK_STATUSES = ["all", "pending", "completed"] as const;
-export const TASK_SORTS = ["created", "due", "priority", "title"] as const;
-
 export const ListTasksQuerySchema = z.strictObject({
   status: z.enum(TASK_STATUSES).default("all"),
   priority: PrioritySchema.optional(),
   tag: TagSchema.optional(),
   dueBefore: DueDateSchema.optional().describe("Due on or before"),
   dueAfter: DueDateSchema.optional().describe("Due on or after"),
-  q: storableText("q").trim().max(200, "q is at most 200 characters").optional().describe("Words in the title or description"),
+  q: storableText("q").trim().max(TASK_LIMITS.qMax, `q is at most ${TASK_LIMITS.qMax} characters`).optional().describe("Words in the title or description"),
   sort: z.enum(TASK_SORTS).default("created"),
-  order: z.enum(["asc", "desc"]).optional().describe("Default: desc for created and priority, else asc"),
-  limit: z.coerce.number().int().min(1, "limit is at least 1").max(100, "limit is at most 100").default(50),
+  order: z.enum(SORT_ORDERS).optional().describe("Default: desc for created and priority, else asc"),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, "limit is at least 1")
+    .max(TASK_LIMITS.listMax, `limit is at most ${TASK_LIMITS.listMax}`)
+    .default(TASK_LIMITS.listDefault),
   offset: z.coerce.number().int().min(0, "offset cannot be negative").max(1_000_000).default(0),
 });
 export type ListTasksQuery = z.output<typeof ListTasksQuerySchema>;

@@ -22,11 +22,9 @@ export function storableText(field: string) {
   });
 }
 
-/** Limits of an account's own fields (Better Auth stores them). */
-export const USER_LIMITS = { nameMax: 100, emailMax: 254, imageMax: 2048 } as const;
-
 /** The same text made storable: NUL and lone surrogates become U+FFFD (for text we did not validate, a model's). */
 export function toStorableText(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character this replaces (PostgreSQL text cannot hold it).
   return value.replace(/\u0000/g, "\uFFFD").replace(new RegExp(LONE_SURROGATE.source, "g"), "\uFFFD");
 }
 

@@ -50,7 +50,7 @@ export interface JsonSummary {
 export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
   const write = deps.write ?? ((t: string) => process.stdout.write(t));
   const println = (line = "") => write(`${line}\n`);
-  let cmd;
+  let cmd: ReturnType<typeof parseCommandLine>;
   let target: Target;
   try {
     cmd = parseCommandLine(argv);

@@ -61,6 +61,7 @@ export function durationMs(d: string): number {
 }
 
 export function parseCommandLine(argv: string[]): CommandLine | "help" {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript types `parsed` from the assignment below, with each option's own type; written out, it would repeat the options.
   let parsed;
   try {
     parsed = parseArgs({

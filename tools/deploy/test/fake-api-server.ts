@@ -80,7 +80,7 @@ export async function startFakeApiServer(cluster: FakeCluster) {
     };
     const sel = url.searchParams.get("labelSelector");
     const ns = (o: Json, n: string) => (o.metadata?.namespace ?? n) === n;
-    let m;
+    let m: RegExpExecArray | null;
     if (req.method === "GET" && (m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname))) {
       const log = cluster.logs?.[m[2]!];
       return log === undefined ? send(404, status(404, "NotFound", `pods "${m[2]}" not found`)) : send(200, log);

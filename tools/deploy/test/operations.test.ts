@@ -5,7 +5,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createKubeClient } from "../src/kube.ts";
-import { GateFailure } from "../src/pipeline.ts";
+import type { GateFailure } from "../src/pipeline.ts";
 import { cleanupStep } from "../src/steps/cleanup.step.ts";
 import { rollbackStep } from "../src/steps/rollback.step.ts";
 import { statusStep } from "../src/steps/status.step.ts";

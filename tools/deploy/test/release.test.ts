@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { helmPath } from "@todo/deploy/helm/helm.ts";
 import { createKubeClient } from "../src/kube.ts";
 import { classifyOutput } from "../src/classify.ts";
-import { GateFailure, runPipeline } from "../src/pipeline.ts";
+import { type GateFailure, runPipeline } from "../src/pipeline.ts";
 import { monitorStep } from "../src/steps/monitor.step.ts";
 import { createRealRunner } from "../src/runner.ts";
 import { decideRollback, releaseStep } from "../src/steps/release.step.ts";

@@ -52,7 +52,8 @@ const STATUS_MESSAGES: Record<number, string> = {
 async function rewrapError(res: Response, request: Request, trustedOrigins: readonly string[]): Promise<Response> {
   if (res.status < 400) return res;
   const isJson = res.headers.get("content-type")?.includes("json") ?? false;
-  const body = (isJson ? await res.json().catch(() => ({})) : (await res.body?.cancel(), {})) as { code?: string; message?: string };
+  if (!isJson) await res.body?.cancel();
+  const body = (isJson ? await res.json().catch(() => ({})) : {}) as { code?: string; message?: string };
   if (res.status >= 500) {
     // Never the cause (logged by Better Auth's logger): only that it failed.
     const headers = new Headers({ "content-type": "application/json" });

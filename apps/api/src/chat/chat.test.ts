@@ -144,7 +144,7 @@ for (const driver of drivers) {
       assert.ok(chunks.filter((c) => c.type === "text-delta").length > 1, "the reply arrives in pieces");
 
       // Stored once the stream finished.
-      let stored;
+      let stored: Awaited<ReturnType<typeof me.get>> | undefined;
       for (let i = 0; i < 50; i++) {
         stored = await me.get(`/api/conversations/${conversationId}`);
         if (stored.status === 200) break;

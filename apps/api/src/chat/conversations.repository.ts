@@ -1,5 +1,5 @@
 /** Conversation and message persistence, always scoped by the owner's user id. */
-import { and, asc, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import {
   CHAT_LIMITS,
   toStorableJson,

@@ -3,34 +3,25 @@
  * DATABASE_WAIT_SECONDS), applies migrations and creates the JWT signing key, then exits. The
  * Kubernetes hook Job runs this; it is safe to run concurrently. It needs no wait-for-database
  * init container: the connection details come from DATABASE_URL alone, whatever uid it runs as.
+ * The steps are the server's own (bootstrap.ts); only the deadline is this entry's.
  */
 import { createAuth } from "../auth/auth.ts";
-import { ensureSigningKey } from "../auth/auth.keys.ts";
-import { ConfigError, loadConfig } from "../config.ts";
+import { loadConfigOrExit, prepareDatabase } from "../bootstrap.ts";
 import { createLogger } from "../logger.ts";
 import { openDatabase } from "./client.ts";
-import { migrateDatabase } from "./migrate.ts";
-import { waitForDatabase } from "./wait.ts";
 
+const config = loadConfigOrExit();
 try {
-  const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database);
   try {
-    if (config.database.kind === "postgres") {
-      const attempts = await waitForDatabase(database, {
-        timeoutMs: config.database.waitSeconds * 1000,
-        onRetry: ({ attempt, retryInMs, reason }) => logger.warn({ attempt, retryInMs, reason }, "waiting for the database"),
-      });
-      if (attempts > 1) logger.info({ attempts }, "the database answers");
-    }
-    await migrateDatabase(database);
-    await ensureSigningKey(createAuth(database.db, config.auth, logger), database, logger);
+    const timeoutMs = config.database.kind === "postgres" ? config.database.waitSeconds * 1000 : undefined;
+    await prepareDatabase(database, createAuth(database.db, config.auth, logger), logger, { timeoutMs });
     logger.info({ database: database.kind }, "migrations applied");
   } finally {
     await database.close();
   }
 } catch (err) {
-  console.error(err instanceof ConfigError ? err.message : `migration failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`migration failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }

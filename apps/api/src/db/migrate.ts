@@ -12,9 +12,8 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import type { Database, DatabaseHandle } from "./client.ts";
 
-/** Where the SQL files are: beside this module in the source tree, or MIGRATIONS_DIR in a bundle. */
-export const migrationsFolder =
-  process.env.MIGRATIONS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "migrations");
+/** Where the SQL files are: beside this module in the source tree, and beside the bundle (build.mjs copies them). */
+export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
 const MIGRATION_LOCK_KEY = 727_001;
 

@@ -3,6 +3,7 @@
  * rate_limit) keep the field names its Drizzle adapter expects; the app's own tables follow.
  * Migrations are generated from this file by drizzle-kit and committed under ./migrations.
  */
+import { DEFAULT_PRIORITY, PRIORITIES } from "@todo/contracts/constants";
 import { relations, sql } from "drizzle-orm";
 import {
   bigint,
@@ -306,7 +307,7 @@ export const tasks = pgTable(
     titleKey: text("title_key").notNull().default(""),
     description: text("description").notNull().default(""),
     completed: boolean("completed").notNull().default(false),
-    priority: text("priority", { enum: ["low", "medium", "high"] }).notNull().default("medium"),
+    priority: text("priority", { enum: PRIORITIES }).notNull().default(DEFAULT_PRIORITY),
     dueDate: date("due_date", { mode: "string" }),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     completedAt: timestamp("completed_at", { withTimezone: true }),

@@ -19,6 +19,7 @@ import {
   type ErrorPayload,
   type Task,
 } from "@todo/contracts";
+import { TOOL_NAMES, type ToolName } from "@todo/contracts/constants";
 import { z } from "zod";
 import { DomainError } from "../domain-error.ts";
 import { describeError, isCallerError, validationError } from "../http/errors.ts";
@@ -64,7 +65,7 @@ const taskAnswer = (verb: string, task: Task): ToolAnswer => ({ text: `${verb} $
 
 /** The five tools. Each reads or changes the person's tasks through the task service, nothing else. */
 export const TASK_TOOLS = {
-  add_task: defineTool({
+  [TOOL_NAMES.add]: defineTool({
     title: "Add a task",
     description: "Add a task to the person's list.",
     input: CreateTaskSchema,
@@ -72,7 +73,7 @@ export const TASK_TOOLS = {
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     run: async (tasks, userId, input) => taskAnswer("Added", await tasks.createTask(userId, input)),
   }),
-  list_tasks: defineTool({
+  [TOOL_NAMES.list]: defineTool({
     title: "List tasks",
     description: "List the person's tasks. Every filter is optional.",
     input: ListInput,
@@ -84,7 +85,7 @@ export const TASK_TOOLS = {
       return { text, structuredContent: { tasks: page.tasks, total: page.total } };
     },
   }),
-  complete_task: defineTool({
+  [TOOL_NAMES.complete]: defineTool({
     title: "Complete a task",
     description: "Mark a task done (no change if it already is).",
     input: RefInput,
@@ -92,7 +93,7 @@ export const TASK_TOOLS = {
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     run: async (tasks, userId, ref) => taskAnswer("Completed", await tasks.completeTask(userId, ref)),
   }),
-  delete_task: defineTool({
+  [TOOL_NAMES.delete]: defineTool({
     title: "Delete a task",
     description: "Delete a task for good.",
     input: RefInput,
@@ -100,7 +101,7 @@ export const TASK_TOOLS = {
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     run: async (tasks, userId, ref) => taskAnswer("Deleted", await tasks.deleteTaskByRef(userId, ref)),
   }),
-  update_task: defineTool({
+  [TOOL_NAMES.update]: defineTool({
     title: "Update a task",
     description: "Change a task's fields, or reopen it.",
     input: UpdateInput,
@@ -108,7 +109,7 @@ export const TASK_TOOLS = {
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     run: async (tasks, userId, { changes, ...ref }) => taskAnswer("Updated", await tasks.updateTaskByRef(userId, ref, changes)),
   }),
-} satisfies Record<string, TaskTool>;
+} satisfies Record<ToolName, TaskTool>;
 
 export type TaskToolName = keyof typeof TASK_TOOLS;
 

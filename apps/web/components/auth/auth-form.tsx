@@ -10,7 +10,7 @@ import { Loader2 } from "lucide-react";
 import { apiFetch, ApiError } from "@/lib/api.client";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
-import { USER_LIMITS } from "@todo/contracts";
+import { USER_LIMITS } from "@todo/contracts/constants";
 
 const PASSWORD_MIN = 8;
 

@@ -174,6 +174,7 @@ function MessageView({ message }: { message: ChatMessage }) {
         {message.parts.map((part, i) => {
           if (part.type === "text") {
             return part.text ? (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a message's parts only grow at the end, so a part's index is its identity.
               <div key={i} className="whitespace-pre-wrap break-words text-sm leading-relaxed" data-testid="assistant-text">
                 <RichText text={part.text} />
               </div>
@@ -194,8 +195,10 @@ function RichText({ text }: { text: string }) {
     <>
       {pieces.map((piece, i) =>
         piece.startsWith("**") && piece.endsWith("**") && piece.length > 4 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the pieces of one fixed text have no identity but their place.
           <strong key={i}>{piece.slice(2, -2)}</strong>
         ) : piece.startsWith("`") && piece.endsWith("`") && piece.length > 2 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: as above, a piece's place is its identity.
           <code key={i} className={cn("rounded bg-muted px-1 py-0.5 font-mono text-[0.85em]")}>
             {piece.slice(1, -1)}
           </code>

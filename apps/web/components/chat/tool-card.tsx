@@ -2,13 +2,14 @@
 /** A small card per tool call: what the assistant did and how it went ("Added: Buy milk · high · due Fri"). */
 import type { DynamicToolUIPart } from "ai";
 import { CheckCircle2, ListTodo, Loader2, XCircle } from "lucide-react";
+import { TOOL_NAMES } from "@todo/contracts/constants";
 import { summarizeToolCall } from "@/lib/chat-messages";
 import { formatDue } from "@/lib/dates";
 import { cn } from "@/lib/cn";
 
 export function ToolCard({ part }: { part: DynamicToolUIPart }) {
   const summary = summarizeToolCall(part);
-  const Icon = summary.status === "running" ? Loader2 : summary.status === "error" ? XCircle : part.toolName === "list_tasks" ? ListTodo : CheckCircle2;
+  const Icon = summary.status === "running" ? Loader2 : summary.status === "error" ? XCircle : part.toolName === TOOL_NAMES.list ? ListTodo : CheckCircle2;
   return (
     <div
       data-testid="tool-card"

@@ -6,7 +6,7 @@
 import { useRef, useState, type FormEvent } from "react";
 import { Plus } from "lucide-react";
 import { toast } from "sonner";
-import type { Priority } from "@todo/contracts";
+import { DEFAULT_PRIORITY, type Priority } from "@todo/contracts/constants";
 import { ApiError, tasksApi } from "@/lib/api.client";
 import { loadTaskSchemas, validateNewTask, type TaskFormErrors } from "@/lib/task-form";
 import { cn } from "@/lib/cn";
@@ -16,7 +16,7 @@ import { Field, Input, Label, Select } from "@/components/ui/input";
 
 export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onCreated: () => void }) {
   const [title, setTitle] = useState("");
-  const [priority, setPriority] = useState<Priority>("medium");
+  const [priority, setPriority] = useState<Priority>(DEFAULT_PRIORITY);
   const [dueDate, setDueDate] = useState("");
   const [tags, setTags] = useState("");
   const [errors, setErrors] = useState<TaskFormErrors>({});
@@ -38,7 +38,7 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
       setTitle("");
       setDueDate("");
       setTags("");
-      setPriority("medium");
+      setPriority(DEFAULT_PRIORITY);
       onCreated();
       titleRef.current?.focus();
     } catch (err) {
@@ -49,7 +49,7 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
     }
   }
 
-  const started = title !== "" || dueDate !== "" || tags !== "" || priority !== "medium";
+  const started = title !== "" || dueDate !== "" || tags !== "" || priority !== DEFAULT_PRIORITY;
   const detail = cn(!started && "hidden sm:block");
 
   const err = (field: keyof TaskFormErrors) =>

@@ -1,5 +1,5 @@
 /** The <option>s of a priority <select>, in one place for the new-task form, the editor and the filters. */
-import { PRIORITIES } from "@/lib/task-options";
+import { PRIORITIES } from "@todo/contracts/constants";
 
 export function PriorityOptions() {
   return PRIORITIES.map((p) => (

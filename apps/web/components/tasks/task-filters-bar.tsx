@@ -5,6 +5,7 @@
  */
 import { useState } from "react";
 import { ListFilter, Search, X } from "lucide-react";
+import { TASK_LIMITS } from "@todo/contracts/constants";
 import { SORTS, type DueWindow, type SortKey, type ViewFilters } from "@/lib/task-filters";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
@@ -35,6 +36,7 @@ export function TaskFiltersBar({
   const inUse = [filters.priority !== "", filters.due !== "any", filters.tag !== ""].filter(Boolean).length;
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: the role is what assistive technology reads; a <search> element adds nothing to it in today's browsers.
     <div className="flex flex-col gap-3" role="search" aria-label="Filter tasks">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
         <div className="relative flex-1">
@@ -49,10 +51,11 @@ export function TaskFiltersBar({
             onChange={(e) => set("q", e.target.value)}
             placeholder="Search title and description"
             className="pl-9"
-            maxLength={200}
+            maxLength={TASK_LIMITS.qMax}
           />
         </div>
         <div className="flex items-center justify-between gap-3">
+          {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form section: a <fieldset> would need a visible legend. */}
           <div role="group" aria-label="Status" className="inline-flex rounded-md border p-0.5">
             {(Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((s) => (
               <button

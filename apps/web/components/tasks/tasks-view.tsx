@@ -47,7 +47,6 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     } finally {
       if (seq === requestSeq.current) setLoading(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [page?.tasks.length]);
   const loadRef = useRef(load);
   loadRef.current = load;

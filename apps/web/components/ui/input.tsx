@@ -18,6 +18,7 @@ export function Select({ className, ...props }: ComponentProps<"select">) {
 }
 
 export function Label({ className, ...props }: ComponentProps<"label">) {
+  // biome-ignore lint/a11y/noLabelWithoutControl: every caller passes htmlFor (or wraps its control) through props.
   return <label className={cn("text-sm font-medium leading-none", className)} {...props} />;
 }
 

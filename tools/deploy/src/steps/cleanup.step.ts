@@ -93,7 +93,7 @@ export const cleanupStep: Step<DeployContext> = {
   async run(ctx, io) {
     const lines: string[] = [];
     const ns = ctx.target.namespace;
-    let engine;
+    let engine: Awaited<ReturnType<typeof containerEngine>> | undefined;
     try {
       engine = await containerEngine(ctx);
     } catch {

@@ -188,8 +188,8 @@ export async function waitForPods(ctx: DeployContext, releases: Release[], io: S
   const deadline = ctx.now() + ctx.settings.readyTimeoutMs;
   let last: Problem[] = [];
   for (;;) {
-    let pods;
-    let deployments;
+    let pods: Awaited<ReturnType<typeof kube.listPods>>;
+    let deployments: Awaited<ReturnType<typeof kube.listDeployments>>;
     try {
       pods = (await Promise.all(releases.map((r) => kube.listPods(ctx.target.namespace, selector(r))))).flat();
       deployments = (await Promise.all(releases.map((r) => kube.listDeployments(ctx.target.namespace, selector(r))))).flat();

@@ -30,7 +30,7 @@ function routesOf(image: ImageSpec): string[] {
     : [frontendService.health.live, frontendService.health.ready];
 }
 
-export function smokeRunArgs(engine: Engine, image: ImageSpec, name: string, network: string): string[] {
+export function smokeRunArgs(image: ImageSpec, name: string, network: string): string[] {
   const args = ["run", "--detach", "--name", name, "--label", SMOKE_LABEL, "--network", network, ...HARDENED];
   if (image.service === "backend") {
     // The secret's value comes from the runner's environment, so it is never on a command line.
@@ -147,7 +147,7 @@ export const smokeStep: Step<DeployContext> = {
         const name = `todo-smoke-${image.service}-${id}`;
         attempted.push(name);
         io.log(`starting ${image.tag} as ${name}`);
-        const res = await ctx.runner.run(engine, smokeRunArgs(engine, image, name, network), { env });
+        const res = await ctx.runner.run(engine, smokeRunArgs(image, name, network), { env });
         if (res.code !== 0) {
           throw new GateFailure(`${image.tag} did not start`, {
             details: tail(res.stderr),

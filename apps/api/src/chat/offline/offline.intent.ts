@@ -2,7 +2,7 @@
  * The offline assistant's understanding: a person's sentence to one intent with its arguments.
  * Rule-based and deliberately forgiving; what it cannot place becomes a short helpful hint.
  */
-import type { Priority } from "@todo/contracts";
+import type { Priority, TaskSort, TaskStatus } from "@todo/contracts/constants";
 import { addDays, findDate } from "./offline.dates.ts";
 
 export interface TaskRefArgs {
@@ -11,13 +11,13 @@ export interface TaskRefArgs {
 }
 
 export interface ListArgs {
-  status?: "all" | "pending" | "completed";
+  status?: TaskStatus;
   priority?: Priority;
   tag?: string;
   dueBefore?: string;
   dueAfter?: string;
   q?: string;
-  sort?: "created" | "due" | "priority" | "title";
+  sort?: TaskSort;
   limit?: number;
 }
 
@@ -214,7 +214,7 @@ function listArgs(t: string, ctx: IntentContext): ListArgs {
       args.dueBefore = on.date;
     }
   }
-  const pr = t.match(/\b(high|medium|low)[\s-]*(?:priority|prio)?\b/) ?? (URGENT_WORD.test(t) ? [, "high"] : null);
+  const pr = t.match(/\b(high|medium|low)[\s-]*(?:priority|prio)?\b/) ?? (URGENT_WORD.test(t) ? [undefined, "high"] : null);
   if (pr) args.priority = pr[1] as Priority;
   const tag =
     t.match(/#([\p{L}\p{N}_-]+)/u) ??

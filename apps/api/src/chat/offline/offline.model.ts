@@ -11,17 +11,13 @@ import type {
   LanguageModelV3StreamPart,
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
+import { TOOL_NAMES, type ToolName } from "@todo/contracts/constants";
 import { localDate } from "./offline.dates.ts";
 import { parseIntent, type Intent } from "./offline.intent.ts";
 import { plainReply, toolErrorReply, toolReply } from "./offline.reply.ts";
 
-const TOOL_FOR: Partial<Record<Intent["kind"], string>> = {
-  add: "add_task",
-  list: "list_tasks",
-  complete: "complete_task",
-  delete: "delete_task",
-  update: "update_task",
-};
+/** The tool an intent runs: intents that act are named as TOOL_NAMES' keys (help and small talk run none). */
+const TOOL_FOR: Partial<Record<Intent["kind"], ToolName>> = TOOL_NAMES;
 
 export interface OfflineOptions {
   /** The person's IANA time zone (per request, via providerOptions.offline.timeZone). */

@@ -1,5 +1,6 @@
 /** What the offline assistant says: after a tool ran, and when it has no tool to run. */
 import type { Task } from "@todo/contracts";
+import { TOOL_NAMES, type ToolName } from "@todo/contracts/constants";
 import { describeDate } from "./offline.dates.ts";
 import type { Intent } from "./offline.intent.ts";
 
@@ -18,17 +19,17 @@ export function toolReply(toolName: string, output: unknown, today: string, aske
   const value = output as { task?: Task; tasks?: Task[]; total?: number };
   const task = value.task;
   switch (toolName) {
-    case "add_task":
+    case TOOL_NAMES.add:
       return task ? `Added #${task.number} “${task.title}” (${details(task, today)}).` : "Added it.";
-    case "complete_task":
+    case TOOL_NAMES.complete:
       return task ? `Nice work — #${task.number} “${task.title}” is done. ✓` : "Marked it done.";
-    case "delete_task":
+    case TOOL_NAMES.delete:
       return task ? `Deleted #${task.number} “${task.title}”.` : "Deleted it.";
-    case "update_task":
+    case TOOL_NAMES.update:
       return task
         ? `Updated #${task.number} “${task.title}” (${task.completed ? "done" : "open"} · ${details(task, today)}).`
         : "Updated it.";
-    case "list_tasks": {
+    case TOOL_NAMES.list: {
       const tasks = value.tasks ?? [];
       if (view === "count") {
         const n = value.total ?? tasks.length;
@@ -52,16 +53,16 @@ export function toolReply(toolName: string, output: unknown, today: string, aske
   }
 }
 
-const VERB: Record<string, string> = {
-  add_task: "add that",
-  list_tasks: "list your tasks",
-  complete_task: "complete that",
-  delete_task: "delete that",
-  update_task: "update that",
+const VERB: Record<ToolName, string> = {
+  [TOOL_NAMES.add]: "add that",
+  [TOOL_NAMES.list]: "list your tasks",
+  [TOOL_NAMES.complete]: "complete that",
+  [TOOL_NAMES.delete]: "delete that",
+  [TOOL_NAMES.update]: "update that",
 };
 
 export function toolErrorReply(toolName: string, message: string): string {
-  return `I couldn't ${VERB[toolName] ?? "do that"}: ${message.replace(/^MCP error -?\d+:\s*/, "")}`;
+  return `I couldn't ${VERB[toolName as ToolName] ?? "do that"}: ${message.replace(/^MCP error -?\d+:\s*/, "")}`;
 }
 
 export const HELP_TEXT = [

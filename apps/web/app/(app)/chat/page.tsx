@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { CHAT_LIMITS } from "@todo/contracts";
+import { CHAT_LIMITS } from "@todo/contracts/constants";
 import { Chat } from "@/components/chat/chat";
 
 export const metadata: Metadata = { title: "Chat" };

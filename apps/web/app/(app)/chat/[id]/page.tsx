@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { CHAT_LIMITS } from "@todo/contracts";
+import { CHAT_LIMITS } from "@todo/contracts/constants";
 import { notFound } from "next/navigation";
 import { getConversation } from "@/lib/backend.server";
 import { toUIMessages } from "@/lib/chat-messages";

@@ -1,0 +1,69 @@
+/**
+ * The task domain's fixed vocabularies and limits, with no zod: the single place priorities, list
+ * statuses, sorts, limits and the assistant's tool names are written. The zod schemas in this package
+ * are built from them; the database schema, the offline model and the web app import them directly
+ * (the web app through `@todo/contracts/constants`, so no page pulls zod into its first load).
+ * Error codes live in their own module, not here.
+ */
+
+export const PRIORITIES = ["low", "medium", "high"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const DEFAULT_PRIORITY: Priority = "medium";
+
+/** Which tasks a list shows. */
+export const TASK_STATUSES = ["all", "pending", "completed"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TASK_SORTS = ["created", "due", "priority", "title"] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+
+export const SORT_ORDERS = ["asc", "desc"] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+export const TASK_LIMITS = {
+  titleMax: 200,
+  descriptionMax: 2000,
+  tagMax: 32,
+  tagsMax: 10,
+  /** Per person: far beyond a real list, and what keeps one person's work bounded. */
+  openTasksMax: 10_000,
+  tasksMax: 50_000,
+  /** GET /api/tasks/me answers at most this many tasks per page. */
+  pageMax: 100,
+  /** GET /api/tasks answers at most this many tasks per page, and its search text is at most qMax long. */
+  listMax: 100,
+  listDefault: 50,
+  qMax: 200,
+} as const;
+
+/** Years a due date may have: PostgreSQL has no year 0, and the date picker and sorting assume four digits. */
+export const DUE_YEARS = { min: 1900, max: 9999 } as const;
+
+/** PostgreSQL's integer column: a task number beyond it names no task and cannot be queried. */
+export const TASK_NUMBER_MAX = 2_147_483_647;
+
+export const CHAT_LIMITS = {
+  messageMax: 4000,
+  /** Per person and per conversation: far beyond real use, and what keeps one person's data bounded. */
+  conversationsMax: 200,
+  messagesPerConversation: 2000,
+  /** GET /api/conversations/:id answers the latest messages a page at a time. */
+  pageDefault: 50,
+  pageMax: 200,
+} as const;
+
+/** Limits of an account's own fields (Better Auth stores them). */
+export const USER_LIMITS = { nameMax: 100, emailMax: 254, imageMax: 2048 } as const;
+
+/** The MCP tools the assistant acts through, by what they do. */
+export const TOOL_NAMES = {
+  add: "add_task",
+  list: "list_tasks",
+  complete: "complete_task",
+  delete: "delete_task",
+  update: "update_task",
+} as const;
+export type ToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
+
+/** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
+export const MUTATING_TOOL_NAMES: readonly ToolName[] = [TOOL_NAMES.add, TOOL_NAMES.complete, TOOL_NAMES.delete, TOOL_NAMES.update];
