@@ -163,9 +163,20 @@ export const CORPUS: CorpusEntry[] = [
   e("add salt and pepper chips", add("Salt and pepper chips")),
   e("add call mom and dad", add("Call mom and dad")),
   e("add research and write the essay", add("Research and write the essay")),
+  e("add call mom, it's her birthday", add("Call mom, it's her birthday")),
+  e("add book a table, dinner for 2", add("Book a table, dinner for 2")),
+  e("add buy bread and butter", add("Buy bread and butter")),
 
   // Lists and questions.
   e("what's left?", list(OPEN)),
+  e("show them", list(ALL)),
+  e("list everything", list(ALL)),
+  e("what's due", list(OPEN)),
+  e("tasks", list(ALL)),
+  e("what tasks do I have?", list(ALL)),
+  e("show my tasks for tomorrow", list(DUE_TOMORROW)),
+  e("what are my tasks today", list(DUE_TODAY)),
+  e("what's on my plate today", list(DUE_TODAY)),
   e("whats left", list(OPEN)),
   e("What is left?", list(OPEN)),
   e("what's remaining", list(OPEN)),
@@ -270,6 +281,8 @@ export const CORPUS: CorpusEntry[] = [
   e("get rid of the meeting", del("meeting")),
   e("cancel the dentist appointment", del("dentist appointment")),
   e("please delete the gym task", del("gym")),
+  e("remove the milk from my list", del("milk")),
+  e("take the milk off my list", del("milk")),
 
   // Changing.
   e("reopen 3", upd(3, { completed: false })),
@@ -324,6 +337,7 @@ export const CORPUS: CorpusEntry[] = [
   says("what did I do last week", UNSURE),
   says("my tasks are a mess", UNSURE),
   says("sort out my todo list for me", UNSURE),
+  says("show my tasks from last month", UNSURE),
   says("the weather is nice", /not sure what to do/),
   says("add", /What should I add/),
 

@@ -155,7 +155,12 @@ export function extractDetails(text: string, ctx: IntentContext) {
 /** "3", "#3", "task 3", "number 3" → { number }; other words → { match }. */
 export function parseReference(text: string, lastTask?: number): TaskRefArgs | undefined {
   if (PRONOUN.test(text.trim())) return lastTask ? { number: lastTask } : undefined;
-  const t = clean(text.replace(/\b(?:task|todo|item|number|no\.?)\b/gi, " ").replace(/\bthe\b/gi, " "));
+  const t = clean(
+    text
+      .replace(/\s+(?:from|off|on|in)\s+(?:my|the)\s+(?:list|tasks|todo list|to-do list|todos)$/i, "")
+      .replace(/\b(?:task|todo|item|number|no\.?)\b/gi, " ")
+      .replace(/\bthe\b/gi, " "),
+  );
   const num = t.match(/^#?(\d{1,9})$/);
   if (num) return { number: Number(num[1]) };
   const words = clean(t.replace(/\bone\b/gi, " "));
@@ -249,7 +254,7 @@ const LIST_WORDS = new Set(
     "left remaining still outstanding unfinished incomplete not yet due overdue late past today tonight tomorrow this next week weekend " +
     "days day 7 seven in on for by at high medium low priority prio urgent important most tagged tag labelled label with about mentioning " +
     "containing matching how many much should could can need to so far there be up now currently got gotta we you please pls just first " +
-    "start work tackle focus where of off checked ticked upcoming coming every").split(" "),
+    "start work tackle focus where of off checked ticked upcoming coming every them everything plate").split(" "),
 );
 
 const NEXT = /\b(?:what(?:'s| is)? next|do next|what should i (?:do|work on|start|tackle|focus on)|where (?:should|do) i start|what(?:'s| is) most (?:urgent|important)|what (?:to|should i) do first)\b/;
@@ -271,11 +276,14 @@ function listIntent(t: string, ctx: IntentContext): Intent {
 
 /** Splits "eggs, bread and milk" into items; "salt and pepper chips" stays one (see splitItems' rule). */
 export function splitItems(title: string): string[] {
-  // A list needs a comma ("a, b and c"), or two single words joined by "and" ("eggs and bread");
-  // otherwise "and" belongs to the title ("salt and pepper chips", "call mom and dad").
+  // A list needs commas and a last "and" ("a, b and c"), or three items ("a, b, c"), or two single
+  // words joined by "and" ("eggs and bread"); otherwise "and" and commas belong to the title ("salt and
+  // pepper chips", "call mom and dad", "book a table, dinner for 2", "call mom, it's her birthday").
   if (title.includes(",")) {
     const parts = title.split(/\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+(?=[^,]*$)/).map(clean);
-    if (parts.length > 1 && parts.every((p) => p && p.split(" ").length <= 5)) return parts;
+    const listed = parts.length > 2 || /\s(?:and|&)\s[^,]*$/.test(title);
+    const clause = /^(?:it|it's|its|this|that|because|since|she|he|they|we|i|so|but|which|who|as)\b/i;
+    if (listed && parts.every((p) => p && p.split(" ").length <= 5 && !clause.test(p))) return parts;
     return [title];
   }
   const pair = title.match(/^([\p{L}\p{N}'-]+)\s+(?:and|&)\s+([\p{L}\p{N}'-]+)$/u);
@@ -346,7 +354,9 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   }
 
   // Delete: "delete the meeting task", "remove 4".
-  m = tf.match(/^(?:please\s+)?(?:delete|remove|drop|erase|trash|get rid of|cancel|bin)\s+(.+)$/);
+  m =
+    tf.match(/^(?:please\s+)?take\s+(.+?)\s+off\s+(?:my|the)\s+(?:list|tasks|todo list|to-do list|todos)$/) ??
+    tf.match(/^(?:please\s+)?(?:delete|remove|drop|erase|trash|get rid of|cancel|bin)\s+(.+)$/);
   if (m && !/^(?:the\s+)?due\s*date\b/.test(m[1]!)) {
     const r = ref(m[1]!);
     if (r) return { kind: "delete", args: r };
