@@ -46,7 +46,8 @@ export function toolReply(toolName: string, output: unknown, today: string, aske
       if (tasks.length === 0) return "Nothing here — your list is clear for that. Add one with “add …”.";
       const more = (value.total ?? tasks.length) > tasks.length ? `\n…and ${value.total! - tasks.length} more.` : "";
       const noun = tasks.length === 1 ? "task" : "tasks";
-      return `You have ${value.total ?? tasks.length} ${noun}:\n${tasks.map((t) => line(t, today)).join("\n")}${more}`;
+      const finished = asked?.kind === "list" && asked.args.status === "completed";
+      return `${finished ? "You've finished" : "You have"} ${value.total ?? tasks.length} ${noun}:\n${tasks.map((t) => line(t, today)).join("\n")}${more}`;
     }
     default:
       return "Done.";
