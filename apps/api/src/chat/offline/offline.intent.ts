@@ -180,7 +180,7 @@ function dayOfWeek(date: string): number {
 
 function listArgs(t: string, ctx: IntentContext): ListArgs {
   const args: ListArgs = {};
-  if (/\b(left|pending|open|remaining|outstanding|unfinished|incomplete|not (?:yet )?(?:done|completed|finished)|to ?do|still|need to|should|have to|got to|next|overdue|late|due)\b/.test(t))
+  if (/\b(left|pending|open|remaining|outstanding|unfinished|incomplete|not (?:yet )?(?:done|completed|finished)|to ?do|still|need to|should|have to|got to|next|overdue|late|due(?! ?date))\b/.test(t))
     args.status = "pending";
   else if (new RegExp(`\\b(${DONE_WORDS}|did i|have i (?:done|finished|completed)|i(?:'ve| have) (?:done|finished|completed)|checked off|ticked off)\\b`).test(t))
     args.status = "completed";
@@ -197,7 +197,7 @@ function listArgs(t: string, ctx: IntentContext): ListArgs {
     pending();
     args.dueAfter = addDays(ctx.today, 1);
     args.dueBefore = addDays(ctx.today, 1);
-  } else if (/\bthis week\b|\bnext (?:7|seven) days\b|\bthe week\b/.test(t)) {
+  } else if (/\bthis week\b|\bnext (?:7|seven) days\b|\bthe week\b|\bsoon\b|\bcoming up\b/.test(t)) {
     pending();
     args.dueBefore = addDays(ctx.today, 6);
     args.sort = "due";
@@ -227,6 +227,8 @@ function listArgs(t: string, ctx: IntentContext): ListArgs {
     t.match(/\b(?:my|the|all|any|many|open|pending|done|completed|finished|remaining|unfinished|overdue|urgent)\s+([\p{L}][\p{L}\p{N}_-]*)\s+(?:tasks|todos|to-dos|items|stuff|things|list)\b/u) ??
     t.match(/\b(?:tasks|todos|to-dos|anything|stuff)\s+(?:for|in|under)\s+([\p{L}][\p{L}\p{N}_-]*)\s*$/u);
   if (tag && !NOT_A_TAG.has(tag[1]!) && !findDate(tag[1]!, ctx.now, ctx.timeZone)) args.tag = tag[1]!;
+  const sorted = t.match(/\b(?:sorted |ordered |order )?by (?:the\s+)?(due ?date|date|priority|title|name)\b/);
+  if (sorted) args.sort = sorted[1] === "priority" ? "priority" : sorted[1] === "title" || sorted[1] === "name" ? "title" : "due";
   const about = t.match(/\b(?:about|mentioning|containing|with the word|matching)\s+["']?([^"']+?)["']?\s*\??$/);
   if (about) args.q = about[1]!;
   return args;
@@ -242,6 +244,7 @@ const LIST_PATTERNS = [
   /^(?:anything|any tasks|any todos)\b/,
   /\bhow many\b/,
   /\bwhat(?:'s| is) (?:due|overdue)\b/,
+  /\bwhat(?:'s| is)? (?:on|scheduled|planned|coming|happening)\b/,
   /\b(?:tasks|todos) (?:for|tagged|due|in)\b/,
   /\b(?:what|which|anything) .*\b(?:due|overdue)\b/,
   /^(?:what|which|anything)\b.*\b(?:open|pending|left|remaining|done|finished|completed|late|overdue|due|tasks|todos)\b/,
@@ -254,10 +257,22 @@ const LIST_WORDS = new Set(
     "left remaining still outstanding unfinished incomplete not yet due overdue late past today tonight tomorrow this next week weekend " +
     "days day 7 seven in on for by at high medium low priority prio urgent important most tagged tag labelled label with about mentioning " +
     "containing matching how many much should could can need to so far there be up now currently got gotta we you please pls just first " +
-    "start work tackle focus where of off checked ticked upcoming coming every them everything plate").split(" "),
+    "start work tackle focus where of off checked ticked upcoming coming every them everything plate going agenda scheduled schedule planned plans lined ahead soon sorted sort " +
+    "order date dates 2 whole full entire again happening").split(" "),
 );
 
 const NEXT = /\b(?:what(?:'s| is)? next|do next|what should i (?:do|work on|start|tackle|focus on)|where (?:should|do) i start|what(?:'s| is) most (?:urgent|important)|what (?:to|should i) do first)\b/;
+
+/** A phrasing this assistant understands for (the part it understood of) a list question. */
+function closestList(args: ListArgs, today: string): string {
+  if (args.tag) return `show my ${args.tag} tasks`;
+  if (args.dueBefore && args.dueBefore < today) return "what's overdue?";
+  if (args.dueBefore === today) return "what's due today?";
+  if (args.dueAfter && args.dueAfter === args.dueBefore && args.dueAfter === addDays(today, 1)) return "what's due tomorrow?";
+  if (args.dueBefore) return "what's due this week?";
+  if (args.priority) return `show ${args.priority} priority tasks`;
+  return args.status === "completed" ? "show done tasks" : args.status === "pending" ? "what's left?" : "show my tasks";
+}
 
 /** A list question as a list_tasks call, or a sentence of what cannot be answered and what comes closest. */
 function listIntent(t: string, ctx: IntentContext): Intent {
@@ -269,7 +284,7 @@ function listIntent(t: string, ctx: IntentContext): Intent {
   // Words that are none of a list question's, its tag or its search: answering would be a guess.
   const known = new Set([...LIST_WORDS, args.tag, ...(args.q ?? "").split(" ")]);
   const unknown = t.split(/[^\p{L}\p{N}'#-]+/u).filter((w) => w && !known.has(w) && !w.startsWith("#") && !findDate(w, ctx.now, ctx.timeZone));
-  if (unknown.length > 0) return { kind: "unsure", about: "tasks", suggest: args.status === "completed" ? "show done tasks" : args.status === "pending" ? "what's left?" : "show my tasks" };
+  if (unknown.length > 0) return { kind: "unsure", about: "tasks", suggest: closestList(args, ctx.today) };
   if (/\bhow many\b/.test(t)) return { kind: "list", args, view: "count" };
   return { kind: "list", args };
 }
