@@ -149,6 +149,13 @@ export const CORPUS: CorpusEntry[] = [
   e("new task: file taxes, urgent, tagged finance and home", add("File taxes", { priority: "high", tags: ["finance", "home"] })),
   e("add low fat milk", add("Low fat milk")),
   e("add high school reunion", add("High school reunion")),
+  e("add buy a sundae", add("Buy a sundae")),
+  e("add compete in the race", add("Compete in the race")),
+  e("add call mom tmrw at 5", add("Call mom", { dueDate: TOMORROW })),
+  e("add pick up kids, 3pm friday", add("Pick up kids", { dueDate: FRI })),
+  e("Add Buy Milk Tomorrow", add("Buy Milk", { dueDate: TOMORROW })),
+  e("add take out the trash and recycling", add("Take out the trash and recycling")),
+  e("add rock & roll lesson", add("Rock & roll lesson")),
 
   // Several at once.
   e("add eggs, bread and milk", add("Eggs"), add("Bread"), add("Milk")),
@@ -169,6 +176,7 @@ export const CORPUS: CorpusEntry[] = [
 
   // Lists and questions.
   e("what's left?", list(OPEN)),
+  e("I need to know what's left", list(OPEN)),
   e("show them", list(ALL)),
   e("list everything", list(ALL)),
   e("what's due", list(OPEN)),

@@ -77,7 +77,7 @@ const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 const TYPOS: Record<string, string> = {
   tommorow: "tomorrow", tommorrow: "tomorrow", tomorow: "tomorrow", tomorrw: "tomorrow", tomrrow: "tomorrow", tmrw: "tomorrow",
   tmr: "tomorrow", tmrow: "tomorrow", tmmrw: "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow", tomoro: "tomorrow", tomoz: "tomorrow",
-  tomorroww: "tomorrow", tommorw: "tomorrow", tdy: "today", "2day": "today", tonite: "tonight", toady: "today",
+  tomorroww: "tomorrow", tommorw: "tomorrow", tdy: "today", "2day": "today", tonite: "tonight",
   wensday: "wednesday", wendsday: "wednesday", wednesay: "wednesday", wedensday: "wednesday", wednsday: "wednesday", wedsday: "wednesday",
   wednessday: "wednesday", thursay: "thursday", thrusday: "thursday", thurday: "thursday", thursdy: "thursday", fridy: "friday",
   firday: "friday", freiday: "friday", saterday: "saturday", saturady: "saturday", satuday: "saturday", sundy: "sunday",
@@ -86,7 +86,7 @@ const TYPOS: Record<string, string> = {
   urgnet: "urgent", urgant: "urgent", imporant: "important", importnat: "important", improtant: "important",
   overdeu: "overdue", ovedue: "overdue", overude: "overdue", taks: "tasks", tasx: "tasks", tsks: "tasks", tasls: "tasks",
   compelte: "complete", comlete: "complete", complte: "complete", delte: "delete", delet: "delete", dlete: "delete", remvoe: "remove",
-  finsihed: "finished", finshed: "finished", finsh: "finish", remidn: "remind", remmind: "remind", whats: "what's", wat: "what",
+  finsihed: "finished", finshed: "finished", finsh: "finish", remidn: "remind", remmind: "remind", whats: "what's",
 };
 const TYPO_WORD = new RegExp(`(?<![\\p{L}\\p{N}])(${Object.keys(TYPOS).join("|")})(?![\\p{L}\\p{N}])`, "giu");
 
@@ -258,7 +258,7 @@ const LIST_WORDS = new Set(
     "days day 7 seven in on for by at high medium low priority prio urgent important most tagged tag labelled label with about mentioning " +
     "containing matching how many much should could can need to so far there be up now currently got gotta we you please pls just first " +
     "start work tackle focus where of off checked ticked upcoming coming every them everything plate going agenda scheduled schedule planned plans lined ahead soon sorted sort " +
-    "order date dates 2 whole full entire again happening").split(" "),
+    "order date dates 2 whole full entire again happening need want know").split(" "),
 );
 
 const NEXT = /\b(?:what(?:'s| is)? next|do next|what should i (?:do|work on|start|tackle|focus on)|where (?:should|do) i start|what(?:'s| is) most (?:urgent|important)|what (?:to|should i) do first)\b/;
@@ -468,7 +468,7 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   // Add: "add buy milk tomorrow, high priority", "remind me to call mom friday", "new task: taxes #home".
   m =
     original.match(/^(?:please\s+)?(?:add|create|new|make|put|save|note|jot down|write down)\b\s*(?:(?:a|an)\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)?\s*(?:to\s+|called\s+|named\s+|:\s*|-\s*)?(.*)$/i) ??
-    original.match(/^(?:please\s+)?((?:remind me to|i need to|i have to|i must|i should|i want to|i gotta|i've got to|need to|gotta|remember to|don't forget to|dont forget to|todo:?)\s+.+)$/i);
+    original.match(/^(?:please\s+)?((?!i (?:need|want|have) to (?:know|see|check|find out|look at|ask)\b)(?:remind me to|i need to|i have to|i must|i should|i want to|i gotta|i've got to|need to|gotta|remember to|don't forget to|dont forget to|todo:?)\s+.+)$/i);
   if (m) return addIntent(m[1]!, ctx);
 
   if (NEXT.test(t) || LIST_PATTERNS.some((p) => p.test(t))) return listIntent(t, ctx);
