@@ -71,7 +71,7 @@ export const HELP_TEXT = [
   "• “add buy milk tomorrow, high priority #groceries”",
   "• “what's left?”, “show done tasks”, “what's due today?”, “tasks tagged work”",
   "• “how many tasks are left?”, “what should I do next?”, “what's overdue?”",
-  "• “add eggs, bread and milk”, then “make it tomorrow” about the task just added",
+  "• “add eggs, bread and milk”; “add call mom”, then “make it tomorrow”",
   "• “complete 3” or “I'm done with the milk”",
   "• “move the milk to friday”, “make 2 low priority”, “rename 2 to Call the bank”",
   "• “delete the meeting task”",
