@@ -13,7 +13,11 @@ import { ask, browserFor, screenshot, signUp, startProduct, uniqueEmail, type Br
 let product: Product;
 let model: FakeOpenAI;
 /** What the scripted model answers next; tests switch it between healthy and failing. */
-let mode: "ok" | "down" | "rate-limited" | "slow" = "ok";
+let mode: "ok" | "down" | "rate-limited" | "slow" | "long" = "ok";
+/** In "long" mode the reply pauses after its first words until this is resolved. */
+let releaseLong: () => void = () => undefined;
+let longGate: Promise<void> = Promise.resolve();
+const LONG_REPLY = "Here is a long answer, word by word: one two three four five six seven eight nine ten.";
 /** In "slow" mode the model answers only once this is resolved. */
 let releaseSlow: () => void = () => undefined;
 let slowGate: Promise<void> = Promise.resolve();
@@ -23,6 +27,7 @@ before(async () => {
     if (mode === "slow") await slowGate;
     if (mode === "down") return { status: 500, error: "the model is down" };
     if (mode === "rate-limited") return { status: 429, error: "rate limit reached" };
+    if (mode === "long") return { text: LONG_REPLY, wordDelayMs: 20, hold: { afterWords: 4, until: longGate } };
     const last = req.messages.at(-1);
     const text = typeof last?.content === "string" ? last.content : JSON.stringify(last?.content ?? "");
     return { text: `You said: ${text.split("\n")[0]}` };
@@ -148,6 +153,38 @@ test("Stop ends a reply in progress without an error, and the chat goes on", asy
   }
   await ask(page, "are you there?");
   await page.locator('[data-role="assistant"]').getByText("You said: are you there?").waitFor();
+});
+
+test("a reload in the middle of a reply: the reply goes on to its end, and nothing is sent again", async (t) => {
+  const { page } = await freshUser(t);
+  longGate = new Promise((resolve) => (releaseLong = resolve));
+  mode = "long";
+  try {
+    const box = page.getByLabel("Message the assistant");
+    await box.fill("tell me at length");
+    await box.press("Enter");
+    await page.locator('[data-role="assistant"]').getByText("Here is a long").waitFor();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const asked = model.requests.length;
+
+    const resumed = page.waitForRequest((req) => /\/api\/chat\/[0-9a-f-]{36}\/stream/.test(req.url()));
+    await page.reload();
+    await resumed;
+    await page.locator('[data-role="assistant"]').getByText("Here is a long").waitFor();
+    releaseLong();
+    await page.locator('[data-role="assistant"]').getByText(LONG_REPLY).waitFor();
+    await page.getByRole("button", { name: "Send message" }).waitFor();
+    assert.equal(model.requests.length, asked, "the model was not asked again");
+    assert.equal(await page.locator('[data-role="user"]').count(), 1, "the message was not sent again");
+    assert.equal(await page.locator('[data-role="assistant"]').count(), 1, "one reply, not a stored copy and a streamed one");
+
+    await page.reload();
+    await page.locator('[data-role="assistant"]').getByText(LONG_REPLY).waitFor();
+    assert.equal(await page.getByTestId("chat-error").count(), 0);
+  } finally {
+    mode = "ok";
+    releaseLong();
+  }
 });
 
 test("a rate-limited model says so", async (t) => {

@@ -191,7 +191,8 @@ test("edit inline, validate, complete and delete with confirmation", async (t) =
   const form = page.getByRole("form", { name: "Edit task Buy milk" });
   await form.getByLabel("Title").fill("");
   await form.getByRole("button", { name: "Save" }).click();
-  await form.getByText("title cannot be empty").waitFor();
+  // Said as a person would, not as a schema would ("title cannot be empty").
+  await form.getByText("Give the task a title", { exact: true }).waitFor();
   await form.getByLabel("Title").fill("Buy oat milk");
   await form.getByLabel("Notes").fill("the barista one");
   await form.getByLabel("Priority").selectOption("low");
@@ -239,6 +240,41 @@ test("edit inline, validate, complete and delete with confirmation", async (t) =
   await expectTitles(page, ["Buy oat milk"]);
   await page.close();
 });
+
+for (const viewport of [
+  { name: "desktop", width: 1280, height: 800 },
+  { name: "phone", width: 390, height: 844 },
+]) {
+  test(`clicking a task's title opens it; only the checkbox completes, a 44×44 target (${viewport.name})`, async (t) => {
+    const browser = await browserFor(t, { viewport });
+    const page = await browser.context.newPage();
+    await signUp(page, product.webUrl, { name: "Click Tester", email: uniqueEmail(`click-${viewport.name}`) });
+    await page.goto(`${product.webUrl}/tasks`);
+    await createTask(page, { title: "Call the bank", priority: "high" });
+    await page.reload();
+    const item = page.getByTestId("task-item").filter({ hasText: "Call the bank" });
+
+    // The title opens the task's editor and leaves it open (it used to be the checkbox's label).
+    await item.getByTestId("task-title").click();
+    const form = page.getByRole("form", { name: "Edit task Call the bank" });
+    await form.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id.startsWith("edit-title-")), true, "the editor has focus");
+    await page.keyboard.press("Escape");
+    await form.waitFor({ state: "hidden" });
+    const checkbox = page.getByRole("checkbox", { name: "Mark as done: Call the bank" });
+    assert.equal(await checkbox.isChecked(), false);
+    const stored = await page.evaluate(async () => (await (await fetch("/api/tasks/me")).json()) as { completed: boolean }[]);
+    assert.deepEqual(stored.map((task) => task.completed), [false]);
+
+    // The checkbox's hit area is at least 44×44 px, and all of it works: a tap near its corner completes.
+    const hit = await item.getByTestId("task-check").boundingBox();
+    assert.ok(hit && hit.width >= 44 && hit.height >= 44, `hit area ${hit?.width}×${hit?.height}`);
+    await item.getByTestId("task-check").click({ position: { x: 3, y: 3 } });
+    await page.getByText("Completed “Call the bank”").waitFor();
+    assert.equal(await item.getAttribute("data-completed"), "true");
+    await page.close();
+  });
+}
 
 test("what the assistant changes shows on an open tasks page without a reload", async (t) => {
   const browser = await browserFor(t);

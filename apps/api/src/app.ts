@@ -49,7 +49,12 @@ export function createApp(deps: AppDeps) {
   const tasks = new TaskService(database.db);
   // Built once per app: every turn's tools and every MCP request share them.
   const tools = { definitions: taskToolDefinitions(), jsonSchemaValidator: createToolValidator() };
-  const chat = new ChatService(database.db, tasks, deps.model, logger, tools, deps.clock, config.chatConcurrency);
+  const chat = new ChatService(database.db, tasks, deps.model, logger, tools, deps.clock, {
+    concurrency: config.chatConcurrency,
+    llmTimeoutMs: config.llmTimeoutMs,
+    turnLeaseMs: config.turnLeaseMs,
+    lifecycle,
+  });
   const readSession = createSessionReader(auth, database.db);
   const signedIn = requireUser(readSession);
 
@@ -67,7 +72,7 @@ export function createApp(deps: AppDeps) {
     );
   });
   app.use(secureHeaders());
-  const apiCors = cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id"] });
+  const apiCors = cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id", "x-turn-id"] });
   // MCP clients that run in a browser (the MCP Inspector) register, exchange codes and call /mcp from
   // their own origin, with tokens and never cookies: any origin, no credentials.
   const oauthClientCors = cors({ origin: "*", allowHeaders: ["content-type", "authorization", "mcp-protocol-version"], exposeHeaders: ["www-authenticate"] });
@@ -105,7 +110,7 @@ export function createApp(deps: AppDeps) {
     info: { title: "Todo Chatbot API", version, description: "Tasks, the assistant and its conversations. Auth lives under /api/auth (Better Auth)." },
   });
 
-  return { app, auth };
+  return { app, auth, chat };
 }
 
 export type App = ReturnType<typeof createApp>["app"];

@@ -14,6 +14,9 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
+/** Time a turn needs after its model call ends to store its reply. */
+export const TURN_STORE_MARGIN_MS = 2000;
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -49,12 +52,20 @@ const EnvSchema = z
     LLM_BASE_URL: optionalString.pipe(z.url().optional()),
     LLM_API_KEY: optionalString,
     LLM_MODEL: optionalString,
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    CHAT_TURN_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(660_000).default(35_000),
     DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
   })
   .refine((env) => env.DATABASE_POOL_MIN <= env.DATABASE_POOL_MAX, {
     path: ["DATABASE_POOL_MIN"],
     message: "must not exceed DATABASE_POOL_MAX",
+  })
+  // A turn running when SIGTERM comes is bounded by the model timeout; the shutdown timeout must
+  // leave it that long plus a moment to store its reply, or deploys would cut turns off.
+  .refine((env) => env.SHUTDOWN_TIMEOUT_MS >= env.LLM_TIMEOUT_MS + TURN_STORE_MARGIN_MS, {
+    path: ["SHUTDOWN_TIMEOUT_MS"],
+    message: "must be at least LLM_TIMEOUT_MS + 2000 (a turn running at SIGTERM may take that long to end and be stored)",
   })
   .refine((env) => env.NODE_ENV !== "production" || env.BETTER_AUTH_SECRET !== undefined, {
     path: ["BETTER_AUTH_SECRET"],
@@ -99,6 +110,14 @@ export interface Config {
   /** Chat turns running at once, per person and in the whole process; beyond them 429. */
   chatConcurrency: { perUser: number; total: number };
   llm: LlmConfig;
+  /** The most one turn's model calls may take (LLM_TIMEOUT_MS); past it the turn fails with model_timeout. */
+  llmTimeoutMs: number;
+  /**
+   * How long a running turn's lease lasts (CHAT_TURN_LEASE_MS); its replica renews it every third
+   * of that. A turn whose lease ran out lost its replica and reads as interrupted.
+   */
+  turnLeaseMs: number;
+  /** After the drain delay, the most the process waits for requests and turns (≥ LLM_TIMEOUT_MS + 2 s). */
   shutdownTimeoutMs: number;
   /** After SIGTERM, how long to keep serving while reporting not ready (lets a load balancer notice). */
   drainDelayMs: number;
@@ -208,6 +227,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     chatConcurrency: { perUser: env.CHAT_MAX_TURNS_PER_USER, total: env.CHAT_MAX_TURNS },
     llm: chooseLlm(env),
+    llmTimeoutMs: env.LLM_TIMEOUT_MS,
+    turnLeaseMs: env.CHAT_TURN_LEASE_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     drainDelayMs: env.DRAIN_DELAY_MS,
   };

@@ -100,5 +100,10 @@ describe("backend process lifecycle", () => {
       startBackend({ DATA_DIR: dataDir(), NODE_ENV: "production", BETTER_AUTH_SECRET: "" }),
       /BETTER_AUTH_SECRET: is required when NODE_ENV=production/,
     );
+    await assert.rejects(
+      startBackend({ DATA_DIR: dataDir(), LLM_TIMEOUT_MS: "30000", SHUTDOWN_TIMEOUT_MS: "8000" }),
+      /SHUTDOWN_TIMEOUT_MS: must be at least LLM_TIMEOUT_MS \+ 2000/,
+      "a shutdown timeout shorter than a turn would cut turns off at every deploy",
+    );
   });
 });

@@ -35,7 +35,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database);
   const lifecycle = { draining: false };
-  const { app, auth } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
+  const { app, auth, chat } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
   let started = false;
   const stopWaiting = new AbortController();
 
@@ -58,21 +58,28 @@ async function main() {
     stopping = true;
     lifecycle.draining = true;
     stopWaiting.abort();
-    logger.info({ signal, drainDelayMs: config.drainDelayMs }, "draining: reporting not ready, finishing in-flight requests");
+    logger.info(
+      { signal, drainDelayMs: config.drainDelayMs, runningTurns: chat.runner.size },
+      "draining: reporting not ready, starting no new turn, finishing running turns and in-flight requests",
+    );
     const force = setTimeout(() => {
-      logger.warn("in-flight requests did not finish in time; exiting");
+      logger.warn({ runningTurns: chat.runner.size }, "in-flight requests or turns did not finish in time; exiting");
       process.exit(0);
     }, config.drainDelayMs + config.shutdownTimeoutMs);
     force.unref();
+    // Running turns go on from now (each bounded by LLM_TIMEOUT_MS) whether or not anyone listens;
+    // the process ends only once they are stored.
+    const turnsEnded = chat.runner.drain().then(() => logger.info("running chat turns ended"));
     // Keep serving (readiness says 503) until the load balancer has noticed, then stop accepting.
     setTimeout(() => {
-      server.close(async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would hold close() open; in-flight ones finish first.
+      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      void Promise.all([closed, turnsEnded]).then(async () => {
         await database.close().catch((err: unknown) => logger.error({ err }, "closing the database failed"));
         logger.info("stopped");
         process.exit(0);
       });
-      // Idle keep-alive sockets would hold close() open; in-flight ones finish first.
-      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     }, config.drainDelayMs);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));

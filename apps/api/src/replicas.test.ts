@@ -58,7 +58,7 @@ describe("two replicas on one PostgreSQL", postgresOnly, () => {
     const attempt = (replica: BackendProcess) =>
       json(`${replica.url}/api/auth/sign-in/email`, {
         method: "POST",
-        headers: { "x-forwarded-for": "198.51.100.99" },
+        headers: { "x-forwarded-for": "198.51.100.99", origin: "http://localhost:3000" },
         json: { email: "nobody@example.test", password: "wrong password" },
       });
     const statuses = [];
@@ -70,7 +70,7 @@ describe("two replicas on one PostgreSQL", postgresOnly, () => {
     assert.ok(Number(fifth.headers.get("retry-after")) > 0, "Retry-After says when to come back");
     const otherClient = await json(`${a.url}/api/auth/sign-in/email`, {
       method: "POST",
-      headers: { "x-forwarded-for": "198.51.100.100" },
+      headers: { "x-forwarded-for": "198.51.100.100", origin: "http://localhost:3000" },
       json: { email: "nobody@example.test", password: "wrong password" },
     });
     assert.equal(otherClient.status, 401, "another address is not affected");

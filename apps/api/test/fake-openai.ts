@@ -13,7 +13,11 @@ export interface ChatCompletionRequest {
 }
 
 export type Scripted =
-  | { text: string }
+  /**
+   * `wordDelayMs`: a slow model, streaming one word at a time (stream: true only); `hold` pauses
+   * the stream after `hold.afterWords` words until `hold.until` resolves.
+   */
+  | { text: string; wordDelayMs?: number; hold?: { afterWords: number; until: Promise<void> } }
   | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
   | { status: number; error: string };
 
@@ -77,7 +81,14 @@ export async function startFakeOpenAI(
         `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason }], ...extra })}\n\n`,
       );
     send({ role: "assistant", content: "" });
-    if ("text" in out) for (const word of out.text.split(/(?<= )/)) send({ content: word });
+    if ("text" in out) {
+      for (const [i, word] of out.text.split(/(?<= )/).entries()) {
+        if (out.hold && i === out.hold.afterWords) await out.hold.until;
+        if (out.wordDelayMs) await new Promise((r) => setTimeout(r, out.wordDelayMs));
+        if (res.destroyed) return; // the backend went away (stopped, killed)
+        send({ content: word });
+      }
+    }
     if (toolCalls) for (const [index, tc] of toolCalls.entries()) send({ tool_calls: [{ index, ...tc }] });
     send({}, finish, { usage });
     res.write("data: [DONE]\n\n");

@@ -114,6 +114,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: compileTrust(""),
     chatConcurrency: { perUser: 3, total: 32 },
     llm: { provider: "offline" },
+    llmTimeoutMs: 30_000,
+    turnLeaseMs: 15_000,
     shutdownTimeoutMs: 5000,
     drainDelayMs: 0,
     ...overrides,
@@ -125,6 +127,8 @@ export interface TestAppOptions {
   logger?: import("../src/logger.ts").Logger;
   config?: Partial<Config>;
   clock?: () => Date;
+  /** Shared with the app: set `draining` to act as a replica on its way out. */
+  lifecycle?: { draining: boolean };
 }
 
 export function buildApp(database: DatabaseHandle, options: TestAppOptions = {}) {
@@ -134,6 +138,7 @@ export function buildApp(database: DatabaseHandle, options: TestAppOptions = {})
     logger: options.logger ?? silentLogger,
     model: options.model ?? new OfflineLanguageModel(options.clock),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
   });
 }
 

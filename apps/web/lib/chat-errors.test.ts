@@ -17,6 +17,8 @@ test("a chat error's kind comes from its code, whatever its message says", () =>
   assert.equal(chatErrorKind({ code: "backend_unavailable", message: REWORDED }), "offline");
   assert.equal(chatErrorKind({ code: "network_error", message: REWORDED }), "offline");
   assert.equal(chatErrorKind({ code: "unauthorized", message: REWORDED }), "signed-out");
+  assert.equal(chatErrorKind({ code: "interrupted", message: REWORDED }), "interrupted");
+  assert.equal(chatErrorKind({ code: "model_timeout", message: REWORDED }), "model-slow");
   // The old wording no longer decides anything.
   assert.equal(chatErrorKind({ code: "internal_error", message: "the assistant's model is unavailable right now" }), "other");
 });

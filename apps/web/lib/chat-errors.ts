@@ -4,11 +4,14 @@
  */
 import type { ErrorCode } from "@todo/contracts";
 
-export type ChatErrorKind = "rate-limited" | "busy" | "model-busy" | "model-down" | "offline" | "signed-out" | "other";
+export type ChatErrorKind = "interrupted" | "model-slow" | "rate-limited" | "busy" | "model-busy" | "model-down" | "offline" | "signed-out" | "other";
 
 const KIND_OF: Partial<Record<ErrorCode, ChatErrorKind>> = {
+  interrupted: "interrupted",
+  model_timeout: "model-slow",
   rate_limited: "rate-limited",
   busy: "busy",
+  draining: "busy",
   model_rate_limited: "model-busy",
   model_unavailable: "model-down",
   backend_unavailable: "offline",

@@ -15,12 +15,16 @@ import type { ChatMessage } from "./chat-messages";
 type Part = ChatMessage["parts"][number];
 type TextPart = Extract<Part, { type: "text" | "reasoning" }>;
 
-/** Parses a server-sent-events body into the JSON of each `data:` event ("[DONE]" ends it). */
-export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<UIMessageChunk> {
+/**
+ * Parses a server-sent-events body into the JSON of each `data:` event and its `id:` (the chunk's
+ * number in its turn, which a resume names); "[DONE]" ends it.
+ */
+async function* readNumberedEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ id?: number; chunk: UIMessageChunk }> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
   let data: string[] = [];
+  let id: number | undefined;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -33,13 +37,23 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
         const payload = data.join("\n");
         data = [];
         if (payload === "[DONE]") return;
-        if (payload) yield JSON.parse(payload) as UIMessageChunk;
+        if (payload) yield { id, chunk: JSON.parse(payload) as UIMessageChunk };
+        id = undefined;
+      } else if (line.startsWith("id:")) {
+        id = Number(line.slice(3).trim());
       } else if (line.startsWith("data:")) {
         data.push(line.slice(5).replace(/^ /, ""));
       }
     }
   }
 }
+
+/** Parses a server-sent-events body into the JSON of each `data:` event ("[DONE]" ends it). */
+export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<UIMessageChunk> {
+  for await (const { chunk } of readNumberedEvents(body)) yield chunk;
+}
+
+const RESUME_ATTEMPTS = 4;
 
 /** Folds one chunk into the assistant message being written (an error chunk is kept by the caller). */
 export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Map<string, TextPart>): ChatMessage {
@@ -119,30 +133,59 @@ function newId(): string {
 
 type Finish = { message: ChatMessage; isError: boolean; isAbort: boolean };
 
+/** How a conversation's latest turn stands, as the API tells it (TurnStatus in @todo/contracts). */
+export type TurnInfo = { id: string; state: "running" | "done" | "failed" | "interrupted" | "stopped"; errorCode?: string };
+
+/** What a stored turn that did not finish shows: the reply was interrupted (its server died) or failed. */
+function endedBadly(turn: TurnInfo | null | undefined): ApiError | undefined {
+  if (turn?.state === "interrupted") {
+    return new ApiError(0, "interrupted", "The reply was interrupted before it finished. Retry to ask again; your message is kept.");
+  }
+  if (turn?.state === "failed") {
+    return new ApiError(0, turn.errorCode ?? "model_unavailable", "The reply didn't come through.");
+  }
+  return undefined;
+}
+
 /**
  * useChat's shape, for one conversation: `sendMessage` adds the person's message and makes the
  * request; the reply streams into `messages`, rendered at most every `throttleMs`. Stopping keeps
  * what arrived (status "ready"); a failed request or an error chunk sets `error` (status "error").
+ *
+ * The turn belongs to the server: when the stream drops mid-reply, `resume` asks for the chunks
+ * after the last one received (from whichever replica answers) and the reply goes on; when nothing
+ * is left to resume (204), `reload` gives the stored conversation and it is shown as it ended. A
+ * page opened while a turn runs (`initialTurn` running) picks the reply up the same way.
  */
 export function useChatStream({
   initialMessages,
+  initialTurn,
   request,
+  resume,
+  reload,
   onFinish,
   throttleMs = 50,
 }: {
   initialMessages: ChatMessage[];
+  /** The conversation's latest turn when the page was made. */
+  initialTurn?: TurnInfo | null;
   /** Makes the request for the conversation so far (its last message is the person's). */
   request: (messages: ChatMessage[], signal: AbortSignal) => Promise<Response>;
+  /** GET /api/chat/{id}/stream?after=…: the running turn's chunks after `after`; 204 when none runs. */
+  resume?: (after: number, signal: AbortSignal) => Promise<Response> | undefined;
+  /** The stored conversation (its latest messages) and its latest turn. */
+  reload?: () => Promise<{ messages: ChatMessage[]; turn: TurnInfo | null } | undefined>;
   onFinish: (finish: Finish) => void;
   throttleMs?: number;
 }) {
-  const [messages, setMessages] = useState(initialMessages);
-  const [status, setStatus] = useState<ChatStatus>("ready");
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const current = useRef(initialMessages);
+  const resuming = initialTurn?.state === "running";
+  const [messages, setMessages] = useState(() => (resuming ? initialMessages.filter((m) => m.id !== initialTurn.id) : initialMessages));
+  const [status, setStatus] = useState<ChatStatus>(() => (endedBadly(initialTurn) ? "error" : resuming ? "submitted" : "ready"));
+  const [error, setError] = useState<ApiError | undefined>(() => endedBadly(initialTurn));
+  const current = useRef(messages);
   const abort = useRef<AbortController | null>(null);
-  const latest = useRef({ request, onFinish });
-  latest.current = { request, onFinish };
+  const latest = useRef({ request, onFinish, resume, reload });
+  latest.current = { request, onFinish, resume, reload };
 
   // Leaving the page stops reading (the server still finishes and stores the turn); a chat that
   // is gone reports nothing, or its URL change would land on whatever page is open now.
@@ -155,8 +198,12 @@ export function useChatStream({
     };
   }, []);
 
+  /**
+   * Reads a turn's stream into the conversation: from `open` (a new turn's request, or a resume),
+   * then, if the connection drops before the turn's end, from resumes.
+   */
   const run = useCallback(
-    async (conversation: ChatMessage[]) => {
+    async (conversation: ChatMessage[], open: (signal: AbortSignal) => Promise<Response> | undefined) => {
       const controller = new AbortController();
       abort.current = controller;
       current.current = conversation;
@@ -172,27 +219,76 @@ export function useChatStream({
       };
       let isError = false;
       let isAbort = false;
+      /** The number of the last chunk applied: a resume asks for those after it, so none comes twice. */
+      let lastSeq = -1;
+      let ended = false;
+      let streamError: string | undefined;
+      const textParts = new Map<string, TextPart>();
+      /** Reads a stream until it ends; a dropped connection just returns (the turn goes on, resumable). */
+      const consume = async (body: ReadableStream<Uint8Array>) => {
+        try {
+          for await (const { id, chunk } of readNumberedEvents(body)) {
+            if (id !== undefined) {
+              if (id <= lastSeq) continue;
+              lastSeq = id;
+            }
+            if (chunk.type === "finish" || chunk.type === "abort") ended = true;
+            if (chunk.type === "error") {
+              streamError = chunk.errorText;
+              ended = true;
+            }
+            message = applyChunk(message, chunk, textParts);
+            current.current = [...conversation, message];
+            if (!written) {
+              written = true;
+              setStatus("streaming");
+              flush();
+            } else {
+              timer ??= setTimeout(flush, throttleMs);
+            }
+          }
+        } catch (err) {
+          if (controller.signal.aborted) throw err;
+        }
+      };
+      /** Nothing left to resume: show the conversation as stored, and say so if the turn ended badly. */
+      const settleFromStore = async () => {
+        const stored = await latest.current.reload?.().catch(() => undefined);
+        if (!stored) throw networkError();
+        current.current = stored.messages;
+        message = stored.messages.at(-1)?.role === "assistant" ? stored.messages.at(-1)! : message;
+        const bad = endedBadly(stored.turn);
+        if (bad) throw bad;
+      };
       try {
-        const res = await latest.current.request(conversation, controller.signal).catch((err: unknown) => {
+        const res = await Promise.resolve(open(controller.signal)).catch((err: unknown) => {
           throw controller.signal.aborted ? err : networkError();
         });
-        if (!res.ok) throw toApiError(res.status, await res.text(), Number(res.headers.get("retry-after")) || undefined);
-        if (!res.body) throw new ApiError(res.status, "internal_error", "The response body is empty.");
-        const open = new Map<string, TextPart>();
-        let streamError: string | undefined;
-        for await (const chunk of readEvents(res.body)) {
-          if (chunk.type === "error") streamError = chunk.errorText;
-          message = applyChunk(message, chunk, open);
-          current.current = [...conversation, message];
-          if (!written) {
-            written = true;
-            setStatus("streaming");
-            flush();
-          } else {
-            timer ??= setTimeout(flush, throttleMs);
+        if (!res || res.status === 204) {
+          await settleFromStore();
+        } else {
+          if (!res.ok) throw toApiError(res.status, await res.text(), Number(res.headers.get("retry-after")) || undefined);
+          if (!res.body) throw new ApiError(res.status, "internal_error", "The response body is empty.");
+          // From here the turn is the server's: a dropped connection is resumed, not reported.
+          await consume(res.body);
+          for (let attempt = 1; !ended && !controller.signal.aborted; attempt++) {
+            if (attempt > RESUME_ATTEMPTS) throw networkError();
+            await new Promise((r) => setTimeout(r, 250 * attempt));
+            let again: Response | undefined;
+            try {
+              again = await latest.current.resume?.(lastSeq, controller.signal);
+            } catch {
+              continue; // the network is still down; try again
+            }
+            if (!again || again.status === 204) {
+              await settleFromStore();
+              break;
+            }
+            if (again.ok && again.body) await consume(again.body);
           }
         }
         if (streamError !== undefined) throw new ApiError(0, message.metadata?.error?.code ?? "internal_error", streamError);
+        if (controller.signal.aborted) isAbort = true;
         setStatus("ready");
       } catch (err) {
         if (controller.signal.aborted) {
@@ -213,15 +309,24 @@ export function useChatStream({
     [throttleMs],
   );
 
+  // A page opened while its turn runs: pick the reply up from its start (once, on arrival).
+  useEffect(() => {
+    if (resuming) void run(current.current, (signal) => latest.current.resume?.(-1, signal));
+  }, []);
+
   const sendMessage = useCallback(
-    (text: string) => run([...current.current, { id: newId(), role: "user", parts: [{ type: "text", text }] }]),
+    (text: string) =>
+      run([...current.current, { id: newId(), role: "user", parts: [{ type: "text", text }] }], (signal) =>
+        latest.current.request(current.current, signal),
+      ),
     [run],
   );
 
   /** Asks again for the last reply: drops it (if any) and resends the person's last message. */
   const regenerate = useCallback(() => {
     const messages = current.current;
-    return run(messages[messages.length - 1]?.role === "assistant" ? messages.slice(0, -1) : messages);
+    const conversation = messages[messages.length - 1]?.role === "assistant" ? messages.slice(0, -1) : messages;
+    return run(conversation, (signal) => latest.current.request(conversation, signal));
   }, [run]);
 
   const stop = useCallback(() => abort.current?.abort(), []);

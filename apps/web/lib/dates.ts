@@ -21,7 +21,13 @@ function parseDay(iso: string): Date {
   return new Date(y, m - 1, d);
 }
 
-/** "today", "tomorrow", "Fri" within the week, "Mar 3" this year, else "Mar 3, 2027". */
+/** Spelled out rather than Intl's: en-GB says "Sep" or "Sept" depending on the ICU version. */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * "today", "tomorrow", "Fri" within the week, "3 Mar" this year, else "3 Mar 2027": the one date style
+ * of the tasks page, the chat's tool cards and the assistant's replies (offline.dates.ts' describeDate).
+ */
 export function formatDue(iso: string, now = new Date()): string {
   const today = todayIso(now);
   if (iso === today) return "today";
@@ -29,9 +35,9 @@ export function formatDue(iso: string, now = new Date()): string {
   if (iso === addDays(today, -1)) return "yesterday";
   const date = parseDay(iso);
   const diff = Math.round((date.getTime() - parseDay(today).getTime()) / 86_400_000);
-  if (diff > 1 && diff < 7) return date.toLocaleDateString("en-US", { weekday: "short" });
-  if (date.getFullYear() === now.getFullYear()) return date.toLocaleDateString("en-US", { month: "short", day: "numeric" });
-  return date.toLocaleDateString("en-US", { month: "short", day: "numeric", year: "numeric" });
+  if (diff > 1 && diff < 7) return date.toLocaleDateString("en-GB", { weekday: "short" });
+  const dayMonth = `${date.getDate()} ${MONTHS[date.getMonth()]}`;
+  return date.getFullYear() === now.getFullYear() ? dayMonth : `${dayMonth} ${date.getFullYear()}`;
 }
 
 export function isOverdue(iso: string | null, completed: boolean, now = new Date()): boolean {

@@ -190,13 +190,26 @@ describe("deployments", () => {
     });
   }
 
-  it("gives the backend a termination grace period longer than its drain delay plus shutdown timeout", () => {
+  it("gives a chat turn running at SIGTERM time to end and be stored before the pod is killed", () => {
+    // SIGTERM comes after preStop (if any); the API then reports not ready for DRAIN_DELAY_MS and
+    // waits up to SHUTDOWN_TIMEOUT_MS for requests and turns. A turn is bounded by LLM_TIMEOUT_MS
+    // (from its start, before SIGTERM) and needs ~2 s more to store its reply. All of it must fit
+    // in terminationGracePeriodSeconds, or Kubernetes SIGKILLs a turn mid-reply.
+    const STORE_MARGIN_MS = 2000;
     for (const layout of all) {
       const { deployment, container } = app(layout.objects, "backend");
       const config = find(layout.objects, "ConfigMap", container.envFrom[0].configMapRef.name).data;
-      const needMs = Number(config.DRAIN_DELAY_MS) + Number(config.SHUTDOWN_TIMEOUT_MS);
-      assert.ok(needMs > 0 && Number.isFinite(needMs));
-      assert.ok(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000 > needMs, layout.name);
+      const [drainMs, shutdownMs, llmMs] = ["DRAIN_DELAY_MS", "SHUTDOWN_TIMEOUT_MS", "LLM_TIMEOUT_MS"].map((k) => {
+        const v = Number(config[k]);
+        assert.ok(Number.isInteger(v) && v >= 0, `${layout.name}: ${k} is set (${config[k]})`);
+        return v;
+      }) as [number, number, number];
+      const preStop = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
+      assert.ok(shutdownMs >= llmMs + STORE_MARGIN_MS, `${layout.name}: SHUTDOWN_TIMEOUT_MS ${shutdownMs} covers LLM_TIMEOUT_MS ${llmMs} + storing`);
+      const graceMs = deployment.spec.template.spec.terminationGracePeriodSeconds * 1000;
+      assert.ok(graceMs > preStop * 1000 + drainMs + shutdownMs, `${layout.name}: grace ${graceMs} ms > preStop ${preStop} s + drain ${drainMs} + shutdown ${shutdownMs}`);
+      // A turn started just before SIGTERM ends within LLM_TIMEOUT_MS + storing of it, so well inside the grace period.
+      assert.ok(graceMs > preStop * 1000 + llmMs + STORE_MARGIN_MS, layout.name);
     }
   });
 

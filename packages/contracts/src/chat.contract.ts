@@ -60,8 +60,20 @@ export const ConversationSummarySchema = z.object({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
+/** How a turn stands: running on some replica, or how it ended (interrupted: its replica died). */
+export const TurnStateSchema = z.enum(["running", "done", "failed", "interrupted", "stopped"]);
+export type TurnState = z.infer<typeof TurnStateSchema>;
+
+export const TurnStatusSchema = z.object({
+  id: z.uuid().describe("The turn's id, which is also its assistant message's id"),
+  state: TurnStateSchema,
+  errorCode: z.string().optional().describe("For a failed turn: why (model_unavailable, model_timeout …)"),
+});
+export type TurnStatus = z.infer<typeof TurnStatusSchema>;
+
 export const ConversationSchema = ConversationSummarySchema.extend({
   messages: z.array(MessageSchema).describe("The latest messages (or those before `before`), oldest first"),
+  turn: TurnStatusSchema.nullable().describe("The latest turn: running (resume it at /api/chat/{id}/stream) or how it ended"),
   hasOlder: z.boolean().describe("Whether older messages exist: ask again with before = the first message's id"),
 });
 

@@ -35,6 +35,12 @@ export const ERROR_CODES = [
   "model_unavailable",
   /** The assistant's language model is rate-limited by its provider. */
   "model_rate_limited",
+  /** The assistant's language model took longer than the server allows a turn (LLM_TIMEOUT_MS). */
+  "model_timeout",
+  /** This server is shutting down and starts no new chat turn; retry (Retry-After) and another answers. */
+  "draining",
+  /** A chat turn's server died before it finished (a stored turn's state, shown by the web app; never an HTTP answer). */
+  "interrupted",
   /** The web app's proxy could not reach the API. */
   "backend_unavailable",
   /** The browser could not reach the web app. */

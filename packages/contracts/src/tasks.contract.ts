@@ -46,7 +46,7 @@ export const TagSchema = storableText("tag")
 
 const TitleSchema = storableText("title")
   .trim()
-  .min(1, "title cannot be empty")
+  .min(1, "Give the task a title")
   .max(TASK_LIMITS.titleMax, `title is at most ${TASK_LIMITS.titleMax} characters`);
 
 const DescriptionSchema = storableText("description")

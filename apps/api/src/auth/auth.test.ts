@@ -118,7 +118,7 @@ for (const driver of drivers) {
       const doc = await new Client(app).get("/api/openapi.json");
       assert.equal(doc.status, 200);
       assert.equal(doc.body.openapi, "3.1.0");
-      for (const path of ["/api/tasks", "/api/tasks/me", "/api/tasks/{id}", "/api/chat", "/api/chat/stream", "/api/conversations", "/api/conversations/{id}"]) {
+      for (const path of ["/api/tasks", "/api/tasks/me", "/api/tasks/{id}", "/api/chat", "/api/chat/stream", "/api/chat/{id}/stream", "/api/chat/{id}/stop", "/api/conversations", "/api/conversations/{id}"]) {
         assert.ok(doc.body.paths[path], `documents ${path}`);
       }
       const create = doc.body.paths["/api/tasks"].post.requestBody.content["application/json"].schema;

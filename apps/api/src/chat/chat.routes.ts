@@ -33,7 +33,8 @@ const chatRoute = createRoute({
     200: { description: "The reply", ...json(ChatResponseSchema) },
     ...errors,
     502: { description: "The model failed", ...json(ErrorBodySchema) },
-    503: { description: "The model is rate-limited", ...json(ErrorBodySchema) },
+    503: { description: "The model is rate-limited, or this replica is shutting down (draining; see Retry-After)", ...json(ErrorBodySchema) },
+    504: { description: "The model took longer than LLM_TIMEOUT_MS (model_timeout)", ...json(ErrorBodySchema) },
   },
 });
 
@@ -47,6 +48,42 @@ const chatStreamRoute = createRoute({
   request: { body: { required: true, ...json(ChatRequestSchema) } },
   responses: {
     200: { description: "UI-message stream", content: { "text/event-stream": { schema: z.string() } } },
+    ...errors,
+    503: { description: "This replica is shutting down (draining; see Retry-After)", ...json(ErrorBodySchema) },
+  },
+});
+
+const resumeRoute = createRoute({
+  method: "get",
+  path: "/chat/{id}/stream",
+  tags: ["chat"],
+  security,
+  summary: "Resume the conversation's running turn (from any replica), or 204 when none is running",
+  description:
+    "The chunks after `after` (or the Last-Event-ID header: the last event id the client saw), exactly once and in order, " +
+    "live until the turn ends. 204: nothing is running; the stored conversation is the whole answer.",
+  request: {
+    params: IdParams,
+    query: z.strictObject({
+      after: z.coerce.number().int("after must be a whole number").min(-1, "after is at least -1").optional().describe("The last chunk id already received"),
+    }),
+  },
+  responses: {
+    200: { description: "UI-message stream", content: { "text/event-stream": { schema: z.string() } } },
+    204: { description: "No turn is running in this conversation" },
+    ...errors,
+  },
+});
+
+const stopRoute = createRoute({
+  method: "post",
+  path: "/chat/{id}/stop",
+  tags: ["chat"],
+  security,
+  summary: "Stop the conversation's running turn, whichever replica runs it",
+  request: { params: IdParams },
+  responses: {
+    200: { description: "Whether a running turn was asked to stop", ...json(z.object({ stopped: z.boolean() })) },
     ...errors,
   },
 });
@@ -87,6 +124,13 @@ export function chatRoutes(chat: ChatService) {
   return createRouter()
     .openapi(chatRoute, async (c) => c.json(await chat.reply(c.var.userId, c.req.valid("json")), 200))
     .openapi(chatStreamRoute, async (c) => (await chat.stream(c.var.userId, c.req.valid("json"))) as never)
+    .openapi(resumeRoute, async (c) => {
+      const lastEventId = Number(c.req.header("last-event-id"));
+      const after = c.req.valid("query").after ?? (Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : -1);
+      const res = await chat.resume(c.var.userId, c.req.valid("param").id, after);
+      return (res ?? c.body(null, 204)) as never;
+    })
+    .openapi(stopRoute, async (c) => c.json(await chat.stop(c.var.userId, c.req.valid("param").id), 200))
     .openapi(listRoute, async (c) => c.json({ conversations: await chat.listConversations(c.var.userId) }, 200))
     .openapi(getRoute, async (c) => c.json(await chat.getConversation(c.var.userId, c.req.valid("param").id, c.req.valid("query")), 200))
     .openapi(deleteRoute, async (c) => {

@@ -8,7 +8,6 @@
 import { randomUUID } from "node:crypto";
 import {
   APICallError,
-  generateText,
   InvalidToolInputError,
   NoSuchToolError,
   RetryError,
@@ -29,6 +28,8 @@ import { createMcpServer, type ToolDefinition } from "../mcp/mcp.server.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
 import type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { TurnLimiter } from "./chat.limits.ts";
+import { STREAM_HEADERS, TurnRunner } from "./chat.turns.ts";
+import { TurnRepository } from "./turns.repository.ts";
 import { connectTools, toToolCall } from "./chat.tools.ts";
 import { ConversationRepository, toMessage, toSummary, type HistoryRow } from "./conversations.repository.ts";
 import { formatter, localDate } from "./offline/offline.dates.ts";
@@ -131,15 +132,40 @@ export function turnFailure(err: unknown): ErrorPayload {
   return { code: failure.code, message: failure.message };
 }
 
+/** A turn whose model calls ran past LLM_TIMEOUT_MS. */
+export const modelTimeout = () => new DomainError("model_timeout", "the assistant's model took too long to answer; try again in a moment");
+
 /** The first words of the first message, cut between characters (never inside a surrogate pair). */
 const titleFrom = (message: string) => {
   const chars = Array.from(message);
   return chars.length > 60 ? `${chars.slice(0, 57).join("").trimEnd()}…` : message;
 };
 
+/** What a turn's model run came to. */
+type Outcome =
+  | { kind: "done"; text: string; steps: StepResult<ToolSet>[]; toolCalls?: ToolCall[] }
+  | { kind: "failed"; error: unknown }
+  | { kind: "stopped" }
+  | { kind: "timeout" };
+
+export interface ChatServiceOptions {
+  concurrency?: { perUser: number; total: number };
+  /** The most one turn's model calls may take. */
+  llmTimeoutMs?: number;
+  /** How long a running turn's lease lasts (renewed every third of it). */
+  turnLeaseMs?: number;
+  /** While draining (SIGTERM), no new turn starts here. */
+  lifecycle?: { draining: boolean };
+}
+
 export class ChatService {
   private readonly conversations: ConversationRepository;
+  private readonly turnRows: TurnRepository;
   private readonly turns: TurnLimiter;
+  readonly runner: TurnRunner;
+  private readonly llmTimeoutMs: number;
+  private readonly turnLeaseMs: number;
+  private readonly lifecycle: { draining: boolean };
 
   constructor(
     db: Database,
@@ -149,14 +175,23 @@ export class ChatService {
     /** The MCP tools' definitions and validator, built once with the app. */
     private readonly tools: { definitions: ToolDefinition[]; jsonSchemaValidator?: AjvJsonSchemaValidator },
     private readonly clock: () => Date = () => new Date(),
-    concurrency: { perUser: number; total: number } = { perUser: 3, total: 32 },
+    options: ChatServiceOptions = {},
   ) {
     this.conversations = new ConversationRepository(db);
-    this.turns = new TurnLimiter(concurrency);
+    this.turnRows = new TurnRepository(db);
+    this.turns = new TurnLimiter(options.concurrency ?? { perUser: 3, total: 32 });
+    this.llmTimeoutMs = options.llmTimeoutMs ?? 30_000;
+    this.turnLeaseMs = options.turnLeaseMs ?? 15_000;
+    this.lifecycle = options.lifecycle ?? { draining: false };
+    this.runner = new TurnRunner(this.turnRows, logger, this.turnLeaseMs);
   }
 
   /** Starts a turn within the concurrency limits; `release` must be called when it ends. */
   private async begin(userId: string, req: ChatRequest) {
+    if (this.lifecycle.draining) {
+      // Refused before anything is stored: the person's retry lands on a replica that stays.
+      throw new DomainError("draining", "this server is restarting; send your message again in a moment", { retryAfterSeconds: 1 });
+    }
     const release = this.turns.acquire(userId);
     try {
       return { ...(await this.prepare(userId, req)), release };
@@ -185,7 +220,7 @@ export class ChatService {
     }
     const timeZone = req.timeZone ?? "UTC";
     // The person's message is stored before the model runs: a turn that fails still shows it.
-    const slot = await this.conversations.startTurn(userId, req.conversationId ?? randomUUID(), title, req.message);
+    const slot = await this.conversations.startTurn(userId, req.conversationId ?? randomUUID(), title, req.message, this.turnLeaseMs);
     const record = async (call: ToolCall) => {
       try {
         await this.conversations.recordToolCall(userId, slot, call);
@@ -216,56 +251,128 @@ export class ChatService {
     };
   }
 
-  async reply(userId: string, req: ChatRequest): Promise<ChatResponse> {
+  /**
+   * Runs an accepted turn to its end on this replica, whoever is listening: the model's stream is
+   * read here (not by the request), each chunk kept for resumes, and the outcome stored — the
+   * reply (done), what was said so far (stopped), or the failure. Bounded by LLM_TIMEOUT_MS.
+   */
+  private async run(userId: string, req: ChatRequest) {
     const turn = await this.begin(userId, req);
-    try {
-      const result = await generateText(turn.settings).catch((err: unknown) => {
-        this.logger.warn({ err: describeError(err), userId }, "model call failed");
-        throw modelFailure(err);
-      });
-      const toolCalls = collectToolCalls(result.steps);
-      await this.conversations.finishTurn(userId, turn.slot, result.text, toolCalls);
-      return { conversationId: turn.conversationId, reply: result.text, toolCalls };
-    } finally {
-      turn.release();
-      await turn.connected.close();
-    }
-  }
-
-  /** The same turn as an AI SDK UI-message stream (SSE); stored when the model finishes. */
-  async stream(userId: string, req: ChatRequest): Promise<Response> {
-    const turn = await this.begin(userId, req);
-    const { conversationId } = turn;
-    const end = async () => {
-      turn.release();
-      await turn.connected.close();
-    };
+    const { conversationId, slot } = turn;
+    const live = this.runner.open(slot.assistantId, userId, conversationId);
+    let settle!: (outcome: Outcome) => void;
+    const settled = new Promise<Outcome>((resolve) => (settle = resolve));
+    const timeout = AbortSignal.timeout(this.llmTimeoutMs);
     const result = streamText({
       ...turn.settings,
-      onFinish: async ({ text, steps }) => {
-        try {
-          await this.conversations.finishTurn(userId, turn.slot, text, collectToolCalls(steps));
-        } catch (err) {
-          this.logger.error({ err: describeError(err), conversationId }, "failed to store a chat reply");
-        } finally {
-          await end();
-        }
+      abortSignal: AbortSignal.any([live.stopper.signal, timeout]),
+      onFinish: ({ text, steps }) => settle({ kind: "done", text, steps }),
+      onError: ({ error }) => {
+        this.logger.warn({ err: describeError(error), userId }, "model call failed");
+        settle({ kind: "failed", error });
       },
-      onError: async ({ error }) => {
-        this.logger.warn({ err: describeError(error), userId }, "model stream failed");
-        await end();
-      },
-      onAbort: end,
+      onAbort: () => settle(live.stopper.signal.aborted ? { kind: "stopped" } : { kind: "timeout" }),
     });
-    // Run to completion even if the client goes away, so the turn is still stored.
-    void result.consumeStream();
-    return result.toUIMessageStreamResponse({
-      headers: { "x-conversation-id": conversationId, "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+    const stream = result.toUIMessageStream({
+      generateMessageId: () => slot.assistantId,
       // An error part's text is its message; its code follows at once as the message's metadata.
       messageMetadata: ({ part }) =>
         part.type === "start" ? { conversationId } : part.type === "error" ? { error: turnFailure(part.error) } : undefined,
       onError: (error) => turnFailure(error).message,
     });
+    const work = (async () => {
+      try {
+        for await (const chunk of stream) live.push(chunk);
+        const outcome = await Promise.race([
+          settled,
+          new Promise<Outcome>((resolve) => setTimeout(() => resolve({ kind: "failed", error: new Error("the model stream ended without an outcome") }), 1000).unref()),
+        ]);
+        if (outcome.kind === "timeout") {
+          const { code, message } = modelTimeout();
+          live.push({ type: "error", errorText: message });
+          live.push({ type: "message-metadata", messageMetadata: { error: { code, message } } });
+        }
+        await live.settle();
+        switch (outcome.kind) {
+          case "done":
+            outcome.toolCalls = collectToolCalls(outcome.steps);
+            await this.conversations.finishTurn(userId, slot, outcome.text, outcome.toolCalls);
+            break;
+          case "stopped":
+            await this.conversations.stopTurn(userId, slot, live.text);
+            break;
+          case "timeout":
+            await this.turnRows.end(slot.assistantId, "failed", "model_timeout");
+            break;
+          case "failed":
+            await this.turnRows.end(slot.assistantId, "failed", turnFailure(outcome.error).code);
+            break;
+        }
+        // Stored: the stream may end (closing the tools below is nobody's wait).
+        live.end();
+        return outcome;
+      } finally {
+        turn.release();
+        await turn.connected.close().catch(() => undefined);
+      }
+    })();
+    this.runner.track(
+      live,
+      work.then(() => undefined),
+    );
+    return { conversationId, live, outcome: work };
+  }
+
+  async reply(userId: string, req: ChatRequest): Promise<ChatResponse> {
+    const { conversationId, live, outcome } = await this.run(userId, req);
+    const ended = await outcome;
+    switch (ended.kind) {
+      case "done":
+        return { conversationId, reply: ended.text, toolCalls: ended.toolCalls ?? [] };
+      case "stopped":
+        return { conversationId, reply: live.text, toolCalls: [] };
+      case "timeout":
+        throw modelTimeout();
+      case "failed":
+        throw modelFailure(ended.error);
+    }
+  }
+
+  /**
+   * The same turn as an AI SDK UI-message stream (SSE, each event's id its chunk number). The turn
+   * is the server's: a client that goes away stops only its own reading.
+   */
+  async stream(userId: string, req: ChatRequest): Promise<Response> {
+    const { conversationId, live } = await this.run(userId, req);
+    return new Response(live.sse(), {
+      headers: { ...STREAM_HEADERS, "x-conversation-id": conversationId, "x-turn-id": live.id },
+    });
+  }
+
+  /**
+   * Resumes the conversation's running turn from the chunk after `afterSeq`, from whichever
+   * replica runs it; undefined (204) when none is running: the stored conversation is the answer.
+   */
+  async resume(userId: string, conversationId: string, afterSeq: number): Promise<Response | undefined> {
+    const turn = await this.turnRows.latest(userId, conversationId);
+    if (!turn || turn.state !== "running") {
+      if (!turn && !(await this.conversations.find(userId, conversationId))) throw notFound("conversation");
+      return undefined;
+    }
+    const local = this.runner.local(turn.id);
+    const body = local ? local.sse(afterSeq) : this.runner.followStored(turn.id, afterSeq);
+    return new Response(body, { headers: { ...STREAM_HEADERS, "x-conversation-id": conversationId, "x-turn-id": turn.id } });
+  }
+
+  /** Stops the conversation's running turn, on this replica at once, elsewhere at its next heartbeat. */
+  async stop(userId: string, conversationId: string): Promise<{ stopped: boolean }> {
+    const turnId = await this.turnRows.requestStop(userId, conversationId);
+    if (!turnId) {
+      if (!(await this.conversations.find(userId, conversationId))) throw notFound("conversation");
+      return { stopped: false };
+    }
+    this.runner.local(turnId)?.stopper.abort();
+    return { stopped: true };
   }
 
   async listConversations(userId: string): Promise<ConversationSummary[]> {
@@ -275,8 +382,15 @@ export class ChatService {
   async getConversation(userId: string, id: string, query: ConversationQuery): Promise<Conversation> {
     const conversation = await this.conversations.find(userId, id);
     if (!conversation) throw notFound("conversation");
+    // The turn first: a turn read as ended has its reply stored in the messages read after it.
+    const turn = await this.turnRows.latest(userId, id);
     const page = await this.conversations.messagesPage(userId, id, query);
-    return { ...toSummary(conversation), messages: page.rows.map(toMessage), hasOlder: page.hasOlder };
+    return {
+      ...toSummary(conversation),
+      messages: page.rows.map(toMessage),
+      hasOlder: page.hasOlder,
+      turn: turn ? { id: turn.id, state: turn.state, ...(turn.errorCode ? { errorCode: turn.errorCode } : {}) } : null,
+    };
   }
 
   async deleteConversation(userId: string, id: string): Promise<void> {

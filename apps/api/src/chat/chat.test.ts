@@ -6,13 +6,13 @@ import { TOOL_HISTORY_TURNS, toModelMessages } from "./chat.service.ts";
 import type { HistoryRow } from "./conversations.repository.ts";
 import { lastRole, startFakeOpenAI, type FakeOpenAI } from "../../test/fake-openai.ts";
 
-/** Reads an SSE UI-message stream into its JSON chunks. */
+/** Reads an SSE UI-message stream into its JSON chunks (each event: an `id:` line, then its `data:`). */
 async function readStream(res: Response): Promise<any[]> {
   const text = await res.text();
   return text
     .split("\n\n")
-    .map((block) => block.replace(/^data: /, "").trim())
-    .filter((d) => d && d !== "[DONE]")
+    .map((block) => block.split("\n").find((line) => line.startsWith("data: "))?.slice(6).trim())
+    .filter((d): d is string => !!d && d !== "[DONE]")
     .map((d) => JSON.parse(d));
 }
 

@@ -11,7 +11,7 @@ import {
 } from "@todo/contracts";
 import { DomainError, notFound } from "../domain-error.ts";
 import type { Database } from "../db/client.ts";
-import { conversations, messages, type StoredToolCall } from "../db/schema.ts";
+import { chatTurnChunks, chatTurns, conversations, messages, type StoredToolCall } from "../db/schema.ts";
 import { randomUUID } from "node:crypto";
 import type { SQL } from "drizzle-orm";
 
@@ -122,9 +122,11 @@ export class ConversationRepository {
   /**
    * The first step of a turn, before the model runs: the conversation (created on its first turn,
    * within the person's limits) and the person's message, stored together. An id that turns out to
-   * be someone else's conversation is refused, whatever raced before.
+   * be someone else's conversation is refused, whatever raced before. The turn itself is stored
+   * with them (running, its lease `leaseMs` long), and the stream chunks of the conversation's
+   * earlier turns, which nobody resumes any more, go.
    */
-  async startTurn(userId: string, conversationId: string, title: string, userText: string): Promise<TurnSlot> {
+  async startTurn(userId: string, conversationId: string, title: string, userText: string, leaseMs: number): Promise<TurnSlot> {
     return this.db.transaction(async (tx) => {
       const [existing] = await tx
         .select({ userId: conversations.userId })
@@ -155,8 +157,21 @@ export class ConversationRepository {
         .returning({ id: conversations.id });
       if (owned.length === 0) throw notFound("conversation");
       const at = Date.now();
-      await tx.insert(messages).values({ conversationId, userId, role: "user", content: toStorableText(userText), createdAt: new Date(at) });
-      return { conversationId, assistantId: randomUUID(), assistantAt: new Date(at + 1) };
+      const assistantId = randomUUID();
+      // One statement (a turn pays no extra round trip for being resumable): the earlier turns'
+      // chunks go, the turn is stored as running, and the person's message.
+      await tx.execute(sql`
+        with gone as (
+          delete from ${chatTurnChunks} where ${chatTurnChunks.turnId} in (
+            select ${chatTurns.id} from ${chatTurns} where ${chatTurns.conversationId} = ${conversationId} and ${chatTurns.state} <> 'running'
+          )
+        ), turn as (
+          insert into ${chatTurns} (id, conversation_id, user_id, lease_until)
+          values (${assistantId}, ${conversationId}, ${userId}, now() + make_interval(secs => ${leaseMs / 1000}))
+        )
+        insert into ${messages} (conversation_id, user_id, role, content, created_at)
+        values (${conversationId}, ${userId}, 'user', ${toStorableText(userText)}, ${new Date(at).toISOString()}::timestamptz)`);
+      return { conversationId, assistantId, assistantAt: new Date(at + 1) };
     });
   }
 
@@ -176,7 +191,7 @@ export class ConversationRepository {
       });
   }
 
-  /** The end of a turn: its reply and every tool call in the order the model made them. */
+  /** The end of a turn: its reply and every tool call in the order the model made them; the turn is done. */
   async finishTurn(userId: string, slot: TurnSlot, replyText: string, toolCalls: ToolCall[]): Promise<void> {
     const stored = storedCalls(toolCalls);
     const content = toStorableText(replyText);
@@ -185,10 +200,32 @@ export class ConversationRepository {
         .insert(messages)
         .values({ id: slot.assistantId, conversationId: slot.conversationId, userId, role: "assistant", content, ...stored, createdAt: slot.assistantAt })
         .onConflictDoUpdate({ target: messages.id, set: { content, ...stored }, where: eq(messages.userId, userId) });
-      await tx
-        .update(conversations)
-        .set({ updatedAt: sql`now()` })
-        .where(and(eq(conversations.userId, userId), eq(conversations.id, slot.conversationId)));
+      // The turn is done — even if a reader took it for interrupted meanwhile (a stalled, not a
+      // dead, replica): the reply is whole. In the conversation's statement: no extra round trip.
+      await tx.execute(sql`
+        with turn as (
+          update ${chatTurns} set state = 'done', error_code = null, updated_at = now()
+          where ${chatTurns.id} = ${slot.assistantId} and ${chatTurns.state} in ('running', 'interrupted')
+        )
+        update ${conversations} set updated_at = now()
+        where ${conversations.userId} = ${userId} and ${conversations.id} = ${slot.conversationId}`);
+    });
+  }
+
+  /**
+   * A turn stopped by its person: what the reply had said so far is kept (the tool calls it made
+   * were stored as they completed), and the turn says stopped.
+   */
+  async stopTurn(userId: string, slot: TurnSlot, partialText: string): Promise<void> {
+    const content = toStorableText(partialText);
+    await this.db.transaction(async (tx) => {
+      if (content) {
+        await tx
+          .insert(messages)
+          .values({ id: slot.assistantId, conversationId: slot.conversationId, userId, role: "assistant", content, createdAt: slot.assistantAt })
+          .onConflictDoUpdate({ target: messages.id, set: { content }, where: eq(messages.userId, userId) });
+      }
+      await tx.update(chatTurns).set({ state: "stopped" }).where(and(eq(chatTurns.id, slot.assistantId), eq(chatTurns.state, "running")));
     });
   }
 }

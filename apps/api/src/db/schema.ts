@@ -14,6 +14,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -370,4 +371,58 @@ export const messages = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("messages_conversation_created_idx").on(t.conversationId, t.createdAt)],
+);
+
+// ---- Chat turns --------------------------------------------------------------------------------
+
+/** Where a turn is: running on some replica, or how it ended. */
+export const TURN_STATES = ["running", "done", "failed", "interrupted", "stopped"] as const;
+
+/**
+ * One turn of the assistant (its id is the id of the assistant message it writes). It belongs to
+ * the server, not to the connection that asked for it: any replica reads its state. The replica
+ * running it renews `lease_until`; a running turn whose lease has passed lost its replica (SIGKILL,
+ * OOM) and is marked interrupted when next read. `stop_requested` is how Stop reaches the replica
+ * that runs it.
+ */
+export const chatTurns = pgTable(
+  "chat_turns",
+  {
+    id: uuid("id").primaryKey(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    state: text("state", { enum: TURN_STATES }).notNull().default("running"),
+    /** Why a failed turn failed: an error code (model_unavailable, model_timeout …), never a cause. */
+    errorCode: text("error_code"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }).notNull(),
+    stopRequested: boolean("stop_requested").notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    index("chat_turns_conversation_created_idx").on(t.conversationId, t.createdAt),
+    check("chat_turns_state_check", sql`${t.state} in ('running', 'done', 'failed', 'interrupted', 'stopped')`),
+  ],
+);
+
+/**
+ * A running turn's UI-message stream chunks, so a client that lost its stream resumes it from any
+ * replica: it asks for the chunks after the last one it saw. Written in batches (one row per
+ * write, its chunks numbered on from `seq`, the turn's chunks numbered from 0). Kept until the
+ * conversation's next turn starts.
+ */
+export const chatTurnChunks = pgTable(
+  "chat_turn_chunks",
+  {
+    turnId: uuid("turn_id")
+      .notNull()
+      .references(() => chatTurns.id, { onDelete: "cascade" }),
+    /** The number of the batch's first chunk. */
+    seq: integer("seq").notNull(),
+    chunks: jsonb("chunks").$type<unknown[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.turnId, t.seq] })],
 );

@@ -161,6 +161,7 @@ describe("waiting for the database", () => {
     assert.equal((await json(`${url}/health/ready`)).status, 200);
     const signUp = await json(`${url}/api/auth/sign-up/email`, {
       method: "POST",
+      headers: { origin: "http://localhost:3000" },
       json: { name: "Late", email: "late@example.test", password: "correct horse battery" },
     });
     assert.equal(signUp.status, 200, JSON.stringify(signUp.body));

@@ -32,6 +32,10 @@ export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   model_unavailable: 502,
   backend_unavailable: 502,
   model_rate_limited: 503,
+  draining: 503,
+  model_timeout: 504,
+  // Never thrown by the API (a stored turn's state the web app shows); mapped for completeness.
+  interrupted: 503,
   service_unavailable: 503,
   network_error: 503,
 };
@@ -56,7 +60,10 @@ export function validationError(error: ZodError, where = "body"): DomainError {
   if (issue?.code === "invalid_type" && issue.input === undefined) message = "is required";
   if (issue?.code === "invalid_value" || issue?.code === "invalid_union") message = message.replace(/^Invalid input: /, "");
   const prefix = field ?? where;
-  return new DomainError("validation_error", message.startsWith(prefix) ? message : `${prefix}: ${message}`, { field });
+  // A message that already names its field ("Give the task a title") is kept as written for people.
+  const name = field?.split(".").filter((segment) => !/^\d+$/.test(segment)).at(-1);
+  const named = !!name && new RegExp(`\\b${name.replace(/\W/g, "")}\\b`, "i").test(message);
+  return new DomainError("validation_error", message.startsWith(prefix) || named ? message : `${prefix}: ${message}`, { field });
 }
 
 const STACK_FRAMES = 4;

@@ -7,7 +7,7 @@
 import { useRef, useState } from "react";
 import type { Conversation } from "@todo/contracts";
 import { MUTATING_TOOLS, succeeded, toUIMessages, type ChatMessage } from "@/lib/chat-messages";
-import { useChatStream } from "@/lib/chat-stream";
+import { useChatStream, type TurnInfo } from "@/lib/chat-stream";
 import { announceTasksChanged } from "@/lib/tasks-sync";
 import { useConversations } from "./chat-shell";
 import { ChatInput } from "./chat-input";
@@ -21,6 +21,15 @@ function lastUserText(messages: ChatMessage[]): string {
   return "";
 }
 
+/** The code of an error response (read from a copy, so the body stays readable). */
+async function errorCodeOf(res: Response): Promise<string | undefined> {
+  try {
+    return ((await res.clone().json()) as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
+}
+
 function changedTasks(message: ChatMessage): boolean {
   return message.parts.some((p) => p.type === "dynamic-tool" && succeeded(p) && MUTATING_TOOLS.has(p.toolName));
 }
@@ -29,6 +38,7 @@ export function Chat({
   conversationId: initialConversationId,
   initialMessages,
   initialHasOlder = false,
+  initialTurn = null,
   messageMax,
 }: {
   /** From @todo/contracts, passed by the server page so zod's schemas stay off the client. */
@@ -37,11 +47,14 @@ export function Chat({
   /** The latest stored messages (a page); `initialHasOlder` says whether there are older ones. */
   initialMessages: ChatMessage[];
   initialHasOlder?: boolean;
+  /** The conversation's latest turn: a running one is picked up where it is. */
+  initialTurn?: TurnInfo | null;
 }) {
   const { refresh } = useConversations();
   const conversationId = useRef<string | null>(initialConversationId);
-  /** Named by the response before the reply is done; adopted only once the turn was stored. */
+  /** Named by the response before the reply is done. */
   const offeredConversationId = useRef<string | null>(null);
+  const activeConversationId = () => offeredConversationId.current ?? conversationId.current;
   const [input, setInput] = useState("");
 
   const adoptConversation = (id: string | undefined | null) => {
@@ -53,20 +66,45 @@ export function Chat({
 
   const { messages, sendMessage, status, error, regenerate, stop, clearError, prependMessages } = useChatStream({
     initialMessages,
+    initialTurn,
     request: async (messages, signal) => {
-      const res = await fetch("/api/chat/stream", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        credentials: "same-origin",
-        signal,
-        body: JSON.stringify({
-          message: lastUserText(messages),
-          ...(conversationId.current ? { conversationId: conversationId.current } : {}),
-          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        }),
-      });
+      const send = () =>
+        fetch("/api/chat/stream", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          credentials: "same-origin",
+          signal,
+          body: JSON.stringify({
+            message: lastUserText(messages),
+            ...(conversationId.current ? { conversationId: conversationId.current } : {}),
+            timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          }),
+        });
+      let res = await send();
+      // A replica that is shutting down refused the turn before storing anything (503 draining):
+      // the next try lands on one that stays.
+      for (let i = 0; i < 3 && res.status === 503 && (await errorCodeOf(res)) === "draining"; i++) {
+        await new Promise((r) => setTimeout(r, (Number(res.headers.get("retry-after")) || 1) * 1000));
+        res = await send();
+      }
       offeredConversationId.current = res.headers.get("x-conversation-id");
+      // A stream is offered only once the person's message and the turn are stored: the turn is the
+      // server's from here, so the URL names it at once (a reload mid-reply comes back to it).
+      if (res.ok) adoptConversation(offeredConversationId.current);
       return res;
+    },
+    resume: (after, signal) => {
+      const id = activeConversationId();
+      if (!id) return undefined;
+      return fetch(`/api/chat/${encodeURIComponent(id)}/stream?after=${after}`, { credentials: "same-origin", cache: "no-store", signal });
+    },
+    reload: async () => {
+      const id = activeConversationId();
+      if (!id) return undefined;
+      const res = await fetch(`/api/conversations/${encodeURIComponent(id)}`, { credentials: "same-origin", cache: "no-store" });
+      if (!res.ok) return undefined;
+      const stored = (await res.json()) as Conversation;
+      return { messages: toUIMessages(stored.messages), turn: stored.turn };
     },
     onFinish: ({ message }) => {
       if (changedTasks(message)) announceTasksChanged();
@@ -110,6 +148,13 @@ export function Chat({
     void sendMessage(message);
   }
 
+  /** Stop ends the turn where it runs (whichever replica), not just this page's reading of it. */
+  function stopTurn() {
+    stop();
+    const id = activeConversationId();
+    if (id) void fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: "POST", credentials: "same-origin" }).catch(() => undefined);
+  }
+
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <Messages
@@ -124,7 +169,7 @@ export function Chat({
         older={hasOlder ? { load: loadOlder, loading: loadingOlder } : undefined}
       />
       <div className="mx-auto w-full max-w-3xl px-3 pb-3 sm:px-4 sm:pb-4">
-        <ChatInput value={input} onChange={setInput} onSubmit={() => send(input)} onStop={stop} busy={busy} maxLength={messageMax} />
+        <ChatInput value={input} onChange={setInput} onSubmit={() => send(input)} onStop={stopTurn} busy={busy} maxLength={messageMax} />
       </div>
     </div>
   );

@@ -123,6 +123,11 @@ export function Messages({
 }
 
 const ERROR_TEXT: Record<ErrorKind, { title: string; detail?: string }> = {
+  interrupted: {
+    title: "The reply was interrupted",
+    detail: "The server writing it stopped before it finished. Retry to ask again; your message is kept.",
+  },
+  "model-slow": { title: "The assistant took too long", detail: "Its language model didn't finish in time. Retry in a moment." },
   "rate-limited": { title: "Slow down a little", detail: "You're sending messages faster than the assistant can answer." },
   busy: { title: "The assistant is busy" },
   "model-busy": { title: "The assistant is busy", detail: "Its language model is rate-limited right now. Wait a moment, then retry." },

@@ -1,5 +1,5 @@
 "use client";
-/** One task: tick it off, see its priority, due date and tags, edit it in place, or delete it. */
+/** One task: tick it off (the checkbox), open it to edit in place (its title or Edit), see its priority, due date and tags, or delete it. */
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { CalendarDays, Pencil, Trash2 } from "lucide-react";
 import type { Priority, Task, UpdateTaskInput } from "@todo/contracts";
@@ -45,21 +45,31 @@ export function TaskItem({
   }
 
   const overdue = isOverdue(task.dueDate, task.completed);
-  const checkboxId = `done-${task.id}`;
   return (
     <li className="flex items-start gap-3 p-3 sm:p-4" data-testid="task-item" data-task-number={task.number} data-completed={task.completed}>
-      <input
-        id={checkboxId}
-        type="checkbox"
-        checked={task.completed}
-        onChange={onToggle}
-        className="mt-0.5 size-5 shrink-0 cursor-pointer rounded accent-[var(--primary)] focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-        aria-label={`${task.completed ? "Mark as not done" : "Mark as done"}: ${task.title}`}
-      />
+      {/* The checkbox alone completes: its label is a 44×44 px hit area (WCAG 2.5.5) around the 20 px box,
+          its negative margins keeping the row's layout. The title opens the task instead. */}
+      <label className="-mx-3 -mb-3 -mt-2.5 flex size-11 shrink-0 cursor-pointer items-center justify-center" data-testid="task-check">
+        <input
+          type="checkbox"
+          checked={task.completed}
+          onChange={onToggle}
+          className="size-5 cursor-pointer rounded accent-[var(--primary)] focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+          aria-label={`${task.completed ? "Mark as not done" : "Mark as done"}: ${task.title}`}
+        />
+      </label>
       <div className="min-w-0 flex-1">
-        <label htmlFor={checkboxId} className={cn("block cursor-pointer break-words font-medium", task.completed && "text-muted-foreground line-through")} data-testid="task-title">
+        <button
+          type="button"
+          onClick={() => setEditing(true)}
+          className={cn(
+            "block w-full cursor-pointer break-words rounded-sm text-left font-medium hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+            task.completed && "text-muted-foreground line-through",
+          )}
+          data-testid="task-title"
+        >
           {task.title}
-        </label>
+        </button>
         {task.description && <p className="mt-0.5 line-clamp-2 break-words text-sm text-muted-foreground">{task.description}</p>}
         <div className="mt-1.5 flex flex-wrap items-center gap-1.5 text-xs">
           <span className="text-muted-foreground">#{task.number}</span>

@@ -356,6 +356,8 @@ export const CORPUS: CorpusEntry[] = [
   says("what's overdue from my boss", /not sure[\s\S]*“what's overdue\?”/),
   says("show my work tasks from the old project", /not sure[\s\S]*“show my work tasks”/),
   says("the weather is nice", /not sure what to do/),
+  says("ajoute du lait demain", /only understand English/),
+  says("añade leche a la lista de tareas", /only understand English/),
   says("add", /What should I add/),
 
   // Small talk.

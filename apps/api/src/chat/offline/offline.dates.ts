@@ -5,8 +5,6 @@ const FORMATS = {
   date: ["en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }],
   weekday: ["en-GB", { weekday: "long" }],
   shortWeekday: ["en-GB", { weekday: "short" }],
-  dayMonth: ["en-GB", { day: "numeric", month: "short" }],
-  dayMonthYear: ["en-GB", { day: "numeric", month: "short", year: "numeric" }],
   parts: ["en-US", { hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" }],
 } satisfies Record<string, [string, Intl.DateTimeFormatOptions]>;
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -62,7 +60,13 @@ export function findDate(text: string, now: Date, timeZone: string): FoundDate |
   return { date, index: hit.index, text: hit.text };
 }
 
-/** "today", "tomorrow", "Fri", "27 Nov", "3 Jan 2027", "yesterday" — relative to today. */
+/** Spelled out rather than Intl's: en-GB says "Sep" or "Sept" depending on the ICU version. */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * "today", "tomorrow", "Fri", "27 Nov", "3 Jan 2027", "yesterday" — relative to today; the web app's
+ * formatDue (apps/web/lib/dates.ts) writes dates the same way, so the reply and its card agree.
+ */
 export function describeDate(date: string, today: string): string {
   const days = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
   if (days === 0) return "today";
@@ -70,6 +74,6 @@ export function describeDate(date: string, today: string): string {
   if (days === -1) return "yesterday";
   const d = new Date(`${date}T12:00:00Z`);
   if (days > 1 && days < 7) return formatter("shortWeekday", "UTC").format(d);
-  const sameYear = date.slice(0, 4) === today.slice(0, 4);
-  return formatter(sameYear ? "dayMonth" : "dayMonthYear", "UTC").format(d);
+  const dayMonth = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+  return date.slice(0, 4) === today.slice(0, 4) ? dayMonth : `${dayMonth} ${date.slice(0, 4)}`;
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseIntent, type Intent } from "./offline.intent.ts";
 import { describeDate, localDate } from "./offline.dates.ts";
+import { plainReply } from "./offline.reply.ts";
 
 // Sunday 22 November 2026, 10:00 in Paris.
 const now = new Date("2026-11-22T09:00:00Z");
@@ -47,10 +48,28 @@ describe("offline assistant: understanding", () => {
     ["thanks", { kind: "thanks" }],
     ["add", { kind: "unclear", reason: "empty-add" }],
     ["the weather is nice", { kind: "unclear", reason: "unknown" }],
+    ["la la la", { kind: "unclear", reason: "unknown" }],
+    // Another language is told so, not answered as if it were English nonsense.
+    ["ajoute du lait demain", { kind: "unclear", reason: "not-english" }],
+    ["añade leche", { kind: "unclear", reason: "not-english" }],
+    ["Füge Milch für morgen hinzu", { kind: "unclear", reason: "not-english" }],
+    ["aggiungi latte domani", { kind: "unclear", reason: "not-english" }],
+    ["добавь молоко на завтра", { kind: "unclear", reason: "not-english" }],
+    ["牛乳を買うを追加", { kind: "unclear", reason: "not-english" }],
   ];
   for (const [text, expected] of cases) {
     test(`"${text}"`, () => assert.deepEqual(parse(text), expected));
   }
+});
+
+describe("offline assistant: another language", () => {
+  test("the reply says it understands English, and that a configured model speaks more", () => {
+    const reply = plainReply(parse("ajoute du lait demain"));
+    assert.match(reply, /only understand English/);
+    assert.match(reply, /language model configured/);
+    assert.match(reply, /more languages/);
+    assert.doesNotMatch(plainReply(parse("the weather is nice")), /English/);
+  });
 });
 
 describe("offline assistant: dates", () => {
@@ -69,5 +88,7 @@ describe("offline assistant: dates", () => {
     assert.equal(describeDate("2026-11-27", "2026-11-22"), "Fri");
     assert.equal(describeDate("2026-12-05", "2026-11-22"), "5 Dec");
     assert.equal(describeDate("2027-01-03", "2026-11-22"), "3 Jan 2027");
+    // The same month names whatever the ICU version (en-GB's September is "Sept" in newer ones).
+    assert.equal(describeDate("2027-09-07", "2026-11-22"), "7 Sep 2027");
   });
 });

@@ -49,7 +49,7 @@ export type Intent =
   | { kind: "thanks" }
   /** Not sure: says so, and offers the closest thing it can do (`suggest`, a phrase it understands). */
   | { kind: "unsure"; about: "which-task" | "when-done" | "tasks"; suggest: string }
-  | { kind: "unclear"; reason: "empty-add" | "no-change" | "unknown" };
+  | { kind: "unclear"; reason: "empty-add" | "no-change" | "not-english" | "unknown" };
 
 export interface IntentContext {
   now: Date;
@@ -476,5 +476,27 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   // About tasks, but nothing here fits: say so, and offer what comes closest.
   if (/\b(?:tasks?|todos?|to-dos?|list|due|deadline|remind|reminder)\b/.test(t)) return { kind: "unsure", about: "tasks", suggest: "what's left?" };
 
-  return { kind: "unclear", reason: "unknown" };
+  return { kind: "unclear", reason: looksNotEnglish(t) ? "not-english" : "unknown" };
+}
+
+/** Letters of another script (Cyrillic, Greek, CJK, Arabic…) or Latin letters English does not use. */
+const FOREIGN_LETTER = /[^\p{Script=Latin}\P{L}]|[à-öø-ÿœßñ¿¡]/u;
+/**
+ * Everyday words of the languages people most often try (French, Spanish, German, Italian, Portuguese)
+ * that are not English words: the verbs and nouns of a todo request, and the days it names.
+ */
+const FOREIGN_WORDS = new Set(
+  (
+    "ajoute ajouter ajoutez supprime supprimer efface termine terminer fini liste tâche tâches demain aujourd hui lait acheter appeler rappelle " +
+    "añade añadir agrega agregar borra borrar elimina eliminar termina terminar lista tarea tareas mañana hoy leche comprar llamar recuérdame " +
+    "hinzufügen füge lösche löschen erledigt aufgabe aufgaben morgen heute milch kaufen anrufen erinnere " +
+    "aggiungi aggiungere cancella elimina completa compito compiti domani oggi latte comprare chiamare ricordami " +
+    "adicionar adiciona apagar tarefa tarefas amanhã hoje leite ligar lembra"
+  ).split(" "),
+);
+
+/** Whether an unplaced sentence is in another language, so the reply can say which one this assistant speaks. */
+export function looksNotEnglish(text: string): boolean {
+  if (FOREIGN_LETTER.test(text)) return true;
+  return text.split(/[^\p{L}]+/u).some((word) => FOREIGN_WORDS.has(word));
 }

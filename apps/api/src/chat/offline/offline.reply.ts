@@ -94,6 +94,8 @@ export function plainReply(intent: Intent): string {
       if (intent.reason === "empty-add") return "What should I add? For example: “add call the dentist on friday”.";
       if (intent.reason === "no-change")
         return "What should change? For example: “update 3: high priority, due friday” or “rename 3 to …”.";
+      if (intent.reason === "not-english")
+        return "Sorry, I only understand English — try “add buy milk tomorrow” or “what's left?”. With a language model configured for this app (OPENAI_API_KEY or LLM_BASE_URL; ask whoever runs it), I understand many more languages.";
       return "I'm not sure what to do with that. I can add, list, complete, update and delete tasks — for example “add buy milk tomorrow” or “what's left?”. Say “help” for more.";
     default:
       return "";

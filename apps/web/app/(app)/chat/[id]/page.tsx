@@ -20,6 +20,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
       conversationId={id}
       initialMessages={toUIMessages(conversation.messages)}
       initialHasOlder={conversation.hasOlder}
+      initialTurn={conversation.turn}
       messageMax={CHAT_LIMITS.messageMax}
     />
   );
