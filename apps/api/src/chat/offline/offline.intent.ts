@@ -18,6 +18,7 @@ export interface ListArgs {
   dueAfter?: string;
   q?: string;
   sort?: TaskSort;
+  limit?: number;
 }
 
 export interface Changes {
@@ -28,29 +29,74 @@ export interface Changes {
   completed?: boolean;
 }
 
+export interface AddArgs {
+  title: string;
+  priority?: Priority;
+  dueDate?: string;
+  tags?: string[];
+}
+
 export type Intent =
-  | { kind: "add"; args: { title: string; priority?: Priority; dueDate?: string; tags?: string[] } }
-  | { kind: "list"; args: ListArgs }
+  /** `more`: the other tasks of a list ("add eggs, bread and milk"), one add_task call each. */
+  | { kind: "add"; args: AddArgs; more?: AddArgs[] }
+  /** `view`: how to answer — a count ("how many…"), or what to do next (most urgent open tasks first). */
+  | { kind: "list"; args: ListArgs; view?: "count" | "next" }
   | { kind: "complete"; args: TaskRefArgs }
   | { kind: "delete"; args: TaskRefArgs }
   | { kind: "update"; args: TaskRefArgs & { changes: Changes } }
   | { kind: "help" }
   | { kind: "greeting" }
   | { kind: "thanks" }
+  /** Not sure: says so, and offers the closest thing it can do (`suggest`, a phrase it understands). */
+  | { kind: "unsure"; about: "which-task" | "when-done" | "tasks"; suggest: string }
   | { kind: "unclear"; reason: "empty-add" | "no-change" | "not-english" | "unknown" };
 
 export interface IntentContext {
   now: Date;
   timeZone: string;
   today: string;
+  /** The task the conversation just mentioned ("make it tomorrow", "delete it"), when one is clear. */
+  lastTask?: number;
 }
 
 const DONE_WORDS = "done|complete|completed|finished";
 const PRIORITY_WORD = /\b(?:priority\s*(?:is\s*|to\s*|:|=)?\s*(high|medium|low|normal)|(high|medium|low|normal)[\s-]*(?:priority|prio))\b/i;
-const URGENT_WORD = /\b(urgent|urgently|important|asap)\b/i;
+const URGENT_WORD = /(?:\b(?:very|really|super|quite)\s+)?\b(urgent|urgently|important|asap|a\.s\.a\.p\.?|top priority|critical)(?=$|[^\p{L}])/iu;
+const NOT_URGENT = /\b(?:not (?:urgent|important)|whenever|no rush|someday|eventually)\b/i;
+/** What people say around a task that is not its title: "it's urgent" leaves "it's". */
+const FILLER = /(?:^|,?\s+)(?:(?:it's|it is|this is|that's|which is|its)(?:\s+(?:really|very|super))?|please|pls|plz|thanks|thank you)\s*$/i;
+const LEADING_FILLER = /^(?:(?:please|pls|plz|ok|okay|so|hey|oh|also|and)[\s,]+)*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?/i;
+const PRONOUN = /^(?:it|that|this|that one|this one|the last one|the one|the same one|that task|this task|the task)$/i;
 const HASHTAG = /(?:^|\s)#([\p{L}_-][\p{L}\p{N}_-]*)/gu;
-const TAGGED = /\b(?:tag(?:ged)?|label(?:led)?)\s+(?:as\s+|with\s+)?([\p{L}\p{N}_-]+(?:\s*(?:,|and)\s*[\p{L}\p{N}_-]+)*)/iu;
+const TAGGED = /\b(?:tag(?:ged)?|label(?:led)?)(?:\s*:\s*|\s+)(?:as\s+|with\s+)?([\p{L}\p{N}_-]+(?:\s*(?:,|and)\s*[\p{L}\p{N}_-]+)*)/iu;
 const CONNECTIVE_BEFORE_DATE = /(?:[\s,]+(?:for|by|on|due|before|until|at|due\s+on|due\s+by))?[\s,]*$/i;
+
+const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+
+/** Misspellings people type for the words this assistant keys on; each maps to the word meant. */
+const TYPOS: Record<string, string> = {
+  tommorow: "tomorrow", tommorrow: "tomorrow", tomorow: "tomorrow", tomorrw: "tomorrow", tomrrow: "tomorrow", tmrw: "tomorrow",
+  tmr: "tomorrow", tmrow: "tomorrow", tmmrw: "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow", tomoro: "tomorrow", tomoz: "tomorrow",
+  tomorroww: "tomorrow", tommorw: "tomorrow", tdy: "today", "2day": "today", tonite: "tonight",
+  wensday: "wednesday", wendsday: "wednesday", wednesay: "wednesday", wedensday: "wednesday", wednsday: "wednesday", wedsday: "wednesday",
+  wednessday: "wednesday", thursay: "thursday", thrusday: "thursday", thurday: "thursday", thursdy: "thursday", fridy: "friday",
+  firday: "friday", freiday: "friday", saterday: "saturday", saturady: "saturday", satuday: "saturday", sundy: "sunday",
+  mondy: "monday", monady: "monday", tuseday: "tuesday", teusday: "tuesday", tuesdy: "tuesday",
+  prioirty: "priority", priorty: "priority", proirity: "priority", priotity: "priority", prority: "priority", piority: "priority",
+  urgnet: "urgent", urgant: "urgent", imporant: "important", importnat: "important", improtant: "important",
+  overdeu: "overdue", ovedue: "overdue", overude: "overdue", taks: "tasks", tasx: "tasks", tsks: "tasks", tasls: "tasks",
+  compelte: "complete", comlete: "complete", complte: "complete", delte: "delete", delet: "delete", dlete: "delete", remvoe: "remove",
+  finsihed: "finished", finshed: "finished", finsh: "finish", remidn: "remind", remmind: "remind", whats: "what's",
+};
+const TYPO_WORD = new RegExp(`(?<![\\p{L}\\p{N}])(${Object.keys(TYPOS).join("|")})(?![\\p{L}\\p{N}])`, "giu");
+
+/** The sentence with its misspelt key words put right (titles keep every other word as typed). */
+export function fixTypos(text: string): string {
+  return text.replace(TYPO_WORD, (word) => {
+    const fixed = TYPOS[word.toLowerCase()]!;
+    return word[0] === word[0]!.toUpperCase() && word[0] !== word[0]!.toLowerCase() ? capitalise(fixed) : fixed;
+  });
+}
 
 const normalPriority = (p: string): Priority => (p.toLowerCase() === "normal" ? "medium" : (p.toLowerCase() as Priority));
 
@@ -64,7 +110,6 @@ function clean(text: string): string {
     .trim();
 }
 
-const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 
 /** Priority, tags and a due date pulled out of free text; what remains is the title. */
 export function extractDetails(text: string, ctx: IntentContext) {
@@ -75,6 +120,9 @@ export function extractDetails(text: string, ctx: IntentContext) {
     priority = normalPriority((p[1] ?? p[2])!);
     rest = rest.replace(PRIORITY_WORD, " ");
     rest = rest.replace(/\b(?:with\s+(?:a\s+)?|as\s+)$/i, "");
+  } else if (NOT_URGENT.test(rest)) {
+    priority = "low";
+    rest = rest.replace(NOT_URGENT, " ");
   } else {
     const u = rest.match(URGENT_WORD);
     if (u) {
@@ -82,6 +130,7 @@ export function extractDetails(text: string, ctx: IntentContext) {
       rest = rest.replace(URGENT_WORD, " ");
     }
   }
+  rest = rest.replace(/(?:^|\s)!(high|medium|low)\b/i, (_, p: string) => ((priority = p.toLowerCase() as Priority), " "));
   const tags = new Set<string>();
   for (const m of rest.matchAll(HASHTAG)) tags.add(m[1]!.toLowerCase());
   rest = rest.replace(HASHTAG, " ");
@@ -98,141 +147,313 @@ export function extractDetails(text: string, ctx: IntentContext) {
     rest = `${before} ${rest.slice(found.index + found.text.length)}`;
   }
   rest = rest.replace(/\s*,\s*(?=,|$)/g, "").replace(/\s+,/g, ",");
-  return { rest: clean(rest.replace(/,\s*,/g, ",")), priority, tags: [...tags], dueDate };
+  rest = clean(rest.replace(/,\s*,/g, ","));
+  for (let prev = ""; prev !== rest; ) rest = clean((prev = rest).replace(FILLER, ""));
+  return { rest, priority, tags: [...tags], dueDate };
 }
 
 /** "3", "#3", "task 3", "number 3" → { number }; other words → { match }. */
-export function parseReference(text: string): TaskRefArgs | undefined {
-  const t = clean(text.replace(/\b(?:task|todo|item|number|no\.?)\b/gi, " ").replace(/\bthe\b/gi, " "));
+export function parseReference(text: string, lastTask?: number): TaskRefArgs | undefined {
+  if (PRONOUN.test(text.trim())) return lastTask ? { number: lastTask } : undefined;
+  const t = clean(
+    text
+      .replace(/\s+(?:from|off|on|in)\s+(?:my|the)\s+(?:list|tasks|todo list|to-do list|todos)$/i, "")
+      .replace(/\b(?:task|todo|item|number|no\.?)\b/gi, " ")
+      .replace(/\bthe\b/gi, " "),
+  );
   const num = t.match(/^#?(\d{1,9})$/);
   if (num) return { number: Number(num[1]) };
   const words = clean(t.replace(/\bone\b/gi, " "));
   return words ? { match: words } : undefined;
 }
 
+/** Words before "tasks" that are not a tag ("my open tasks", "all done tasks"). */
+const NOT_A_TAG = new Set(
+  ("my all the any open done completed complete finished pending remaining outstanding unfinished overdue late due high medium low " +
+    "urgent important today's tomorrow's todays tomorrows week's new old current other these those many much of what which next " +
+    "active upcoming recent latest first last every priority your some more").split(" "),
+);
+
+function dayOfWeek(date: string): number {
+  return (new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+}
+
 function listArgs(t: string, ctx: IntentContext): ListArgs {
   const args: ListArgs = {};
-  if (new RegExp(`\\b(${DONE_WORDS}|did i do|have i done)\\b`).test(t) && !/\bnot (?:yet )?(?:done|completed|finished)\b/.test(t))
-    args.status = "completed";
-  else if (/\b(left|pending|open|remaining|outstanding|unfinished|not (?:yet )?(?:done|completed|finished)|to ?do|still)\b/.test(t))
+  if (/\b(left|pending|open|remaining|outstanding|unfinished|incomplete|not (?:yet )?(?:done|completed|finished)|to ?do|still|need to|should|have to|got to|next|overdue|late|due(?! ?date))\b/.test(t))
     args.status = "pending";
+  else if (new RegExp(`\\b(${DONE_WORDS}|did i|have i (?:done|finished|completed)|i(?:'ve| have) (?:done|finished|completed)|checked off|ticked off)\\b`).test(t))
+    args.status = "completed";
   else args.status = "all";
-  if (/\boverdue\b|\blate\b/.test(t)) {
+  const pending = () => (args.status = args.status === "completed" ? "completed" : "pending");
+  if (/\boverdue\b|\blate\b|\bpast due\b/.test(t)) {
     args.status = "pending";
     args.dueBefore = addDays(ctx.today, -1);
   } else if (/\btoday\b|\btonight\b/.test(t)) {
-    args.status = args.status === "completed" ? "completed" : "pending";
+    pending();
     args.dueBefore = ctx.today;
     args.sort = "due";
   } else if (/\btomorrow\b/.test(t)) {
+    pending();
     args.dueAfter = addDays(ctx.today, 1);
     args.dueBefore = addDays(ctx.today, 1);
-  } else if (/\bthis week\b|\bnext (?:7|seven) days\b/.test(t)) {
+  } else if (/\bthis week\b|\bnext (?:7|seven) days\b|\bthe week\b|\bsoon\b|\bcoming up\b/.test(t)) {
+    pending();
     args.dueBefore = addDays(ctx.today, 6);
     args.sort = "due";
+  } else if (/\bnext week\b/.test(t)) {
+    pending();
+    args.dueAfter = addDays(ctx.today, 7 - dayOfWeek(ctx.today));
+    args.dueBefore = addDays(args.dueAfter, 6);
+    args.sort = "due";
+  } else if (/\bthis weekend\b|\bweekend\b/.test(t)) {
+    pending();
+    args.dueAfter = addDays(ctx.today, Math.max(0, 5 - dayOfWeek(ctx.today)));
+    args.dueBefore = addDays(ctx.today, 6 - dayOfWeek(ctx.today));
+    args.sort = "due";
+  } else {
+    const on = findDate(t.replace(/\bnext\b(?!\s+\w*day)/g, " "), ctx.now, ctx.timeZone);
+    if (on) {
+      pending();
+      args.dueAfter = on.date;
+      args.dueBefore = on.date;
+    }
   }
   const pr = t.match(/\b(high|medium|low)[\s-]*(?:priority|prio)?\b/) ?? (URGENT_WORD.test(t) ? [undefined, "high"] : null);
   if (pr) args.priority = pr[1] as Priority;
-  const tag = t.match(/#([\p{L}\p{N}_-]+)/u) ?? t.match(/\b(?:tagged|tag|labelled|label)\s+(?:as\s+|with\s+)?([\p{L}\p{N}_-]+)/u);
-  if (tag) args.tag = tag[1]!;
+  const tag =
+    t.match(/#([\p{L}\p{N}_-]+)/u) ??
+    t.match(/\b(?:tagged|tag|labelled|label)\s+(?:as\s+|with\s+)?([\p{L}\p{N}_-]+)/u) ??
+    t.match(/\b(?:my|the|all|any|many|open|pending|done|completed|finished|remaining|unfinished|overdue|urgent)\s+([\p{L}][\p{L}\p{N}_-]*)\s+(?:tasks|todos|to-dos|items|stuff|things|list)\b/u) ??
+    t.match(/\b(?:tasks|todos|to-dos|anything|stuff)\s+(?:for|in|under)\s+([\p{L}][\p{L}\p{N}_-]*)\s*$/u);
+  if (tag && !NOT_A_TAG.has(tag[1]!) && !findDate(tag[1]!, ctx.now, ctx.timeZone)) args.tag = tag[1]!;
+  const sorted = t.match(/\b(?:sorted |ordered |order )?by (?:the\s+)?(due ?date|date|priority|title|name)\b/);
+  if (sorted) args.sort = sorted[1] === "priority" ? "priority" : sorted[1] === "title" || sorted[1] === "name" ? "title" : "due";
   const about = t.match(/\b(?:about|mentioning|containing|with the word|matching)\s+["']?([^"']+?)["']?\s*\??$/);
   if (about) args.q = about[1]!;
   return args;
 }
 
 const LIST_PATTERNS = [
-  /\bwhat(?:'s|s| is)? (?:left|remaining|pending|due|next|on my (?:list|plate))\b/,
-  /\bwhat (?:do|should|did|have) i\b/,
+  /\bwhat(?:'s|s| is| are)? (?:left|remaining|pending|due|next|on my (?:list|plate)|overdue|open|late)\b/,
+  /\bwhat (?:do|should|did|have|can|must) i\b/,
   /\bwhat (?:tasks|todos|is there)\b/,
-  /^(?:show|list|see|view|display|get|give|tell)\b/,
+  /^(?:show|list|see|view|display|get|give|tell|check)\b/,
   /\b(?:my|all|the) (?:tasks|todos|to-dos|list)\b/,
   /^(?:tasks|todos|list|pending|overdue|done|completed)\b/,
-  /\banything (?:left|due|pending|overdue)\b/,
-  /\bhow many tasks\b/,
+  /^(?:anything|any tasks|any todos)\b/,
+  /\bhow many\b/,
   /\bwhat(?:'s| is) (?:due|overdue)\b/,
+  /\bwhat(?:'s| is)? (?:on|scheduled|planned|coming|happening)\b/,
+  /\b(?:tasks|todos) (?:for|tagged|due|in)\b/,
+  /\b(?:what|which|anything) .*\b(?:due|overdue)\b/,
+  /^(?:what|which|anything)\b.*\b(?:open|pending|left|remaining|done|finished|completed|late|overdue|due|tasks|todos)\b/,
 ];
 
-export function parseIntent(input: string, ctx: IntentContext): Intent {
-  const original = input.trim().replace(/\s+/g, " ");
-  const t = original.toLowerCase().replace(/[’‘]/g, "'").replace(/[?.!]+$/, "").trim();
+/** The words a list question is made of; a question with other words in it may mean something else. */
+const LIST_WORDS = new Set(
+  ("what what's whats which is are was do does did i i've have has had my me all the a an any anything show list lists see view display get " +
+    "give tell check task tasks todo todos to-do to-dos item items thing things stuff open pending done complete completed finished finish " +
+    "left remaining still outstanding unfinished incomplete not yet due overdue late past today tonight tomorrow this next week weekend " +
+    "days day 7 seven in on for by at high medium low priority prio urgent important most tagged tag labelled label with about mentioning " +
+    "containing matching how many much should could can need to so far there be up now currently got gotta we you please pls just first " +
+    "start work tackle focus where of off checked ticked upcoming coming every them everything plate going agenda scheduled schedule planned plans lined ahead soon sorted sort " +
+    "order date dates 2 whole full entire again happening need want know").split(" "),
+);
 
-  if (!t) return { kind: "unclear", reason: "unknown" };
-  if (/^(?:help|\?|commands)$|what (?:can|do) you do|how (?:does this|do (?:i|you)) work|what are you/.test(t)) return { kind: "help" };
-  if (/^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening))\b[\s!,.a-z]{0,12}$/.test(t)) return { kind: "greeting" };
-  if (/^(?:thanks|thank you|thx|cheers|great|perfect|awesome)\b/.test(t)) return { kind: "thanks" };
+const NEXT = /\b(?:what(?:'s| is)? next|do next|what should i (?:do|work on|start|tackle|focus on)|where (?:should|do) i start|what(?:'s| is) most (?:urgent|important)|what (?:to|should i) do first)\b/;
+
+/** A phrasing this assistant understands for (the part it understood of) a list question. */
+function closestList(args: ListArgs, today: string): string {
+  if (args.tag) return `show my ${args.tag} tasks`;
+  if (args.dueBefore && args.dueBefore < today) return "what's overdue?";
+  if (args.dueBefore === today) return "what's due today?";
+  if (args.dueAfter && args.dueAfter === args.dueBefore && args.dueAfter === addDays(today, 1)) return "what's due tomorrow?";
+  if (args.dueBefore) return "what's due this week?";
+  if (args.priority) return `show ${args.priority} priority tasks`;
+  return args.status === "completed" ? "show done tasks" : args.status === "pending" ? "what's left?" : "show my tasks";
+}
+
+/** A list question as a list_tasks call, or a sentence of what cannot be answered and what comes closest. */
+function listIntent(t: string, ctx: IntentContext): Intent {
+  if (NEXT.test(t)) return { kind: "list", args: { status: "pending", sort: "priority", limit: 5 }, view: "next" };
+  const args = listArgs(t, ctx);
+  // When a task was finished is not kept: "what did I finish yesterday" cannot be answered, all done tasks can.
+  if (args.status === "completed" && /\b(yesterday|last (?:week|month|night)|this (?:morning|week|month)|today|earlier|recently)\b/.test(t))
+    return { kind: "unsure", about: "when-done", suggest: "show done tasks" };
+  // Words that are none of a list question's, its tag or its search: answering would be a guess.
+  const known = new Set([...LIST_WORDS, args.tag, ...(args.q ?? "").split(" ")]);
+  const unknown = t.split(/[^\p{L}\p{N}'#-]+/u).filter((w) => w && !known.has(w) && !w.startsWith("#") && !findDate(w, ctx.now, ctx.timeZone));
+  if (unknown.length > 0) return { kind: "unsure", about: "tasks", suggest: closestList(args, ctx.today) };
+  if (/\bhow many\b/.test(t)) return { kind: "list", args, view: "count" };
+  return { kind: "list", args };
+}
+
+/** Splits "eggs, bread and milk" into items; "salt and pepper chips" stays one (see splitItems' rule). */
+export function splitItems(title: string): string[] {
+  // A list needs commas and a last "and" ("a, b and c"), or three items ("a, b, c"), or two single
+  // words joined by "and" ("eggs and bread"); otherwise "and" and commas belong to the title ("salt and
+  // pepper chips", "call mom and dad", "book a table, dinner for 2", "call mom, it's her birthday").
+  if (title.includes(",")) {
+    const parts = title.split(/\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+(?=[^,]*$)/).map(clean);
+    const listed = parts.length > 2 || /\s(?:and|&)\s[^,]*$/.test(title);
+    const clause = /^(?:it|it's|its|this|that|because|since|she|he|they|we|i|so|but|which|who|as)\b/i;
+    if (listed && parts.every((p) => p && p.split(" ").length <= 5 && !clause.test(p))) return parts;
+    return [title];
+  }
+  const pair = title.match(/^([\p{L}\p{N}'-]+)\s+(?:and|&)\s+([\p{L}\p{N}'-]+)$/u);
+  return pair ? [pair[1]!, pair[2]!] : [title];
+}
+
+function addIntent(text: string, ctx: IntentContext): Intent {
+  let body = text.replace(/\s+(?:to|on|in|onto)\s+(?:my|the)\s+(?:list|tasks|todo list|to-do list|todos)\b/i, "");
+  let listTag: string | undefined;
+  body = body.replace(/\s+(?:to|on|in|onto)\s+(?:my|the)\s+([\p{L}][\p{L}\p{N}_-]*)\s+list\b/iu, (_, tag: string) => ((listTag = tag.toLowerCase()), ""));
+  const details = extractDetails(body, ctx);
+  const rest = details.rest.replace(/^(?:(?:i|we) (?:need|have|want|gotta|got|'ve got) to|(?:i|we) (?:must|should)|(?:need|have|want|got|gotta) to|gotta|(?:i|we) gotta|remember to|don't forget to|dont forget to|remind me to|todo:?|to)\s+/i, "");
+  if (!rest) return { kind: "unclear", reason: "empty-add" };
+  const tags = listTag && !details.tags.includes(listTag) ? [...details.tags, listTag] : details.tags;
+  const items = splitItems(rest).map((title): AddArgs => ({
+    title: capitalise(title),
+    ...(details.priority ? { priority: details.priority } : {}),
+    ...(details.dueDate ? { dueDate: details.dueDate } : {}),
+    ...(tags.length ? { tags } : {}),
+  }));
+  const [first, ...more] = items;
+  return more.length ? { kind: "add", args: first!, more } : { kind: "add", args: first! };
+}
+
+const WHICH_TASK: Intent = { kind: "unsure", about: "which-task", suggest: "show my tasks" };
+
+export function parseIntent(input: string, ctx: IntentContext): Intent {
+  const typed = fixTypos(input.trim().replace(/\s+/g, " "));
+  const raw = typed.toLowerCase().replace(/[’‘]/g, "'").replace(/[?.!]+$/, "").trim();
+
+  if (!raw) return { kind: "unclear", reason: "unknown" };
+  if (/^(?:help|\?|commands)$|what (?:can|do) you do|how (?:does this|do (?:i|you)) work|what are you/.test(raw)) return { kind: "help" };
+  if (/^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening))\b[\s!,.a-z]{0,12}$/.test(raw)) return { kind: "greeting" };
+  if (/^(?:thanks|thank you|thx|cheers|great|perfect|awesome)\b/.test(raw)) return { kind: "thanks" };
+
+  const original = typed.replace(/[’‘]/g, "'").replace(LEADING_FILLER, "");
+  const t = original.toLowerCase().replace(/[?.!]+$/, "").trim();
+  // A follow-up ("actually, make it friday") starts with a word that only says it corrects the last one.
+  const followUp = /^(?:actually|no|wait|sorry|oops|instead|hmm|oh)\b[\s,]*/i;
+  const tf = t.replace(followUp, "");
+  let pronounMissing = false;
+  const ref = (text: string): TaskRefArgs | undefined => {
+    if (PRONOUN.test(text.trim()) && !ctx.lastTask) pronounMissing = true;
+    return parseReference(text, ctx.lastTask);
+  };
 
   // Reopen: "reopen 3", "mark the milk as not done", "undo milk".
-  let m = t.match(/^(?:please\s+)?(?:reopen|re-open|uncheck|unmark|undo|restore)\s+(.+)$/) ??
-    t.match(new RegExp(`^(?:please\\s+)?mark\\s+(.+?)\\s+as\\s+(?:not\\s+(?:${DONE_WORDS})|pending|open|undone|incomplete)$`));
+  let m = tf.match(/^(?:please\s+)?(?:reopen|re-open|uncheck|unmark|restore)\s+(.+)$/) ??
+    tf.match(new RegExp(`^(?:please\\s+)?mark\\s+(.+?)\\s+as\\s+(?:not\\s+(?:${DONE_WORDS})|pending|open|undone|incomplete)$`));
   if (m) {
-    const ref = parseReference(m[1]!);
-    if (ref) return { kind: "update", args: { ...ref, changes: { completed: false } } };
+    const r = ref(m[1]!);
+    if (r) return { kind: "update", args: { ...r, changes: { completed: false } } };
+    if (pronounMissing) return WHICH_TASK;
   }
 
   // Complete: "complete 3", "mark #3 done", "I'm done with the milk", "milk is done", "check off milk".
   m =
-    t.match(new RegExp(`^(?:please\\s+)?(?:mark|set)\\s+(.+?)\\s+(?:as\\s+)?(?:${DONE_WORDS})$`)) ??
-    t.match(/^(?:please\s+)?(?:complete|finish|check off|tick off|cross off|close)\s+(.+)$/) ??
-    t.match(new RegExp(`^(?:i(?:'m|'ve| am| have| just)?\\s+)?(?:just\\s+)?(?:${DONE_WORDS}|did)\\s+(?:with\\s+)?(.+)$`)) ??
-    t.match(new RegExp(`^(.+?)\\s+(?:is|are)\\s+(?:now\\s+)?(?:${DONE_WORDS})$`));
+    tf.match(new RegExp(`^(?:please\\s+)?(?:mark|set)\\s+(.+?)\\s+(?:as\\s+)?(?:${DONE_WORDS})$`)) ??
+    tf.match(/^(?:please\s+)?(?:complete|finish|check off|tick off|cross off|close)\s+(.+)$/) ??
+    tf.match(new RegExp(`^(?:i(?:'m|'ve| am| have| just)?\\s+)?(?:just\\s+)?(?:${DONE_WORDS}|did)\\s+(?:with\\s+)?(.+)$`)) ??
+    tf.match(new RegExp(`^(.+?)(?:'s|\\s+is|\\s+are)\\s+(?:now\\s+)?(?:${DONE_WORDS})$`));
   if (m) {
-    const ref = parseReference(m[1]!);
-    if (ref) return { kind: "complete", args: ref };
+    // "finish the report by friday, it's urgent" is a new task with a deadline, not a report just finished.
+    if (/^(?:finish|complete)\s/.test(tf) && (findDate(m[1]!, ctx.now, ctx.timeZone) || URGENT_WORD.test(m[1]!))) return addIntent(original, ctx);
+    const r = ref(m[1]!);
+    if (r) return { kind: "complete", args: r };
+    if (pronounMissing) return WHICH_TASK;
   }
 
   // Delete: "delete the meeting task", "remove 4".
-  m = t.match(/^(?:please\s+)?(?:delete|remove|drop|erase|trash|get rid of|cancel)\s+(.+)$/);
-  if (m) {
-    const ref = parseReference(m[1]!);
-    if (ref) return { kind: "delete", args: ref };
+  m =
+    tf.match(/^(?:please\s+)?take\s+(.+?)\s+off\s+(?:my|the)\s+(?:list|tasks|todo list|to-do list|todos)$/) ??
+    tf.match(/^(?:please\s+)?(?:delete|remove|drop|erase|trash|get rid of|cancel|bin)\s+(.+)$/);
+  if (m && !/^(?:the\s+)?due\s*date\b/.test(m[1]!)) {
+    const r = ref(m[1]!);
+    if (r) return { kind: "delete", args: r };
+    if (pronounMissing) return WHICH_TASK;
   }
 
   // Rename: "rename 3 to Buy oat milk".
-  m = original.match(/^(?:please\s+)?(?:rename|retitle|call)\s+(.+?)\s+to\s+(.+)$/i);
+  m = original.replace(followUp, "").match(/^(?:please\s+)?(?:rename|retitle|call)\s+(.+?)\s+to\s+(.+)$/i);
   if (m) {
-    const ref = parseReference(m[1]!);
+    const r = ref(m[1]!);
     const title = clean(m[2]!);
-    if (ref && title) return { kind: "update", args: { ...ref, changes: { title: capitalise(title) } } };
+    if (r && title) return { kind: "update", args: { ...r, changes: { title: capitalise(title) } } };
+    if (pronounMissing) return WHICH_TASK;
   }
 
   // Reschedule: "move the milk to friday", "postpone 3 to next week".
-  m = t.match(/^(?:please\s+)?(?:move|reschedule|postpone|push|defer)\s+(.+?)\s+(?:to|until|till|for)\s+(.+)$/);
+  m = tf.match(/^(?:please\s+)?(?:move|reschedule|postpone|push|defer|shift)\s+(.+?)\s+(?:to|until|till|for|back to)\s+(.+)$/);
   if (m) {
-    const ref = parseReference(m[1]!);
+    const r = ref(m[1]!);
     const when = findDate(m[2]!, ctx.now, ctx.timeZone);
-    if (ref && when) return { kind: "update", args: { ...ref, changes: { dueDate: when.date } } };
+    if (r && when) return { kind: "update", args: { ...r, changes: { dueDate: when.date } } };
+    if (pronounMissing) return WHICH_TASK;
   }
 
   // Priority: "make the milk high priority", "set priority of 3 to low", "change 3 priority to high".
   m =
-    t.match(/^(?:please\s+)?(?:set|change|make)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+(?:to|as)\s+(high|medium|low|normal)$/) ??
-    t.match(/^(?:please\s+)?(?:set|change|make|mark)\s+(.+?)(?:'s)?\s+(?:priority\s+)?(?:to\s+|as\s+)?(high|medium|low|normal)(?:\s+priority)?$/) ??
-    t.match(/^(?:please\s+)?(?:prioriti[sz]e)\s+(.+)$/);
+    tf.match(/^(?:please\s+)?(?:set|change|make)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+(?:to|as)\s+(high|medium|low|normal)$/) ??
+    tf.match(/^(?:please\s+)?(?:set|change|make|mark)\s+(.+?)(?:'s)?\s+(?:priority\s+)?(?:to\s+|as\s+)?(high|medium|low|normal)(?:\s+priority)?$/) ??
+    tf.match(/^(?:please\s+)?(?:prioriti[sz]e)\s+(.+)$/);
   if (m) {
-    const ref = parseReference(m[1]!.replace(/\bpriority\b/, ""));
-    if (ref) return { kind: "update", args: { ...ref, changes: { priority: m[2] ? normalPriority(m[2]) : "high" } } };
+    const r = ref(m[1]!.replace(/\bpriority\b/, ""));
+    if (r) return { kind: "update", args: { ...r, changes: { priority: m[2] ? normalPriority(m[2]) : "high" } } };
+    if (pronounMissing) return WHICH_TASK;
   }
 
   // Due date: "set the due date of 3 to friday", "3 is due tomorrow", "clear the due date of 3".
-  m = t.match(/^(?:please\s+)?(?:clear|remove)\s+(?:the\s+)?due\s*date\s+(?:of|for|on|from)\s+(.+)$/);
+  m = tf.match(/^(?:please\s+)?(?:clear|remove|delete|drop)\s+(?:the\s+)?(?:due\s*date|deadline)\s+(?:of|for|on|from)\s+(.+)$/);
   if (m) {
-    const ref = parseReference(m[1]!);
-    if (ref) return { kind: "update", args: { ...ref, changes: { dueDate: null } } };
+    const r = ref(m[1]!);
+    if (r) return { kind: "update", args: { ...r, changes: { dueDate: null } } };
+    if (pronounMissing) return WHICH_TASK;
   }
   m =
-    t.match(/^(?:please\s+)?(?:set|change|update)\s+(?:the\s+)?(?:due\s*date|deadline)\s+(?:of|for|on)\s+(.+?)\s+to\s+(.+)$/) ??
-    t.match(/^(.+?)\s+is\s+due\s+(.+)$/);
-  if (m) {
-    const ref = parseReference(m[1]!);
+    tf.match(/^(?:please\s+)?(?:set|change|update)\s+(?:the\s+)?(?:due\s*date|deadline)\s+(?:of|for|on)\s+(.+?)\s+to\s+(.+)$/) ??
+    tf.match(/^(.+?)(?:'s|\s+is)\s+due\s+(.+)$/);
+  if (m && !/^(?:what|which|anything|nothing|everything|something|who|when|how much)$/.test(m[1]!)) {
+    const r = ref(m[1]!);
     const when = findDate(m[2]!, ctx.now, ctx.timeZone);
-    if (ref && when) return { kind: "update", args: { ...ref, changes: { dueDate: when.date } } };
+    if (r && when) return { kind: "update", args: { ...r, changes: { dueDate: when.date } } };
+    if (pronounMissing) return WHICH_TASK;
+  }
+
+  // Tags: "tag it work", "label 3 as home".
+  m = tf.match(/^(?:please\s+)?(?:tag|label)\s+(.+?)\s+(?:as\s+|with\s+)?#?([\p{L}\p{N}_-]+)$/u);
+  if (m) {
+    const r = ref(m[1]!);
+    if (r) return { kind: "update", args: { ...r, changes: { tags: [m[2]!] } } };
+    if (pronounMissing) return WHICH_TASK;
+  }
+
+  // A follow-up about the task just mentioned: "make it tomorrow", "actually high priority", "change that to friday".
+  m = original.replace(followUp, "").match(/^(?:please\s+)?(?:make|set|change|move|switch|put|update)\s+(it|that|this|that one|this one)\s+(?:to\s+|for\s+|as\s+|on\s+|until\s+|due\s+)?(.+)$/i);
+  const bare = followUp.test(t) || ctx.lastTask !== undefined ? original.replace(followUp, "") : undefined;
+  for (const [text, explicit] of [[m?.[2], true], [bare, false]] as const) {
+    if (text === undefined) continue;
+    const details = extractDetails(text.replace(/^(?:make it|make that|it's|it is|due)\s+/i, "").replace(/\s+instead$/i, ""), ctx);
+    const changes: Changes = {};
+    if (details.priority) changes.priority = details.priority;
+    if (details.dueDate) changes.dueDate = details.dueDate;
+    if (details.tags.length) changes.tags = details.tags;
+    const leftOver = details.rest.replace(/^(?:priority|due|then|please|instead|it)$/i, "");
+    if (Object.keys(changes).length === 0 && explicit && leftOver) changes.title = capitalise(leftOver);
+    if (Object.keys(changes).length === 0 || (!explicit && leftOver)) continue;
+    if (!ctx.lastTask) return WHICH_TASK;
+    return { kind: "update", args: { number: ctx.lastTask, changes } };
   }
 
   // Generic update: "update 3: high priority, due friday, #work", "change the milk to buy oat milk".
   m = original.match(/^(?:please\s+)?(?:update|change|edit|modify|set)\s+(.+?)(?:\s*:\s*|\s+(?:to|with)\s+)(.+)$/i);
   if (m) {
-    const ref = parseReference(m[1]!);
-    if (ref) {
+    const r = parseReference(m[1]!);
+    if (r) {
       const details = extractDetails(m[2]!, ctx);
       const changes: Changes = {};
       if (details.priority) changes.priority = details.priority;
@@ -240,30 +461,20 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
       if (details.tags.length) changes.tags = details.tags;
       if (details.rest && Object.keys(changes).length === 0) changes.title = capitalise(details.rest);
       if (Object.keys(changes).length === 0) return { kind: "unclear", reason: "no-change" };
-      return { kind: "update", args: { ...ref, changes } };
+      return { kind: "update", args: { ...r, changes } };
     }
   }
 
   // Add: "add buy milk tomorrow, high priority", "remind me to call mom friday", "new task: taxes #home".
   m =
-    original.match(/^(?:please\s+)?(?:can you\s+|could you\s+)?(?:add|create|new|make|put|save|note)\b\s*(?:(?:a|an)\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)?\s*(?:to\s+|called\s+|named\s+|:\s*|-\s*)?(.*)$/i) ??
-    original.match(/^(?:please\s+)?(?:remind me to|i need to|i have to|i must|i should|don't forget to|dont forget to|todo:?)\s+(.+)$/i);
-  if (m) {
-    const details = extractDetails(m[1]!.replace(/\s+(?:to|on|in)\s+(?:my|the)\s+(?:list|tasks|todo list|to-do list)\b/i, ""), ctx);
-    const title = capitalise(details.rest);
-    if (!title) return { kind: "unclear", reason: "empty-add" };
-    return {
-      kind: "add",
-      args: {
-        title,
-        ...(details.priority ? { priority: details.priority } : {}),
-        ...(details.dueDate ? { dueDate: details.dueDate } : {}),
-        ...(details.tags.length ? { tags: details.tags } : {}),
-      },
-    };
-  }
+    original.match(/^(?:please\s+)?(?:add|create|new|make|put|save|note|jot down|write down)\b\s*(?:(?:a|an)\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)?\s*(?:to\s+|called\s+|named\s+|:\s*|-\s*)?(.*)$/i) ??
+    original.match(/^(?:please\s+)?((?!i (?:need|want|have) to (?:know|see|check|find out|look at|ask)\b)(?:remind me to|i need to|i have to|i must|i should|i want to|i gotta|i've got to|need to|gotta|remember to|don't forget to|dont forget to|todo:?)\s+.+)$/i);
+  if (m) return addIntent(m[1]!, ctx);
 
-  if (LIST_PATTERNS.some((p) => p.test(t))) return { kind: "list", args: listArgs(t, ctx) };
+  if (NEXT.test(t) || LIST_PATTERNS.some((p) => p.test(t))) return listIntent(t, ctx);
+
+  // About tasks, but nothing here fits: say so, and offer what comes closest.
+  if (/\b(?:tasks?|todos?|to-dos?|list|due|deadline|remind|reminder)\b/.test(t)) return { kind: "unsure", about: "tasks", suggest: "what's left?" };
 
   return { kind: "unclear", reason: looksNotEnglish(t) ? "not-english" : "unknown" };
 }

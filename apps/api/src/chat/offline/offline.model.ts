@@ -39,6 +39,45 @@ function lastUserText(prompt: Prompt): string {
   return "";
 }
 
+/** Task numbers a message names: a tool's answer (its JSON or text), a tool call's input, a reply's "#3". */
+function taskNumbers(msg: Prompt[number]): number[] {
+  if (msg.role === "system" || msg.role === "user") return [];
+  const found = new Set<number>();
+  const fromText = (text: string) => {
+    for (const m of text.matchAll(/#(\d{1,9})\b/g)) found.add(Number(m[1]));
+  };
+  for (const part of msg.content) {
+    if (part.type === "text") fromText(part.text);
+    else if (part.type === "tool-call") {
+      const n = (part.input as { number?: unknown } | undefined)?.number;
+      if (typeof n === "number") found.add(n);
+    } else if (part.type === "tool-result") {
+      const out = part.output;
+      if (out.type === "json") {
+        const v = out.value as { task?: { number?: number }; tasks?: { number?: number }[] } | null;
+        if (v?.task?.number) found.add(v.task.number);
+        for (const t of v?.tasks ?? []) if (t.number) found.add(t.number);
+      } else if (out.type === "text" || out.type === "error-text") fromText(out.value);
+    }
+  }
+  return [...found];
+}
+
+/**
+ * The task the conversation just mentioned, for "make it tomorrow" or "delete it": the latest
+ * assistant or tool message that names tasks, when it names exactly one (a list of several is no answer).
+ */
+export function lastMentionedTask(prompt: Prompt): number | undefined {
+  let end = prompt.length - 1;
+  while (end >= 0 && prompt[end]!.role !== "user") end--;
+  for (let i = end - 1; i >= 0; i--) {
+    const numbers = taskNumbers(prompt[i]!);
+    if (numbers.length === 1) return numbers[0];
+    if (numbers.length > 1) return undefined;
+  }
+  return undefined;
+}
+
 let callCounter = 0;
 
 export class OfflineLanguageModel implements LanguageModelV3 {
@@ -58,10 +97,12 @@ export class OfflineLanguageModel implements LanguageModelV3 {
     const last = options.prompt.at(-1);
 
     if (last?.role === "tool") {
+      // The question is read again for how to answer it ("how many…" is a count of the same list).
+      const asked = parseIntent(lastUserText(options.prompt), { now, timeZone, today });
       const replies = last.content.flatMap((part) => {
         if (part.type !== "tool-result") return [];
         const out = part.output;
-        if (out.type === "json") return [toolReply(part.toolName, out.value, today)];
+        if (out.type === "json") return [toolReply(part.toolName, out.value, today, asked)];
         if (out.type === "error-text" || out.type === "text") return [toolErrorReply(part.toolName, out.value)];
         if (out.type === "error-json") return [toolErrorReply(part.toolName, JSON.stringify(out.value))];
         return [toolReply(part.toolName, {}, today)];
@@ -69,18 +110,18 @@ export class OfflineLanguageModel implements LanguageModelV3 {
       return [{ type: "text", text: replies.join("\n\n") }];
     }
 
-    const intent = parseIntent(lastUserText(options.prompt), { now, timeZone, today });
+    const lastTask = lastMentionedTask(options.prompt);
+    const intent = parseIntent(lastUserText(options.prompt), { now, timeZone, today, ...(lastTask ? { lastTask } : {}) });
     const toolName = TOOL_FOR[intent.kind];
     const hasTool = toolName !== undefined && (options.tools ?? []).some((t) => t.name === toolName);
     if (toolName && hasTool && "args" in intent) {
-      return [
-        {
-          type: "tool-call",
-          toolCallId: `offline-${Date.now().toString(36)}-${(callCounter++).toString(36)}`,
-          toolName,
-          input: JSON.stringify(intent.args),
-        },
-      ];
+      const calls = [intent.args, ...(intent.kind === "add" ? (intent.more ?? []) : [])];
+      return calls.map((args) => ({
+        type: "tool-call" as const,
+        toolCallId: `offline-${Date.now().toString(36)}-${(callCounter++).toString(36)}`,
+        toolName,
+        input: JSON.stringify(args),
+      }));
     }
     return [{ type: "text", text: plainReply(intent) }];
   }

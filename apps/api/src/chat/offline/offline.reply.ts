@@ -14,7 +14,8 @@ function details(task: Task, today: string): string {
 const line = (task: Task, today: string) =>
   `${task.completed ? "✓" : "•"} #${task.number} ${task.title} — ${details(task, today)}`;
 
-export function toolReply(toolName: string, output: unknown, today: string): string {
+export function toolReply(toolName: string, output: unknown, today: string, asked?: Intent): string {
+  const view = asked?.kind === "list" ? asked.view : undefined;
   const value = output as { task?: Task; tasks?: Task[]; total?: number };
   const task = value.task;
   switch (toolName) {
@@ -30,10 +31,23 @@ export function toolReply(toolName: string, output: unknown, today: string): str
         : "Updated it.";
     case TOOL_NAMES.list: {
       const tasks = value.tasks ?? [];
+      if (view === "count") {
+        const n = value.total ?? tasks.length;
+        const args = asked?.kind === "list" ? asked.args : {};
+        const kind = args.dueBefore && args.dueBefore < today ? "overdue " : args.status === "pending" ? "open " : args.status === "completed" ? "finished " : "";
+        return `You have ${n} ${kind}${n === 1 ? "task" : "tasks"}${args.tag ? ` tagged #${args.tag}` : ""}.`;
+      }
+      if (view === "next") {
+        const [first, ...then] = tasks;
+        if (!first) return "Nothing open — you're all caught up. Add one with “add …”.";
+        const after = then.length ? `\nAfter that:\n${then.map((t) => line(t, today)).join("\n")}` : "";
+        return `Next up: #${first.number} “${first.title}” (${details(first, today)}).${after}`;
+      }
       if (tasks.length === 0) return "Nothing here — your list is clear for that. Add one with “add …”.";
       const more = (value.total ?? tasks.length) > tasks.length ? `\n…and ${value.total! - tasks.length} more.` : "";
       const noun = tasks.length === 1 ? "task" : "tasks";
-      return `You have ${value.total ?? tasks.length} ${noun}:\n${tasks.map((t) => line(t, today)).join("\n")}${more}`;
+      const finished = asked?.kind === "list" && asked.args.status === "completed";
+      return `${finished ? "You've finished" : "You have"} ${value.total ?? tasks.length} ${noun}:\n${tasks.map((t) => line(t, today)).join("\n")}${more}`;
     }
     default:
       return "Done.";
@@ -56,6 +70,8 @@ export const HELP_TEXT = [
   "I can manage your todo list. Try:",
   "• “add buy milk tomorrow, high priority #groceries”",
   "• “what's left?”, “show done tasks”, “what's due today?”, “tasks tagged work”",
+  "• “how many tasks are left?”, “what should I do next?”, “what's overdue?”",
+  "• “add eggs, bread and milk”; “add call mom”, then “make it tomorrow”",
   "• “complete 3” or “I'm done with the milk”",
   "• “move the milk to friday”, “make 2 low priority”, “rename 2 to Call the bank”",
   "• “delete the meeting task”",
@@ -69,6 +85,11 @@ export function plainReply(intent: Intent): string {
       return "Hi! I look after your todo list. Say “add …” to create a task, or “what's left?” to see what's open.";
     case "thanks":
       return "You're welcome! Anything else for your list?";
+    case "unsure":
+      if (intent.about === "which-task") return "Which task do you mean? Say its number or words from its title — for example “delete 3”. Or say “show my tasks” to see them.";
+      if (intent.about === "when-done")
+        return "I'm not sure about that: I don't keep when a task was finished. The closest I can do is show every task you've finished — say “show done tasks”.";
+      return `I'm not sure what you mean. The closest I can do: “${intent.suggest}” — or say “help” to see everything I understand.`;
     case "unclear":
       if (intent.reason === "empty-add") return "What should I add? For example: “add call the dentist on friday”.";
       if (intent.reason === "no-change")
