@@ -96,10 +96,7 @@ test("sign-up explains a weak password and a taken email; sign-in a wrong passwo
   // Keep trying: the backend's limit answers 429 and the form says to wait.
   let limited = false;
   for (let i = 0; i < ATTEMPTS_PER_MINUTE + 2 && !limited; i++) {
-    await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith("/api/auth/sign-in/email")),
-      page.getByRole("button", { name: "Sign in" }).click(),
-    ]);
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/auth/sign-in/email")), page.getByRole("button", { name: "Sign in" }).click()]);
     // The form re-renders after the response; wait until it is ready for the next try.
     await page.getByRole("button", { name: "Sign in" }).and(page.locator(":enabled")).waitFor();
     limited = /Too many attempts/.test(await alert.innerText());

@@ -108,7 +108,10 @@ test("conversations: start new, resume from the list, delete with confirmation",
   await dialog.getByRole("button", { name: "Delete" }).click();
   await page.waitForURL(/\/chat$/);
   await page.getByRole("heading", { name: "What needs doing?" }).waitFor();
-  assert.deepEqual((await history.getByRole("link").allInnerTexts()).map((s) => s.trim()), ["beta conversation"]);
+  assert.deepEqual(
+    (await history.getByRole("link").allInnerTexts()).map((s) => s.trim()),
+    ["beta conversation"],
+  );
   await page.goto(alphaUrl);
   await page.getByRole("heading", { name: "Not found" }).waitFor();
 });
@@ -213,7 +216,13 @@ test("a backend that is down: the frontend stays live and ready, pages say so, a
 
   await product.stopBackend();
   t.after(async () => {
-    if (!(await fetch(`${product.apiUrl}${backendService.health.ready}`).then((r) => r.ok, () => false))) await product.startBackend();
+    if (
+      !(await fetch(`${product.apiUrl}${backendService.health.ready}`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      await product.startBackend();
   });
 
   // Neither liveness nor readiness calls the backend: a backend restart must not take the

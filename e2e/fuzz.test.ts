@@ -64,7 +64,10 @@ async function person(name: string) {
     body: JSON.stringify({ email, password: PASSWORD }),
   });
   const token = ((await signIn.json()) as { token: string }).token;
-  const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const auth = { authorization: `Bearer ${token}` };
   const task = await json(product.apiUrl, "POST", "/api/tasks", auth, { title: `${name}'s task`, tags: ["keep"], dueDate: "2026-12-24" });
   const chat = await json(product.apiUrl, "POST", "/api/chat", auth, { message: `add ${name}'s second task` });
@@ -107,9 +110,9 @@ const DEEP = "\u0001deep\u0001";
 const deep = fc.constant(DEEP);
 const deepText = fc.integer({ min: 500, max: 10_000 }).map((n) => `${"[".repeat(n)}${"]".repeat(n)}`);
 /** Own keys named __proto__ and constructor (JSON.parse makes them own properties; literals would not). */
-const protoKeys = fc.constantFrom('{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"admin": true}}}', '{"__proto__": "x"}').map(
-  (text) => JSON.parse(text) as Record<string, unknown>,
-);
+const protoKeys = fc
+  .constantFrom('{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"admin": true}}}', '{"__proto__": "x"}')
+  .map((text) => JSON.parse(text) as Record<string, unknown>);
 
 /** A task body with at least one refused value. */
 const badTask = fc.oneof(
@@ -141,9 +144,18 @@ const badChat = fc.oneof(
   fc.record({ message: fc.string({ minLength: 4001, maxLength: 4100 }).map((s) => `x${s}x`) }),
 );
 const badAuth = fc.oneof(
-  fc.record({ path: fc.constant("/api/auth/sign-up/email"), body: fc.record({ name: hostileText, email: fc.constant("fuzz@example.test"), password: fc.constant(PASSWORD) }) }),
-  fc.record({ path: fc.constant("/api/auth/sign-up/email"), body: fc.record({ name: fc.string({ minLength: 101, maxLength: 200 }), email: fc.constant("fuzz2@example.test"), password: fc.constant(PASSWORD) }) }),
-  fc.record({ path: fc.constant("/api/auth/sign-up/email"), body: fc.record({ name: fc.constant("Fuzz"), email: hostileText, password: fc.constant(PASSWORD) }) }),
+  fc.record({
+    path: fc.constant("/api/auth/sign-up/email"),
+    body: fc.record({ name: hostileText, email: fc.constant("fuzz@example.test"), password: fc.constant(PASSWORD) }),
+  }),
+  fc.record({
+    path: fc.constant("/api/auth/sign-up/email"),
+    body: fc.record({ name: fc.string({ minLength: 101, maxLength: 200 }), email: fc.constant("fuzz2@example.test"), password: fc.constant(PASSWORD) }),
+  }),
+  fc.record({
+    path: fc.constant("/api/auth/sign-up/email"),
+    body: fc.record({ name: fc.constant("Fuzz"), email: hostileText, password: fc.constant(PASSWORD) }),
+  }),
   fc.record({ path: fc.constant("/api/auth/sign-in/email"), body: fc.record({ email: hostileText, password: hostileText }) }),
   fc.record({ path: fc.constant("/api/auth/sign-in/email"), body: fc.record({ email: deep, password: hugeNumber }) }),
   fc.record({ path: fc.constant("/api/auth/update-user"), body: fc.record({ name: hostileText }) }),
@@ -161,21 +173,26 @@ const badId = fc.oneof(
 
 type Spec = { method: string; path: string; body?: unknown; raw?: Buffer; chunked?: boolean; headers?: Record<string, string>; as?: "victim" | "anon" };
 
-const spoofedHeaders = fc.record(
-  {
-    "x-forwarded-for": fc.oneof(fc.constant("not-an-ip"), fc.constant("::1, 10.0.0.1, evil"), fc.ipV4(), fc.constant(Array(40).fill("1.2.3.4").join(","))),
-    "x-todo-peer-address": fc.oneof(fc.ipV4(), fc.constant("::1")),
-    "x-forwarded-proto": fc.constantFrom("https", "gopher", ""),
-    "x-forwarded-host": fc.constantFrom("evil.example", "localhost:1"),
-    "content-type": fc.constantFrom("application/json", "text/plain", "application/json; charset=latin1", "multipart/form-data; boundary=x"),
-  },
-  { requiredKeys: [] },
-).chain((headers) =>
-  // A spoofed Authorization in one request of eight: it replaces the attacker's own credentials.
-  fc
-    .oneof({ arbitrary: fc.constant(undefined), weight: 7 }, { arbitrary: fc.constantFrom("Bearer ", "Bearer x.y.z", `Bearer ${"a".repeat(300)}`, "Basic Zm9vOmJhcg=="), weight: 1 })
-    .map((authorization): Record<string, string> => (authorization ? { ...headers, authorization } : headers)),
-);
+const spoofedHeaders = fc
+  .record(
+    {
+      "x-forwarded-for": fc.oneof(fc.constant("not-an-ip"), fc.constant("::1, 10.0.0.1, evil"), fc.ipV4(), fc.constant(Array(40).fill("1.2.3.4").join(","))),
+      "x-todo-peer-address": fc.oneof(fc.ipV4(), fc.constant("::1")),
+      "x-forwarded-proto": fc.constantFrom("https", "gopher", ""),
+      "x-forwarded-host": fc.constantFrom("evil.example", "localhost:1"),
+      "content-type": fc.constantFrom("application/json", "text/plain", "application/json; charset=latin1", "multipart/form-data; boundary=x"),
+    },
+    { requiredKeys: [] },
+  )
+  .chain((headers) =>
+    // A spoofed Authorization in one request of eight: it replaces the attacker's own credentials.
+    fc
+      .oneof(
+        { arbitrary: fc.constant(undefined), weight: 7 },
+        { arbitrary: fc.constantFrom("Bearer ", "Bearer x.y.z", `Bearer ${"a".repeat(300)}`, "Basic Zm9vOmJhcg=="), weight: 1 },
+      )
+      .map((authorization): Record<string, string> => (authorization ? { ...headers, authorization } : headers)),
+  );
 
 /** A request with at least one refused element, for the web proxy or the API. */
 function hostileRequest(withMcp: boolean): fc.Arbitrary<Spec> {
@@ -184,7 +201,9 @@ function hostileRequest(withMcp: boolean): fc.Arbitrary<Spec> {
     badTask.map((body) => ({ method: "POST", path: "/api/tasks", body })),
     fc.tuple(ids(), badPatch).map(([id, body]) => ({ method: "PATCH", path: `/api/tasks/${id}`, body })),
     fc.tuple(badId, fc.constantFrom("GET", "DELETE")).map(([id, method]) => ({ method, path: `/api/tasks/${id}` })),
-    fc.constantFrom("GET", "DELETE", "PATCH").map((method) => ({ method, path: `/api/tasks/${victim.taskId}`, body: method === "PATCH" ? { title: "stolen" } : undefined })),
+    fc
+      .constantFrom("GET", "DELETE", "PATCH")
+      .map((method) => ({ method, path: `/api/tasks/${victim.taskId}`, body: method === "PATCH" ? { title: "stolen" } : undefined })),
     badQuery.map((q) => ({ method: "GET", path: `/api/tasks?${q}` })),
     fc.constantFrom("limit=0", "limit=101", "after=-1", "after=1e99", "after=%00").map((q) => ({ method: "GET", path: `/api/tasks/me?${q}` })),
     fc.tuple(badChat, fc.constantFrom("/api/chat", "/api/chat/stream")).map(([body, path]) => ({ method: "POST", path, body })),
@@ -196,9 +215,9 @@ function hostileRequest(withMcp: boolean): fc.Arbitrary<Spec> {
     })),
     badAuth.map(({ path, body }) => ({ method: "POST", path, body, as: "anon" as const })),
     // Oversized, chunked or both; the first byte makes it invalid JSON anyway.
-    fc.tuple(fc.integer({ min: 65 * 1024, max: 256 * 1024 }), fc.boolean(), fc.constantFrom("/api/tasks", "/api/chat", "/api/auth/sign-in/email")).map(
-      ([size, chunked, path]) => ({ method: "POST", path, raw: Buffer.alloc(size, 0x7b), chunked }),
-    ),
+    fc
+      .tuple(fc.integer({ min: 65 * 1024, max: 256 * 1024 }), fc.boolean(), fc.constantFrom("/api/tasks", "/api/chat", "/api/auth/sign-in/email"))
+      .map(([size, chunked, path]) => ({ method: "POST", path, raw: Buffer.alloc(size, 0x7b), chunked })),
     // Invalid UTF-8 inside JSON that is refused for another reason (no title).
     fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => ({
       method: "POST",
@@ -215,15 +234,17 @@ function hostileRequest(withMcp: boolean): fc.Arbitrary<Spec> {
   if (withMcp) {
     const rpc = (params: unknown, id: unknown = 1) => ({ jsonrpc: "2.0", id, method: "tools/call", params });
     options.push(
-      fc.oneof(
-        fc.record({ number: hugeNumber }).map((args) => rpc({ name: "complete_task", arguments: args })),
-        fc.record({ match: hostileText }).map((args) => rpc({ name: "delete_task", arguments: args })),
-        badTask.map((args) => rpc({ name: "add_task", arguments: args })),
-        fc.record({ match: fc.constant("task"), changes: badPatch }).map((args) => rpc({ name: "update_task", arguments: args })),
-        fc.integer({ min: 11, max: 60 }).map((n) => Array.from({ length: n }, (_, i) => rpc({ name: "add_task", arguments: { title: `batch ${i}` } }, i))),
-        deep.map((d) => rpc({ name: "list_tasks", arguments: { q: d } })),
-        fc.constant({ jsonrpc: "2.0", id: { deep: [1] }, method: "tools/call", params: { name: "add_task", arguments: { title: "\u0000" } } }),
-      ).map((body) => ({ method: "POST", path: "/mcp", body, headers: { accept: "application/json, text/event-stream" } })),
+      fc
+        .oneof(
+          fc.record({ number: hugeNumber }).map((args) => rpc({ name: "complete_task", arguments: args })),
+          fc.record({ match: hostileText }).map((args) => rpc({ name: "delete_task", arguments: args })),
+          badTask.map((args) => rpc({ name: "add_task", arguments: args })),
+          fc.record({ match: fc.constant("task"), changes: badPatch }).map((args) => rpc({ name: "update_task", arguments: args })),
+          fc.integer({ min: 11, max: 60 }).map((n) => Array.from({ length: n }, (_, i) => rpc({ name: "add_task", arguments: { title: `batch ${i}` } }, i))),
+          deep.map((d) => rpc({ name: "list_tasks", arguments: { q: d } })),
+          fc.constant({ jsonrpc: "2.0", id: { deep: [1] }, method: "tools/call", params: { name: "add_task", arguments: { title: "\u0000" } } }),
+        )
+        .map((body) => ({ method: "POST", path: "/mcp", body, headers: { accept: "application/json, text/event-stream" } })),
     );
   }
   return fc.tuple(fc.oneof(...options), spoofedHeaders).map(([spec, spoofed]) => ({ ...spec, headers: { ...spoofed, ...spec.headers } }));
@@ -269,7 +290,9 @@ async function runHostile(base: string, viaWeb: boolean, runs: number) {
   const afterwards = [await snapshot(attacker.token, attacker.conversationId), await snapshot(victim.token, victim.conversationId)];
   assert.equal(afterwards[0], before[0], "nothing of the attacker's own data changed");
   assert.equal(afterwards[1], before[1], "nothing of the other person's data changed");
-  console.log(`# ${viaWeb ? "web proxy" : "API"}: ${sent} hostile requests (seed ${SEED}), statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+  console.log(
+    `# ${viaWeb ? "web proxy" : "API"}: ${sent} hostile requests (seed ${SEED}), statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+  );
   return sent;
 }
 

@@ -29,12 +29,7 @@ const rssMb = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, "utf8"
  * `n` wrong-password sign-ins, sent from `from` (a loopback address of its own), so the attacker's
  * bucket is not the one the browser tests below sign in from (127.0.0.1) within the same minute.
  */
-async function signInAttempts(
-  url: string,
-  n: number,
-  headers: (i: number) => Record<string, string>,
-  from = "127.0.0.66",
-): Promise<number[]> {
+async function signInAttempts(url: string, n: number, headers: (i: number) => Record<string, string>, from = "127.0.0.66"): Promise<number[]> {
   const target = new URL(`${url}/api/auth/sign-in/email`);
   const statuses: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -213,7 +208,10 @@ test("through the web app, auth answers carry no session token", async () => {
   assert.equal(signIn.status, 200);
   assert.doesNotMatch(signInText, /"token"/);
   assert.equal(signIn.headers.get("set-auth-token"), null);
-  const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   for (const path of ["get-session", "list-sessions"]) {
     const res = await fetch(`${product.webUrl}/api/auth/${path}`, { headers: { cookie } });
     const text = await res.text();
@@ -228,7 +226,10 @@ test("NUL in a chat message through the web app: 400 naming the field, and the t
   const headers = { "content-type": "application/json", origin: product.webUrl };
   await fetch(`${product.webUrl}/api/auth/sign-up/email`, { method: "POST", headers, body: JSON.stringify({ name: "Nul", email, password: PASSWORD }) });
   const signIn = await fetch(`${product.webUrl}/api/auth/sign-in/email`, { method: "POST", headers, body: JSON.stringify({ email, password: PASSWORD }) });
-  const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const call = (method: string, path: string, body?: unknown) =>
     fetch(`${product.webUrl}/api${path}`, { method, headers: { ...headers, cookie }, body: body === undefined ? undefined : JSON.stringify(body) });
   const dog = (await (await call("POST", "/tasks", { title: "Walk the dog" })).json()) as { id: string };

@@ -96,9 +96,7 @@ export type Product = {
   stop: () => Promise<void>;
 };
 
-export async function startProduct(
-  options: { backendEnv?: Record<string, string>; frontendEnv?: Record<string, string> } = {},
-): Promise<Product> {
+export async function startProduct(options: { backendEnv?: Record<string, string>; frontendEnv?: Record<string, string> } = {}): Promise<Product> {
   ensureWebBuild(repoRoot, { quiet: true });
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), "todo-e2e-data-"));
@@ -204,10 +202,7 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
 }
 
 /** A browser for one test, closed when the test ends: each test starts signed out. */
-export async function browserFor(
-  t: { after: (fn: () => Promise<void>) => void },
-  options: Parameters<typeof launchBrowser>[0] = {},
-): Promise<Browser> {
+export async function browserFor(t: { after: (fn: () => Promise<void>) => void }, options: Parameters<typeof launchBrowser>[0] = {}): Promise<Browser> {
   const browser = await launchBrowser(options);
   t.after(() => browser.close());
   return browser;

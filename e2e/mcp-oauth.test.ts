@@ -64,7 +64,13 @@ class LoopbackClient implements OAuthClientProvider {
     return `http://127.0.0.1:${this.port}/callback`;
   }
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: this.name, redirect_uris: [this.redirectUrl], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" };
+    return {
+      client_name: this.name,
+      redirect_uris: [this.redirectUrl],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    };
   }
   clientInformation() {
     return this.client;
@@ -146,9 +152,14 @@ test("an MCP client signs in through the browser, uses the tools, refreshes an e
   const added = await mcp.callTool({ name: "add_task", arguments: { title: "Call the plumber" } });
   const firstToolCallMs = performance.now() - startedAt;
   assert.equal(added.isError, undefined);
-  console.log(`figure: first 401 → first successful tool call, automated (discovery, registration, sign-in, consent, code exchange): ${Math.round(firstToolCallMs)} ms`);
+  console.log(
+    `figure: first 401 → first successful tool call, automated (discovery, registration, sign-in, consent, code exchange): ${Math.round(firstToolCallMs)} ms`,
+  );
   const listed = await mcp.callTool({ name: "list_tasks", arguments: {} });
-  assert.deepEqual((listed.structuredContent as { tasks: { title: string }[] }).tasks.map((task) => task.title), ["Call the plumber"]);
+  assert.deepEqual(
+    (listed.structuredContent as { tasks: { title: string }[] }).tasks.map((task) => task.title),
+    ["Call the plumber"],
+  );
   await mcp.close();
 
   // The person sees it on their tasks page.

@@ -264,7 +264,10 @@ for (const viewport of [
     const checkbox = page.getByRole("checkbox", { name: "Mark as done: Call the bank" });
     assert.equal(await checkbox.isChecked(), false);
     const stored = await page.evaluate(async () => (await (await fetch("/api/tasks/me")).json()) as { completed: boolean }[]);
-    assert.deepEqual(stored.map((task) => task.completed), [false]);
+    assert.deepEqual(
+      stored.map((task) => task.completed),
+      [false],
+    );
 
     // The checkbox's hit area is at least 44×44 px, and all of it works: a tap near its corner completes.
     const hit = await item.getByTestId("task-check").boundingBox();

@@ -101,20 +101,23 @@ function luminance(rgb: number[]): number {
  * (No helper functions inside the page function: tsx's __name wrappers do not exist in the page.)
  */
 async function contrastOf(page: Page, testId: string): Promise<number> {
-  const [background, text] = await page.getByTestId(testId).first().evaluate((el) => {
-    const canvas = document.createElement("canvas");
-    canvas.width = canvas.height = 1;
-    const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
-    const style = getComputedStyle(el);
-    ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
-    ctx.fillRect(0, 0, 1, 1);
-    ctx.fillStyle = style.backgroundColor;
-    ctx.fillRect(0, 0, 1, 1);
-    const under = [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
-    ctx.fillStyle = style.color;
-    ctx.fillRect(0, 0, 1, 1);
-    return [under, [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)]];
-  });
+  const [background, text] = await page
+    .getByTestId(testId)
+    .first()
+    .evaluate((el) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = canvas.height = 1;
+      const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+      const style = getComputedStyle(el);
+      ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
+      ctx.fillRect(0, 0, 1, 1);
+      ctx.fillStyle = style.backgroundColor;
+      ctx.fillRect(0, 0, 1, 1);
+      const under = [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+      ctx.fillStyle = style.color;
+      ctx.fillRect(0, 0, 1, 1);
+      return [under, [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)]];
+    });
   const [hi, lo] = [luminance(text!), luminance(background!)].sort((a, b) => b - a) as [number, number];
   return (hi + 0.05) / (lo + 0.05);
 }

@@ -220,9 +220,7 @@ export async function ensureChromium({ log = console.log } = {}) {
     if (system) return done(system, `, from the Debian package since ${problems.join("; ")}`);
     problems.push(apt.ok ? "the chromium package installed but does not start" : apt.reason);
   } else {
-    problems.push(
-      process.getuid?.() === 0 ? "there is no apt-get for the chromium package" : "the chromium package needs root to install",
-    );
+    problems.push(process.getuid?.() === 0 ? "there is no apt-get for the chromium package" : "the chromium package needs root to install");
   }
   throw new ChromiumUnavailableError(`No Chromium for the end-to-end tests: ${problems.join("; ")}. ${HOW_TO_INSTALL}`);
 }

@@ -46,7 +46,7 @@ function zip(files: Record<string, string>): Buffer {
     central.writeUInt32LE(data.length, 20);
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(fileName.length, 28);
-    central.writeUInt32LE(((0o100755 << 16) >>> 0), 38);
+    central.writeUInt32LE((0o100755 << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     locals.push(local, fileName, data);
     centrals.push(central, fileName);
@@ -163,7 +163,10 @@ test("with no browser, Playwright's Chromium is downloaded once, with a line bef
   assert.match(first.stdout[0]!, /^installing Chromium for the end-to-end tests .*…$/);
   assert.match(first.stdout[1]!, new RegExp(`^done in \\d+ s: Playwright's Chromium at ${managed}$`));
   assert.equal(first.stdout[2]!, `Chromium for the end-to-end tests: ${managed} (Playwright's Chromium)`);
-  assert.ok(downloads.slice(downloadsBefore).some((url) => /\/chrome-[\w-]+\.zip$/.test(url)), downloads.join(" "));
+  assert.ok(
+    downloads.slice(downloadsBefore).some((url) => /\/chrome-[\w-]+\.zip$/.test(url)),
+    downloads.join(" "),
+  );
 
   // The second run finds it in the cache at once, even with a working system chromium beside it.
   const system = binDir("system-too", { chromium: FAKE_CHROME });

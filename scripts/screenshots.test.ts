@@ -27,7 +27,10 @@ test("the tests write their screenshots under a folder the root .gitignore ignor
   assert.ok(relative(curatedScreenshotDir, testScreenshotDir).startsWith(".."), `${folder} is inside the committed screenshots`);
   const curated = relative(root, curatedScreenshotDir);
   assert.ok(!ignored.some((pattern) => pattern && (curated === pattern || curated.startsWith(`${pattern}/`))), `${curated} is ignored`);
-  assert.ok(readdirSync(curatedScreenshotDir).some((f) => f.endsWith(".png")), "the committed screenshots are there");
+  assert.ok(
+    readdirSync(curatedScreenshotDir).some((f) => f.endsWith(".png")),
+    "the committed screenshots are there",
+  );
 });
 
 test("refreshing copies a run's screenshots over the committed set and drops the ones no test takes any more", () => {

@@ -98,9 +98,7 @@ function stop(code = 0) {
     process.exit(code);
   }, 12_000);
   force.unref();
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() =>
-    process.exit(code),
-  );
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() => process.exit(code));
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
@@ -108,7 +106,10 @@ process.on("SIGTERM", () => stop(0));
 const ready = await waitFor(`http://127.0.0.1:${apiPort}/health/ready`);
 const webReady = !hasWeb || (await waitFor(`http://127.0.0.1:${webPort}/api/health`));
 if (ready && webReady && !stopping) {
-  const assistant = process.env.OPENAI_API_KEY || process.env.OPENROUTER_API_KEY || process.env.LLM_BASE_URL ? "your configured model" : "the offline assistant (no API key needed)";
+  const assistant =
+    process.env.OPENAI_API_KEY || process.env.OPENROUTER_API_KEY || process.env.LLM_BASE_URL
+      ? "your configured model"
+      : "the offline assistant (no API key needed)";
   console.log(`
   Todo Chatbot is running.
     App:      ${publicUrl}

@@ -34,8 +34,7 @@ export function ensureWebBuild(root, { quiet = false } = {}) {
     .concat(join(root, "packages/contracts/src"));
   const buildId = join(webDir, ".next/BUILD_ID");
   const server = join(webDir, ".next/standalone/apps/web/server.js");
-  const stale = () =>
-    !existsSync(buildId) || !existsSync(server) || statSync(buildId).mtimeMs < Math.max(...inputs.map(newestMtime));
+  const stale = () => !existsSync(buildId) || !existsSync(server) || statSync(buildId).mtimeMs < Math.max(...inputs.map(newestMtime));
   if (!stale()) return false;
 
   const lock = join(tmpdir(), "todo-web-build.lock");

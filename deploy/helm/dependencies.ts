@@ -32,7 +32,8 @@ export interface Dependency {
 export function dependenciesOf(chartDir: string): Dependency[] {
   const chart = parse(readFileSync(join(chartDir, "Chart.yaml"), "utf8")) as { dependencies?: { name: string; version: string; repository?: string }[] };
   return (chart.dependencies ?? []).map((d) => {
-    if (!d.repository?.startsWith("file://")) throw new Error(`${chartDir}: dependency ${d.name} is not a file:// chart (${d.repository}); only local charts are built here`);
+    if (!d.repository?.startsWith("file://"))
+      throw new Error(`${chartDir}: dependency ${d.name} is not a file:// chart (${d.repository}); only local charts are built here`);
     return { name: d.name, version: d.version, dir: resolve(chartDir, d.repository.slice("file://".length)) };
   });
 }

@@ -73,7 +73,19 @@ function cases(): Case[] {
     ["autoscaling", [EXTERNAL_DB, "autoscaling.enabled=true"]],
     ["overrides", ["nameOverride=api", "image.tag=2.0.0", "image.repository=reg.example/todo-backend", "imagePullSecrets[0].name=regcred"]],
     ["fullname", ["fullnameOverride=my-api"]],
-    ["pod-extras", ["podAnnotations.a=b", "podLabels.c=d", "nodeSelector.disk=ssd", "tolerations[0].key=k", "tolerations[0].operator=Exists", "affinity.nodeAffinity.x=y", "args[0]=--flag", "command[0]=node"]],
+    [
+      "pod-extras",
+      [
+        "podAnnotations.a=b",
+        "podLabels.c=d",
+        "nodeSelector.disk=ssd",
+        "tolerations[0].key=k",
+        "tolerations[0].operator=Exists",
+        "affinity.nodeAffinity.x=y",
+        "args[0]=--flag",
+        "command[0]=node",
+      ],
+    ],
     ["config", ["config.OPENAI_X=1", "config.FRONTEND_URL=http://192.168.49.2:30080", "trustedProxies={10.0.0.0/8,loopback}"]],
     ["secret-values", [EXTERNAL_DB, "secret.values.OPENAI_API_KEY=sk-test", "secret.values.OPENROUTER_API_KEY="]],
     ["quota", ["resourceQuota.enabled=true", "resourceQuota.hard.pods=3", "limitRange.enabled=true", "limitRange.max.cpu=1"]],
@@ -88,20 +100,49 @@ function cases(): Case[] {
     const frontendSet = set.filter((s) => !/^(postgresql|secret|migrations)\./.test(s) && s !== EXTERNAL_DB);
     if (frontendSet.length) out.push({ name: `todo-frontend--values.yaml--${name}`, chart: "todo-frontend", overlay: "values.yaml", set: frontendSet });
   }
-  out.push({ name: "todo-frontend--values.yaml--backend-service", chart: "todo-frontend", overlay: "values.yaml", set: ["backendService.name=api-{{ .Release.Name }}", "backendService.port=9000", "config.API_BASE_URL=http://x:1"] });
+  out.push({
+    name: "todo-frontend--values.yaml--backend-service",
+    chart: "todo-frontend",
+    overlay: "values.yaml",
+    set: ["backendService.name=api-{{ .Release.Name }}", "backendService.port=9000", "config.API_BASE_URL=http://x:1"],
+  });
   for (const release of ["my-backend", "backend", "todo-backend-prod", "frontend", "shop"]) {
     out.push({ name: `todo-chatbot--values.yaml--release-${release}`, chart: "todo-chatbot", overlay: "values.yaml", release, backend: FIXED });
   }
-  out.push({ name: "todo-chatbot--values.yaml--umbrella-quota", chart: "todo-chatbot", overlay: "values.yaml", backend: FIXED, set: ["resourceQuota.enabled=true", "resourceQuota.hard.pods=9", "limitRange.enabled=true"] });
+  out.push({
+    name: "todo-chatbot--values.yaml--umbrella-quota",
+    chart: "todo-chatbot",
+    overlay: "values.yaml",
+    backend: FIXED,
+    set: ["resourceQuota.enabled=true", "resourceQuota.hard.pods=9", "limitRange.enabled=true"],
+  });
   // NOTES (helm install --dry-run=client prints them)
   for (const overlay of Object.keys(OVERLAYS) as (keyof typeof OVERLAYS)[]) {
     for (const chart of ["todo-backend", "todo-frontend", "todo-chatbot"] as const) {
       out.push({ name: `notes--${chart}--${overlay}`, chart, overlay, backend: chart === "todo-frontend" ? [] : FIXED, notes: true });
     }
   }
-  out.push({ name: "notes--todo-chatbot--values-minikube.yaml--minikube-ip", chart: "todo-chatbot", overlay: "values-minikube.yaml", backend: [...FIXED, "config.FRONTEND_URL=http://192.168.49.2:30080"], notes: true });
-  out.push({ name: "notes--todo-chatbot--values.yaml--https", chart: "todo-chatbot", overlay: "values.yaml", backend: [...FIXED, "config.FRONTEND_URL=https://localhost"], notes: true });
-  out.push({ name: "notes--todo-frontend--values.yaml--nodeport", chart: "todo-frontend", overlay: "values.yaml", set: ["service.type=NodePort", "service.nodePort=30099"], notes: true });
+  out.push({
+    name: "notes--todo-chatbot--values-minikube.yaml--minikube-ip",
+    chart: "todo-chatbot",
+    overlay: "values-minikube.yaml",
+    backend: [...FIXED, "config.FRONTEND_URL=http://192.168.49.2:30080"],
+    notes: true,
+  });
+  out.push({
+    name: "notes--todo-chatbot--values.yaml--https",
+    chart: "todo-chatbot",
+    overlay: "values.yaml",
+    backend: [...FIXED, "config.FRONTEND_URL=https://localhost"],
+    notes: true,
+  });
+  out.push({
+    name: "notes--todo-frontend--values.yaml--nodeport",
+    chart: "todo-frontend",
+    overlay: "values.yaml",
+    set: ["service.type=NodePort", "service.nodePort=30099"],
+    notes: true,
+  });
   // Refusals
   out.push({ name: "refused--todo-chatbot--blind", chart: "todo-chatbot", overlay: "values.yaml", blind: true });
   out.push({ name: "refused--todo-backend--blind", chart: "todo-backend", overlay: "values.yaml", blind: true });
@@ -109,10 +150,25 @@ function cases(): Case[] {
   out.push({ name: "refused--todo-backend--blind-db-only", chart: "todo-backend", overlay: "values.yaml", blind: true, backend: [FIXED[0]!] });
   out.push({ name: "refused--todo-chatbot--namespace", chart: "todo-chatbot", overlay: "values-minikube.yaml", namespace: "default", backend: FIXED });
   out.push({ name: "refused--todo-frontend--namespace", chart: "todo-frontend", overlay: "values-clusterip.yaml", namespace: "default" });
-  out.push({ name: "refused--todo-backend--pglite-replicas", chart: "todo-backend", overlay: "values.yaml", backend: [...FIXED, "postgresql.enabled=false", "replicaCount=2"] });
-  out.push({ name: "refused--todo-chatbot--pglite-autoscaling", chart: "todo-chatbot", overlay: "values-clusterip.yaml", backend: [...FIXED, "postgresql.enabled=false"] });
+  out.push({
+    name: "refused--todo-backend--pglite-replicas",
+    chart: "todo-backend",
+    overlay: "values.yaml",
+    backend: [...FIXED, "postgresql.enabled=false", "replicaCount=2"],
+  });
+  out.push({
+    name: "refused--todo-chatbot--pglite-autoscaling",
+    chart: "todo-chatbot",
+    overlay: "values-clusterip.yaml",
+    backend: [...FIXED, "postgresql.enabled=false"],
+  });
   out.push({ name: "refused--todo-backend--misspelt", chart: "todo-backend", overlay: "values.yaml", backend: [...FIXED, "service.nodeport=30800"] });
-  out.push({ name: "refused--todo-chatbot--privileged", chart: "todo-chatbot", overlay: "values.yaml", backend: [...FIXED, "securityContext.allowPrivilegeEscalation=true"] });
+  out.push({
+    name: "refused--todo-chatbot--privileged",
+    chart: "todo-chatbot",
+    overlay: "values.yaml",
+    backend: [...FIXED, "securityContext.allowPrivilegeEscalation=true"],
+  });
   return out;
 }
 
@@ -145,7 +201,9 @@ function normaliseRandom(objects: Obj[]): void {
     o.data = Object.fromEntries(
       Object.entries(o.data).map(([k, v]) => [
         k,
-        `decoded: ${Buffer.from(v, "base64").toString("utf8").replace(/(?<![A-Za-z0-9])[A-Za-z0-9]{32}(?:[A-Za-z0-9]{16})?(?![A-Za-z0-9])/g, label)}`,
+        `decoded: ${Buffer.from(v, "base64")
+          .toString("utf8")
+          .replace(/(?<![A-Za-z0-9])[A-Za-z0-9]{32}(?:[A-Za-z0-9]{16})?(?![A-Za-z0-9])/g, label)}`,
       ]),
     );
   }
@@ -168,7 +226,10 @@ function renderCase(c: Case): string {
   const command = `# helm ${args(c).join(" ").replaceAll(helmDir, "")}\n`;
   if (res.status !== 0) {
     const lines = res.stderr.split("\n");
-    const error = lines.slice(lines.findIndex((l) => l.startsWith("Error:"))).filter((l) => l.trim() !== "").map((l) => l.replace(/execution error at \([^)]*\): /, "execution error: "));
+    const error = lines
+      .slice(lines.findIndex((l) => l.startsWith("Error:")))
+      .filter((l) => l.trim() !== "")
+      .map((l) => l.replace(/execution error at \([^)]*\): /, "execution error: "));
     return `${command}# exit ${res.status}\n${error.join("\n")}\n`;
   }
   if (c.notes) return `${command}${res.stdout.split("NOTES:\n")[1] ?? "(no NOTES)\n"}`;

@@ -33,10 +33,8 @@ const quantity = (description: string): Schema => ({
   description,
   pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$",
 });
-const cpuMemory = (description: string): Schema =>
-  obj(description, { cpu: quantity("CPU"), memory: quantity("Memory") });
-const resources = (description: string): Schema =>
-  obj(description, { requests: cpuMemory("Reserved"), limits: cpuMemory("Ceilings") });
+const cpuMemory = (description: string): Schema => obj(description, { cpu: quantity("CPU"), memory: quantity("Memory") });
+const resources = (description: string): Schema => obj(description, { requests: cpuMemory("Reserved"), limits: cpuMemory("Ceilings") });
 const probe = (description: string): Schema =>
   obj(description, {
     path: str("Route checked", { pattern: "^/" }),
@@ -49,7 +47,7 @@ const probe = (description: string): Schema =>
 const cidr = (description: string): Schema => str(description, { pattern: "^[0-9a-fA-F:.]+/[0-9]{1,3}$" });
 
 const global = obj("Values shared with every chart of a release", {
-  namespace: str("Namespace the release must be in; \"\" allows any"),
+  namespace: str('Namespace the release must be in; "" allows any'),
   cluster: obj("The cluster's own address ranges", {
     podCIDR: cidr("Pod addresses"),
     serviceCIDR: cidr("Service ClusterIPs"),
@@ -103,20 +101,24 @@ function serviceSchema(component: "backend" | "frontend"): Schema {
     revisionHistoryLimit: int("Old ReplicaSets kept", 0),
     image: obj("Image", {
       repository: str("Image name", { minLength: 1 }),
-      tag: str("Tag; \"\" = appVersion"),
+      tag: str('Tag; "" = appVersion'),
       pullPolicy: { enum: ["IfNotPresent", "Never", "Always"], description: "Pull policy" },
     }),
     imagePullSecrets: list("Registry secrets", obj("Secret reference", { name: str("Secret name") })),
     command: list("Command; [] = the image's", { type: "string" }),
     args: list("Arguments", { type: "string" }),
-    workingDir: str("Working directory; \"\" = the image's"),
+    workingDir: str('Working directory; "" = the image\'s'),
     containerPort: int("Port the app listens on", 1, { maximum: 65535 }),
-    service: obj("Service", {
-      type: { enum: ["ClusterIP", "NodePort", "LoadBalancer"], description: "Service type" },
-      port: int("Service port", 1, { maximum: 65535 }),
-      nodePort: { type: ["integer", "null"], minimum: 30000, maximum: 32767, description: "Fixed node port" },
-      externalTrafficPolicy: { enum: ["Local", "Cluster"], description: "NodePort/LoadBalancer: Local keeps the client's address" },
-    }, ["type", "port", "externalTrafficPolicy"]), // nodePort: null in values.yaml, and Helm 3 drops null keys
+    service: obj(
+      "Service",
+      {
+        type: { enum: ["ClusterIP", "NodePort", "LoadBalancer"], description: "Service type" },
+        port: int("Service port", 1, { maximum: 65535 }),
+        nodePort: { type: ["integer", "null"], minimum: 30000, maximum: 32767, description: "Fixed node port" },
+        externalTrafficPolicy: { enum: ["Local", "Cluster"], description: "NodePort/LoadBalancer: Local keeps the client's address" },
+      },
+      ["type", "port", "externalTrafficPolicy"],
+    ), // nodePort: null in values.yaml, and Helm 3 drops null keys
     probes: obj("HTTP probes", {
       startup: probe("Startup probe"),
       liveness: probe("Liveness probe"),
@@ -170,7 +172,7 @@ function serviceSchema(component: "backend" | "frontend"): Schema {
         external: list(
           "Outside addresses",
           obj("Addresses", {
-            name: str("What it is (\"database\" is dropped while the in-cluster database is on)"),
+            name: str('What it is ("database" is dropped while the in-cluster database is on)'),
             cidrs: list("CIDRs", { type: "string" }),
             except: list("CIDRs excluded", { type: "string" }),
             exceptCluster: bool("Leave global.cluster's pod and Service ranges out of 0.0.0.0/0"),
@@ -210,7 +212,7 @@ function serviceSchema(component: "backend" | "frontend"): Schema {
         auth: obj("Credentials", {
           username: str("Owner", { minLength: 1 }),
           database: str("Database", { minLength: 1 }),
-          password: str("\"\" = generated"),
+          password: str('"" = generated'),
         }),
         persistence: obj("Data volume", { size: quantity("Size"), storageClass: str("StorageClass") }),
         resources: resources("CPU and memory"),

@@ -62,9 +62,7 @@ describe("the images", () => {
       podmanOk(["build", "--format", "docker", "-f", join(dir, "Dockerfile"), "-t", probeTag, "."]);
       const files = withImageRoot(probeTag, (root) => walk(join(root, "ctx")).map((f) => f.slice(root.length + "/ctx/".length)));
       console.log(`# build context: ${files.length} files`);
-      const leaked = files.filter((f) =>
-        /(^|\/)(node_modules|\.next|dist|\.data|\.git|coverage)\/|(^|\/)\.env|\.test\.ts$|(^|\/)(e2e|deploy)\//.test(f),
-      );
+      const leaked = files.filter((f) => /(^|\/)(node_modules|\.next|dist|\.data|\.git|coverage)\/|(^|\/)\.env|\.test\.ts$|(^|\/)(e2e|deploy)\//.test(f));
       assert.deepEqual(leaked, []);
       assert.ok(files.includes("package-lock.json") && files.includes("apps/api/src/main.ts") && files.includes("apps/web/next.config.ts"));
     } finally {
@@ -112,8 +110,13 @@ describe("the images", () => {
         const parts: Record<string, number> = {
           "node binary": statSync(join(root, "usr/local/bin/node")).size,
           "C libraries (ldd of node)": ["lib", "lib64", "usr/lib"].filter((d) => existsSync(join(root, d))).reduce((n, d) => n + treeBytes(join(root, d)), 0),
-          "app code": treeBytes(join(root, "app")) - (existsSync(join(root, "app/node_modules")) ? treeBytes(join(root, "app/node_modules")) : 0) - (existsSync(join(root, "app/apps/api/node_modules")) ? treeBytes(join(root, "app/apps/api/node_modules")) : 0),
-          "app node_modules": ["app/node_modules", "app/apps/api/node_modules"].filter((d) => existsSync(join(root, d))).reduce((n, d) => n + treeBytes(join(root, d)), 0),
+          "app code":
+            treeBytes(join(root, "app")) -
+            (existsSync(join(root, "app/node_modules")) ? treeBytes(join(root, "app/node_modules")) : 0) -
+            (existsSync(join(root, "app/apps/api/node_modules")) ? treeBytes(join(root, "app/apps/api/node_modules")) : 0),
+          "app node_modules": ["app/node_modules", "app/apps/api/node_modules"]
+            .filter((d) => existsSync(join(root, d)))
+            .reduce((n, d) => n + treeBytes(join(root, d)), 0),
         };
         parts["everything else (/etc, dirs)"] = treeBytes(root) - Object.values(parts).reduce((a, b) => a + b, 0);
         console.log(`# ${image.tag}: ${mb(Size)} (target < ${mb(image.maxBytes)})`);
@@ -123,14 +126,26 @@ describe("the images", () => {
         assert.equal(existsSync(join(root, "usr/local/lib/node_modules/npm")), false, "no npm");
         assert.deepEqual(readdirSync(root).sort(), ["app", "etc", "home", "lib", "lib64", "tmp", "usr"].filter((d) => existsSync(join(root, d))).sort());
         const files = walk(join(root, "app"));
-        assert.deepEqual(files.filter((f) => /(^|\/)\.env/.test(f)), [], "no .env files");
-        assert.deepEqual(files.filter((f) => /\.test\.ts$|\/test\//.test(f)), [], "no tests");
+        assert.deepEqual(
+          files.filter((f) => /(^|\/)\.env/.test(f)),
+          [],
+          "no .env files",
+        );
+        assert.deepEqual(
+          files.filter((f) => /\.test\.ts$|\/test\//.test(f)),
+          [],
+          "no tests",
+        );
         if (image === backendImage) {
           assert.ok(existsSync(join(root, "app/apps/api/dist/main.js")));
           assert.ok(existsSync(join(root, "app/apps/api/dist/migrate.js")), "the migration Job's command");
           assert.ok(existsSync(join(root, "app/apps/api/dist/migrations/meta/_journal.json")));
           assert.deepEqual(readdirSync(join(root, "app/apps/api/node_modules")), ["@electric-sql"], "PGlite only; the rest is bundled");
-          assert.equal(files.some((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), false, "no TypeScript sources");
+          assert.equal(
+            files.some((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")),
+            false,
+            "no TypeScript sources",
+          );
         } else {
           assert.ok(existsSync(join(root, "app/apps/web/server.js")), "Next.js standalone server");
           assert.ok(readdirSync(join(root, "app/apps/web/.next/static")).length > 0, "static files beside it");
@@ -165,15 +180,37 @@ describe("both containers on a podman network, read-only, as in the cluster", ()
     webUrl = `http://127.0.0.1:${webPort}`;
     podmanOk(["network", "create", network]);
     podmanOk([
-      "run", "--detach", "--name", api, "--network", network, "--network-alias", backendService.name,
-      ...HARDENED, ...TMP, "--publish", `127.0.0.1:${apiPort}:${backendService.port}`,
-      "--env", `BETTER_AUTH_SECRET=${secret()}`, "--env", `FRONTEND_URL=${webUrl}`,
+      "run",
+      "--detach",
+      "--name",
+      api,
+      "--network",
+      network,
+      "--network-alias",
+      backendService.name,
+      ...HARDENED,
+      ...TMP,
+      "--publish",
+      `127.0.0.1:${apiPort}:${backendService.port}`,
+      "--env",
+      `BETTER_AUTH_SECRET=${secret()}`,
+      "--env",
+      `FRONTEND_URL=${webUrl}`,
       backendImage.tag,
     ]);
     // API_BASE_URL is left to the image's default, http://todo-backend:8000.
     podmanOk([
-      "run", "--detach", "--name", web, "--network", network,
-      ...HARDENED, ...TMP, ...NEXT_CACHE, "--publish", `127.0.0.1:${webPort}:${frontendService.port}`,
+      "run",
+      "--detach",
+      "--name",
+      web,
+      "--network",
+      network,
+      ...HARDENED,
+      ...TMP,
+      ...NEXT_CACHE,
+      "--publish",
+      `127.0.0.1:${webPort}:${frontendService.port}`,
       frontendImage.tag,
     ]);
   });
@@ -246,7 +283,10 @@ describe("both containers on a podman network, read-only, as in the cluster", ()
     const list = await send("/api/tasks");
     assert.equal(list.status, 200);
     const page = (await list.json()) as { tasks: { title: string }[] };
-    assert.deepEqual(page.tasks.map((t) => t.title), [title]);
+    assert.deepEqual(
+      page.tasks.map((t) => t.title),
+      [title],
+    );
 
     // The server-rendered page asks the backend itself (API_BASE_URL), with the caller's cookie.
     const html = await send("/tasks", { headers: { accept: "text/html" } });
@@ -257,7 +297,9 @@ describe("both containers on a podman network, read-only, as in the cluster", ()
   it("stop cleanly on SIGTERM, before podman's 10 s SIGKILL", () => {
     const web1 = stop(web);
     const api1 = stop(api);
-    console.log(`# SIGTERM → exit: frontend ${web1.seconds.toFixed(1)} s (code ${web1.exitCode}), backend ${api1.seconds.toFixed(1)} s (code ${api1.exitCode})`);
+    console.log(
+      `# SIGTERM → exit: frontend ${web1.seconds.toFixed(1)} s (code ${web1.exitCode}), backend ${api1.seconds.toFixed(1)} s (code ${api1.exitCode})`,
+    );
     // Next.js closes its server, then exits 128+15 on purpose; node as PID 1 has no default SIGTERM
     // action, so 143 can only come from that handler (a SIGKILL after the timeout gives 137).
     assert.equal(web1.exitCode, 143, "frontend exited from its own SIGTERM handler");
@@ -302,18 +344,42 @@ describe("the backend image against the host's PostgreSQL (DATABASE_URL)", () =>
 
   it("the migration Job's command (node dist/migrate.js) migrates it and exits 0, even as a uid the image does not know", async () => {
     // A cluster may run the Job as any uid (runAsUser): the command needs no passwd entry.
-    const out = podman(["run", "--rm", ...hostRun, "--user", "54321:54321", "--env", `BETTER_AUTH_SECRET=${secret()}`, backendImage.tag, "node", "dist/migrate.js"]);
+    const out = podman([
+      "run",
+      "--rm",
+      ...hostRun,
+      "--user",
+      "54321:54321",
+      "--env",
+      `BETTER_AUTH_SECRET=${secret()}`,
+      backendImage.tag,
+      "node",
+      "dist/migrate.js",
+    ]);
     assert.equal(out.status, 0, out.stdout + out.stderr);
     assert.match(out.stdout, /"database":"postgres".*"msg":"migrations applied"/);
     const tables = await sql<{ table_name: string }>(databaseUrl, "select table_name from information_schema.tables where table_schema = 'public'");
-    assert.ok(tables.some((t) => t.table_name === "tasks"), "tasks table created");
+    assert.ok(
+      tables.some((t) => t.table_name === "tasks"),
+      "tasks table created",
+    );
   });
 
   it("serves from it: healthy, a task written through the API is a row in PostgreSQL, SIGTERM exits 0", async () => {
     podmanOk([
-      "run", "--detach", "--name", api, ...hostRun,
-      "--env", `BETTER_AUTH_SECRET=${secret()}`, "--env", "HOST=127.0.0.1", "--env", `PORT=${port}`,
-      "--env", `FRONTEND_URL=${origin}`,
+      "run",
+      "--detach",
+      "--name",
+      api,
+      ...hostRun,
+      "--env",
+      `BETTER_AUTH_SECRET=${secret()}`,
+      "--env",
+      "HOST=127.0.0.1",
+      "--env",
+      `PORT=${port}`,
+      "--env",
+      `FRONTEND_URL=${origin}`,
       backendImage.tag,
     ]);
     await waitFor("backend on PostgreSQL healthy", () => (healthcheck(api) === 0 ? true : undefined));
@@ -343,7 +409,10 @@ describe("the backend image against the host's PostgreSQL (DATABASE_URL)", () =>
     });
     assert.equal(created.status, 201, await created.clone().text());
     const rows = await sql<{ title: string }>(databaseUrl, "select title from tasks");
-    assert.deepEqual(rows.map((r) => r.title), [title]);
+    assert.deepEqual(
+      rows.map((r) => r.title),
+      [title],
+    );
 
     const stopped = stop(api);
     console.log(`# backend on PostgreSQL: SIGTERM → exit ${stopped.seconds.toFixed(1)} s (code ${stopped.exitCode})`);

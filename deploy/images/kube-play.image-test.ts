@@ -59,7 +59,8 @@ const byName = (kind: string, name: string): K8sObject => {
   return o;
 };
 const containerOf = (d: K8sObject): any => d.spec.template.spec.containers[0];
-const envFrom = (d: K8sObject, key: "configMapRef" | "secretRef"): string[] => (containerOf(d).envFrom ?? []).filter((e: any) => e[key]).map((e: any) => e[key].name);
+const envFrom = (d: K8sObject, key: "configMapRef" | "secretRef"): string[] =>
+  (containerOf(d).envFrom ?? []).filter((e: any) => e[key]).map((e: any) => e[key].name);
 
 const backend = deployment("backend");
 const frontend = deployment("frontend");
@@ -128,7 +129,10 @@ describe("podman kube play of the rendered Deployments (todo-chatbot, values-min
   });
 
   it("starts both pods from todo-backend:1.0.0 and todo-frontend:1.0.0 with the charts' commands", async () => {
-    for (const [d, image] of [[backend, backendImage], [frontend, frontendImage]] as const) {
+    for (const [d, image] of [
+      [backend, backendImage],
+      [frontend, frontendImage],
+    ] as const) {
       assert.equal(containerOf(d).image, image.tag);
       await waitFor(`${containerName(d)} running`, () => (inspectContainer(containerName(d)).State.Running ? true : undefined), 30_000);
     }

@@ -75,7 +75,13 @@ async function launch(name: string, args: string[], cwd: string, env: Record<str
   for (const until = Date.now() + 90_000; ; await new Promise((r) => setTimeout(r, 100))) {
     if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${errors}`);
     if (Date.now() > until) throw new Error(`${name} did not start:\n${errors}`);
-    if (await fetch(`${url}${readyPath}`).then((r) => r.status < 500, () => false)) break;
+    if (
+      await fetch(`${url}${readyPath}`).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    )
+      break;
   }
   const exited = new Promise((r) => child.once("exit", r));
   return {
@@ -92,23 +98,41 @@ async function launch(name: string, args: string[], cwd: string, env: Record<str
 /** The two ways the backend runs: the image's bundle, and `npm start`'s TypeScript loader. */
 const backends: Record<string, (databaseUrl: string) => Promise<Proc>> = {
   bundled: (databaseUrl) =>
-    launch("bundled (node dist/main.js, NODE_ENV=production)", ["dist/main.js"], apiDir, {
-      ...backendEnv(databaseUrl),
-      NODE_ENV: "production",
-      LOG_LEVEL: "info",
-    }, "/health/ready"),
+    launch(
+      "bundled (node dist/main.js, NODE_ENV=production)",
+      ["dist/main.js"],
+      apiDir,
+      {
+        ...backendEnv(databaseUrl),
+        NODE_ENV: "production",
+        LOG_LEVEL: "info",
+      },
+      "/health/ready",
+    ),
   "npm-start": (databaseUrl) =>
     // As scripts/start.mjs runs it (from the repo root, no NODE_ENV, its LOG_LEVEL), on PostgreSQL instead of PGlite.
-    launch("npm start (node apps/api/dist/main.js)", ["apps/api/dist/main.js"], repoRoot, {
-      ...backendEnv(databaseUrl),
-      LOG_LEVEL: "warn",
-    }, "/health/ready"),
+    launch(
+      "npm start (node apps/api/dist/main.js)",
+      ["apps/api/dist/main.js"],
+      repoRoot,
+      {
+        ...backendEnv(databaseUrl),
+        LOG_LEVEL: "warn",
+      },
+      "/health/ready",
+    ),
   // What npm start ran before it bundled the backend (and `npm run dev` runs, without the watcher).
   tsx: (databaseUrl) =>
-    launch("tsx (node --import tsx apps/api/src/main.ts)", ["--import", "tsx", "apps/api/src/main.ts"], repoRoot, {
-      ...backendEnv(databaseUrl),
-      LOG_LEVEL: "warn",
-    }, "/health/ready"),
+    launch(
+      "tsx (node --import tsx apps/api/src/main.ts)",
+      ["--import", "tsx", "apps/api/src/main.ts"],
+      repoRoot,
+      {
+        ...backendEnv(databaseUrl),
+        LOG_LEVEL: "warn",
+      },
+      "/health/ready",
+    ),
 };
 function backendEnv(databaseUrl: string): Record<string, string> {
   return {
@@ -140,7 +164,11 @@ const forms: AuthForm[] = [
 ];
 if (process.env.BENCH_SLOW_PATH) {
   // Valid for Better Auth (its bearer plugin decodes it), not a form the fast path reads.
-  forms.push({ name: "getSession (URL-encoded signed bearer)", headers: (p) => ({ authorization: `Bearer ${encodeURIComponent(p.signed)}` }), handedOver: true });
+  forms.push({
+    name: "getSession (URL-encoded signed bearer)",
+    headers: (p) => ({ authorization: `Bearer ${encodeURIComponent(p.signed)}` }),
+    handedOver: true,
+  });
 }
 
 /** Signs one person up through the API and checks the bench's forms are exactly what they were handed. */
@@ -174,7 +202,11 @@ async function seed(pool: pg.Pool): Promise<Person[]> {
     for (let i = 0; i < PEOPLE; i++) {
       const userId = randomUUID();
       const token = randomUUID().replaceAll("-", "");
-      await client.query("insert into \"user\" (id, name, email, email_verified) values ($1, $2, $3, false)", [userId, `Person ${i}`, `p${i}-${userId}@example.test`]);
+      await client.query('insert into "user" (id, name, email, email_verified) values ($1, $2, $3, false)', [
+        userId,
+        `Person ${i}`,
+        `p${i}-${userId}@example.test`,
+      ]);
       await client.query("insert into session (id, token, user_id, expires_at) values ($1, $2, $3, now() + interval '7 days')", [randomUUID(), token, userId]);
       await client.query("insert into task_counters (user_id, last_number) values ($1, $2)", [userId, TASKS]);
       await client.query(
@@ -252,7 +284,9 @@ const spread = (xs: number[], unit = "") => (xs.length > 1 ? ` (${Math.min(...xs
 const built = spawnSync(process.execPath, ["build.mjs"], { cwd: apiDir, stdio: "inherit" });
 if (built.status !== 0) process.exit(built.status ?? 1);
 const load1 = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-console.log(`machine: ${load1()} load average, ${PEOPLE} people × ${TASKS} tasks, ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${ROUNDS} round(s)`);
+console.log(
+  `machine: ${load1()} load average, ${PEOPLE} people × ${TASKS} tasks, ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${ROUNDS} round(s)`,
+);
 
 const created = await createPostgresDatabase();
 const pool = new pg.Pool({ connectionString: created.url, max: 2 });
@@ -358,7 +392,9 @@ try {
         body: JSON.stringify({ message: "what's left?", conversationId }),
       });
       const history = await json(`${api.url}/api/conversations/${conversationId}`, { headers });
-      summary.push(`${backendName.padEnd(9)} POST /api/chat p50 ${chat.latency.p50} ms, p99 ${chat.latency.p99} ms over a conversation now ${history.body.messages.length} messages long (goal: overhead p50 < 15 ms)`);
+      summary.push(
+        `${backendName.padEnd(9)} POST /api/chat p50 ${chat.latency.p50} ms, p99 ${chat.latency.p99} ms over a conversation now ${history.body.messages.length} messages long (goal: overhead p50 < 15 ms)`,
+      );
     }
     await api.stop();
     running.splice(running.indexOf(api), 1);

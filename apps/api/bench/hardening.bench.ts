@@ -34,11 +34,7 @@ async function livenessUnderChat(env: Record<string, string>, label: string, mod
     return { text: "Here you are." };
   });
   const llm: Record<string, string> = model === "slow" ? { LLM_BASE_URL: fake.baseURL, LLM_MODEL: "fake" } : {};
-  const backend = await startBackend(
-    { DATABASE_URL: created.url, ...llm, LOG_LEVEL: "warn", AUTH_RATE_LIMIT_MAX: "1000", ...env },
-    undefined,
-    "discard",
-  );
+  const backend = await startBackend({ DATABASE_URL: created.url, ...llm, LOG_LEVEL: "warn", AUTH_RATE_LIMIT_MAX: "1000", ...env }, undefined, "discard");
   try {
     const tokens = await Promise.all(
       Array.from({ length: 50 }, (_, i) => signUpAndIn(backend.url, { name: `P${i}`, email: `p${i}@example.test`, password: "correct horse battery" })),

@@ -76,7 +76,12 @@ try {
   }
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
   const round2 = (x: number) => Math.round(x * 100) / 100;
-  const rows = forms.map((f) => ({ form: f.name, calls: samples.get(f.name)!.length, "p50 ms": round2(pct(samples.get(f.name)!, 0.5)), "p99 ms": round2(pct(samples.get(f.name)!, 0.99)) }));
+  const rows = forms.map((f) => ({
+    form: f.name,
+    calls: samples.get(f.name)!.length,
+    "p50 ms": round2(pct(samples.get(f.name)!, 0.5)),
+    "p99 ms": round2(pct(samples.get(f.name)!, 0.99)),
+  }));
   console.log(`POST /mcp tools/call list_tasks (10 of 50 tasks), in-process, ${adminUrl ? "PostgreSQL" : "PGlite"}, one at a time`);
   console.table(rows);
   const oauth = rows[0]!["p50 ms"];

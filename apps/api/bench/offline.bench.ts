@@ -20,7 +20,10 @@ const wrong: string[] = [];
 const started = performance.now();
 for (const entry of CORPUS) {
   const got = await answer(model, entry);
-  if (!isRight(entry, got)) wrong.push(`  ✗ ${entry.after ? "(after a reply) " : ""}"${entry.say}" → ${got.calls.length ? JSON.stringify(got.calls) : JSON.stringify(got.text.slice(0, 80))}`);
+  if (!isRight(entry, got))
+    wrong.push(
+      `  ✗ ${entry.after ? "(after a reply) " : ""}"${entry.say}" → ${got.calls.length ? JSON.stringify(got.calls) : JSON.stringify(got.text.slice(0, 80))}`,
+    );
 }
 const ms = performance.now() - started;
 const right = CORPUS.length - wrong.length;

@@ -99,7 +99,9 @@ async function latencyAndWrites() {
   const after = await Promise.all(names.map(rowsWritten));
   const figures = apps.map((a, k) => ({ name: a.name, p50: pct(times[k]!, 50), p99: pct(times[k]!, 99), writes: (after[k]! - before[k]!) / TURNS }));
   for (const f of figures) {
-    console.log(`${f.name.padEnd(9)} streamed turn (offline model, in process): p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms; rows written per turn ${f.writes.toFixed(1)}`);
+    console.log(
+      `${f.name.padEnd(9)} streamed turn (offline model, in process): p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms; rows written per turn ${f.writes.toFixed(1)}`,
+    );
   }
   if (figures[1]) {
     const [now, was] = figures as [(typeof figures)[0], (typeof figures)[0]];
@@ -135,7 +137,14 @@ async function rollingRestart() {
   const probe = (async () => {
     while (probing) {
       await Promise.all(
-        replicas.map(async (r) => ((await fetch(`${r.url}/health/ready`).then((x) => x.ok, () => false)) ? ready.add(r) : ready.delete(r))),
+        replicas.map(async (r) =>
+          (await fetch(`${r.url}/health/ready`).then(
+            (x) => x.ok,
+            () => false,
+          ))
+            ? ready.add(r)
+            : ready.delete(r),
+        ),
       );
       await sleep(100);
     }
@@ -146,7 +155,9 @@ async function rollingRestart() {
     return list[rr++ % list.length] ?? replicas[0]!;
   };
   const tokens = await Promise.all(
-    Array.from({ length: CLIENTS }, (_, i) => signUpAndIn(replicas[0]!.url, { name: `C${i}`, email: `c${i}@example.test`, password: "correct horse battery" }, ORIGIN)),
+    Array.from({ length: CLIENTS }, (_, i) =>
+      signUpAndIn(replicas[0]!.url, { name: `C${i}`, email: `c${i}@example.test`, password: "correct horse battery" }, ORIGIN),
+    ),
   );
   let sent = 0;
   let refusedRetried = 0;

@@ -28,11 +28,7 @@ const EnvSchema = z
       .toLowerCase()
       .pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
       .default("info"),
-    DATABASE_URL: optionalString.pipe(
-      z
-        .url({ protocol: /^postgres(ql)?$/, message: "must be a postgres:// or postgresql:// URL" })
-        .optional(),
-    ),
+    DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/, message: "must be a postgres:// or postgresql:// URL" }).optional()),
     DATA_DIR: z.string().default("./.data"),
     DATABASE_POOL_MIN: z.coerce.number().int().min(0).max(100).default(5),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(15),
@@ -166,9 +162,7 @@ const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
 function withLoopbackAliases(urls: (string | undefined)[]): string[] {
   const origins = urls.filter((u): u is string => !!u).map((u) => new URL(u));
   const all = origins.flatMap((url) =>
-    LOOPBACK_NAMES.includes(url.hostname)
-      ? LOOPBACK_NAMES.map((name) => `${url.protocol}//${name}${url.port ? `:${url.port}` : ""}`)
-      : [url.origin],
+    LOOPBACK_NAMES.includes(url.hostname) ? LOOPBACK_NAMES.map((name) => `${url.protocol}//${name}${url.port ? `:${url.port}` : ""}`) : [url.origin],
   );
   return [...new Set(all)];
 }

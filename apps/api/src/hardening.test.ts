@@ -58,7 +58,10 @@ for (const driver of drivers) {
           statuses.push(res.status);
         }
         assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
-        assert.ok(statuses.slice(5).every((s) => s === 429), `after 5 attempts every one is refused: ${statuses.join(",")}`);
+        assert.ok(
+          statuses.slice(5).every((s) => s === 429),
+          `after 5 attempts every one is refused: ${statuses.join(",")}`,
+        );
         assert.equal(await count(sql`select count(*) as n from rate_limit where key like '198.18.%'`), 0, "no counter per invented address");
       });
 
@@ -107,7 +110,8 @@ for (const driver of drivers) {
         );
         const fresh = buildApp(db.handle).app;
         await new Client(fresh, undefined, "203.0.113.160").post("/api/auth/sign-in/email", { email: "nobody@example.test", password: "whatever x" });
-        for (let i = 0; i < 50 && (await count(sql`select count(*) as n from rate_limit where key like 'old-%'`)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 50 && (await count(sql`select count(*) as n from rate_limit where key like 'old-%'`)) > 0; i++)
+          await new Promise((r) => setTimeout(r, 20));
         assert.equal(await count(sql`select count(*) as n from rate_limit where key like 'old-%'`), 0);
       });
     });
@@ -165,7 +169,9 @@ for (const driver of drivers) {
         for (const [path, gone] of Object.entries(targets)) {
           const words = path === "/api/chat" ? "dog" : "cat";
           script = (req) =>
-            lastRole(req) === "tool" ? { status: 500, error: "model crashed after the tool" } : { toolCalls: [{ name: "delete_task", arguments: { match: words } }] };
+            lastRole(req) === "tool"
+              ? { status: 500, error: "model crashed after the tool" }
+              : { toolCalls: [{ name: "delete_task", arguments: { match: words } }] };
           const res = await you.post(path, { message: `delete the ${words}` });
           if (path === "/api/chat") assert.equal(res.status, 502);
           assert.equal((await you.get(`/api/tasks/${gone}`)).status, 404, "the tool really deleted it");
@@ -176,7 +182,10 @@ for (const driver of drivers) {
           assert.match(stored[0]!.content, /delete the/);
           const assistant = stored.find((m) => m.role === "assistant");
           assert.ok(assistant, `${path}: the history shows what the tool did`);
-          assert.deepEqual(assistant.toolCalls.map((c) => c.name), ["delete_task"]);
+          assert.deepEqual(
+            assistant.toolCalls.map((c) => c.name),
+            ["delete_task"],
+          );
           assert.notEqual(assistant.toolCalls[0]!.isError, true);
         }
       });
@@ -185,7 +194,9 @@ for (const driver of drivers) {
         const modelApp = buildApp(db.handle, { model: modelAt(fake.baseURL) }).app;
         const you = await signUp(modelApp);
         script = (req) =>
-          lastRole(req) === "tool" ? { text: "done\u0000 \ud800 here" } : { toolCalls: [{ name: "list_tasks", arguments: { status: "pending", q: "x\u0000" } }] };
+          lastRole(req) === "tool"
+            ? { text: "done\u0000 \ud800 here" }
+            : { toolCalls: [{ name: "list_tasks", arguments: { status: "pending", q: "x\u0000" } }] };
         const res = await you.post("/api/chat", { message: "list" });
         assert.equal(res.status, 200, res.text);
         const stored = (await you.get(`/api/conversations/${res.body.conversationId}`)).body.messages;
@@ -395,7 +406,10 @@ for (const driver of drivers) {
         assert.equal(fourth.status, 429, "the process-wide cap");
         assert.match(fourth.body.error.message, /busy with other people/);
         release();
-        assert.deepEqual((await Promise.all([...running, otherPerson])).map((r) => r.status), [200, 200, 200]);
+        assert.deepEqual(
+          (await Promise.all([...running, otherPerson])).map((r) => r.status),
+          [200, 200, 200],
+        );
         assert.equal((await a.post("/api/chat", { message: "now" })).status, 200, "slots come back");
       });
     });
@@ -423,7 +437,11 @@ for (const driver of drivers) {
         await anon.post("/api/auth/sign-up/email", { name: "Pw", email: address, password: PASSWORD });
         const laptop = new Client(app, (await anon.post("/api/auth/sign-in/email", { email: address, password: PASSWORD })).body.token);
         const phone = new Client(app, (await anon.post("/api/auth/sign-in/email", { email: address, password: PASSWORD })).body.token);
-        const changed = await laptop.post("/api/auth/change-password", { currentPassword: PASSWORD, newPassword: "a brand new passphrase", revokeOtherSessions: false });
+        const changed = await laptop.post("/api/auth/change-password", {
+          currentPassword: PASSWORD,
+          newPassword: "a brand new passphrase",
+          revokeOtherSessions: false,
+        });
         assert.equal(changed.status, 200, changed.text);
         assert.equal((await phone.get("/api/tasks/me")).status, 401, "the other session is revoked");
         assert.equal((await new Client(app, changed.body.token).get("/api/tasks/me")).status, 200, "this device goes on with its new session");

@@ -30,18 +30,20 @@ for (const driver of drivers) {
     test("REST: another user's task id answers 404 on every route and nothing changes", async () => {
       const before = await aliceSnapshot();
       const path = `/api/tasks/${aliceTask.id}`;
-      for (const res of [
-        await mallory.get(path),
-        await mallory.patch(path, { title: "pwned", completed: true }),
-        await mallory.delete(path),
-      ]) {
+      for (const res of [await mallory.get(path), await mallory.patch(path, { title: "pwned", completed: true }), await mallory.delete(path)]) {
         assert.equal(res.status, 404);
         assert.equal(res.body.error.code, "not_found");
       }
       const list = await mallory.get("/api/tasks?status=all&limit=100");
-      assert.deepEqual(list.body.tasks.map((t: { title: string }) => t.title), ["Mallory's own task"]);
+      assert.deepEqual(
+        list.body.tasks.map((t: { title: string }) => t.title),
+        ["Mallory's own task"],
+      );
       assert.equal(list.body.total, 1);
-      assert.deepEqual((await mallory.get("/api/tasks/me")).body.map((t: { title: string }) => t.title), ["Mallory's own task"]);
+      assert.deepEqual(
+        (await mallory.get("/api/tasks/me")).body.map((t: { title: string }) => t.title),
+        ["Mallory's own task"],
+      );
       assert.equal((await mallory.get("/api/tasks?q=secret")).body.total, 0);
       assert.equal((await mallory.get("/api/tasks?tag=private")).body.total, 0);
       assert.deepEqual(await aliceSnapshot(), before);
@@ -59,7 +61,10 @@ for (const driver of drivers) {
         }
 
         const listed = toolText(await mcp.callTool({ name: "list_tasks", arguments: { status: "all" } }));
-        assert.deepEqual(listed.structured.tasks.map((t: { title: string }) => t.title), ["Mallory's own task"]);
+        assert.deepEqual(
+          listed.structured.tasks.map((t: { title: string }) => t.title),
+          ["Mallory's own task"],
+        );
 
         // Alice's task is #1 for her; Mallory's #1 is her own. Words from Alice's titles match nothing.
         for (const name of ["complete_task", "delete_task"]) {
@@ -69,14 +74,10 @@ for (const driver of drivers) {
           const byNumber = toolText(await mcp.callTool({ name, arguments: { number: 2 } }));
           assert.equal(byNumber.isError, true, `${name} by another user's number`);
         }
-        const update = toolText(
-          await mcp.callTool({ name: "update_task", arguments: { match: "alice milk", changes: { title: "pwned" } } }),
-        );
+        const update = toolText(await mcp.callTool({ name: "update_task", arguments: { match: "alice milk", changes: { title: "pwned" } } }));
         assert.equal(update.isError, true);
 
-        const smuggled = toolText(
-          await mcp.callTool({ name: "add_task", arguments: { title: "x", userId: alice.userId } }),
-        );
+        const smuggled = toolText(await mcp.callTool({ name: "add_task", arguments: { title: "x", userId: alice.userId } }));
         assert.equal(smuggled.isError, true, "an extra user id argument is rejected, not used");
         assert.match(smuggled.text, /userId/);
 

@@ -41,9 +41,18 @@ const notObject = fc.oneof(fc.array(fc.jsonValue(), { maxLength: 3 }), fc.intege
 const badCreateBody = fc.oneof(
   fc.record({ title: fc.oneof(fc.constant(""), fc.constant("   "), tooLong(200), fc.integer(), fc.boolean(), fc.constant(null)) }),
   fc.record({}),
-  fc.record({ title: okTitle, priority: fc.oneof(fc.string().filter((s) => !["low", "medium", "high"].includes(s)), fc.integer()) }),
+  fc.record({
+    title: okTitle,
+    priority: fc.oneof(
+      fc.string().filter((s) => !["low", "medium", "high"].includes(s)),
+      fc.integer(),
+    ),
+  }),
   fc.record({ title: okTitle, dueDate: notDate }),
-  fc.record({ title: okTitle, tags: fc.oneof(fc.string(), fc.array(badTag, { minLength: 1, maxLength: 3 }), fc.array(fc.constant("ok"), { minLength: 11, maxLength: 15 })) }),
+  fc.record({
+    title: okTitle,
+    tags: fc.oneof(fc.string(), fc.array(badTag, { minLength: 1, maxLength: 3 }), fc.array(fc.constant("ok"), { minLength: 11, maxLength: 15 })),
+  }),
   fc.record({ title: okTitle, description: fc.oneof(tooLong(2000), fc.integer()) }),
   fc.tuple(okTitle, unknownKeys).map(([title, extra]) => ({ ...extra, title })),
   notObject,
@@ -75,13 +84,33 @@ const badQuery = fc.oneof(
 
 const badChatBody = fc.oneof(
   fc.record({ message: fc.oneof(fc.constant(""), fc.constant("  "), tooLong(4000), fc.integer(), fc.constant(null)) }),
-  fc.record({ message: okTitle, conversationId: fc.oneof(fc.string().filter((s) => !/^[0-9a-f-]{36}$/i.test(s)), fc.integer()) }),
-  fc.record({ message: okTitle, timeZone: fc.oneof(fc.string({ maxLength: 12 }).map((s) => `Nowhere/${s}`), fc.constant("Mars/Olympus_Mons"), fc.integer()) }),
-  fc.tuple(okTitle, unknownKeys.filter((k) => !("message" in k) && !("conversationId" in k) && !("timeZone" in k))).map(([message, extra]) => ({ ...extra, message })),
+  fc.record({
+    message: okTitle,
+    conversationId: fc.oneof(
+      fc.string().filter((s) => !/^[0-9a-f-]{36}$/i.test(s)),
+      fc.integer(),
+    ),
+  }),
+  fc.record({
+    message: okTitle,
+    timeZone: fc.oneof(
+      fc.string({ maxLength: 12 }).map((s) => `Nowhere/${s}`),
+      fc.constant("Mars/Olympus_Mons"),
+      fc.integer(),
+    ),
+  }),
+  fc
+    .tuple(
+      okTitle,
+      unknownKeys.filter((k) => !("message" in k) && !("conversationId" in k) && !("timeZone" in k)),
+    )
+    .map(([message, extra]) => ({ ...extra, message })),
   notObject,
 );
 
-const notUuid = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) && !s.includes("/") && !s.includes("?") && !s.includes("#"));
+const notUuid = fc
+  .string({ minLength: 1, maxLength: 40 })
+  .filter((s) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) && !s.includes("/") && !s.includes("?") && !s.includes("#"));
 
 for (const driver of drivers) {
   describe(`malformed input on ${driver.name}`, () => {
@@ -100,7 +129,11 @@ for (const driver of drivers) {
       const chat = await me.post("/api/chat", { message: "add another keeper" });
       assert.equal(chat.status, 200);
       snapshot = async () =>
-        JSON.stringify([(await me.get("/api/tasks/me")).body, (await me.get("/api/conversations")).body, (await me.get(`/api/conversations/${chat.body.conversationId}`)).body]);
+        JSON.stringify([
+          (await me.get("/api/tasks/me")).body,
+          (await me.get("/api/conversations")).body,
+          (await me.get(`/api/conversations/${chat.body.conversationId}`)).body,
+        ]);
       before0 = await snapshot();
     });
     after(() => db.dispose());
@@ -116,7 +149,10 @@ for (const driver of drivers) {
       });
 
     test("POST /api/tasks", async () => {
-      await fc.assert(fc.asyncProperty(badCreateBody, async (body) => expect4xx(await send("POST", "/api/tasks", body), JSON.stringify(body))), { numRuns: RUNS });
+      await fc.assert(
+        fc.asyncProperty(badCreateBody, async (body) => expect4xx(await send("POST", "/api/tasks", body), JSON.stringify(body))),
+        { numRuns: RUNS },
+      );
       await fc.assert(
         fc.asyncProperty(notJson, async (raw) => expect4xx(await me.call("POST", "/api/tasks", raw, { "content-type": "application/json" }), raw)),
         { numRuns: 30 },
@@ -152,7 +188,10 @@ for (const driver of drivers) {
     });
 
     test("POST /api/chat and conversation ids", async () => {
-      await fc.assert(fc.asyncProperty(badChatBody, async (body) => expect4xx(await send("POST", "/api/chat", body), JSON.stringify(body))), { numRuns: RUNS });
+      await fc.assert(
+        fc.asyncProperty(badChatBody, async (body) => expect4xx(await send("POST", "/api/chat", body), JSON.stringify(body))),
+        { numRuns: RUNS },
+      );
       await fc.assert(
         fc.asyncProperty(notUuid, async (id) => expect4xx(await me.get(`/api/conversations/${encodeURIComponent(id)}`), id)),
         { numRuns: 30 },

@@ -32,7 +32,10 @@ describe("two replicas on one PostgreSQL", postgresOnly, () => {
     assert.equal(created.status, 201);
     const onB = await json(`${b.url}/api/tasks/me`, { token });
     assert.equal(onB.status, 200);
-    assert.deepEqual(onB.body.map((t: { title: string }) => t.title), ["Made on A"]);
+    assert.deepEqual(
+      onB.body.map((t: { title: string }) => t.title),
+      ["Made on A"],
+    );
     const chat = await json(`${b.url}/api/chat`, { method: "POST", token, json: { message: "what's left?" } });
     assert.match(chat.body.reply, /Made on A/);
     const resumed = await json(`${a.url}/api/chat`, {

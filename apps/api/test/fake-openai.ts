@@ -27,9 +27,7 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-export async function startFakeOpenAI(
-  respond: (req: ChatCompletionRequest, index: number) => Scripted | Promise<Scripted>,
-): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(respond: (req: ChatCompletionRequest, index: number) => Scripted | Promise<Scripted>): Promise<FakeOpenAI> {
   const requests: ChatCompletionRequest[] = [];
   let counter = 0;
   const server: Server = createServer(async (req, res) => {

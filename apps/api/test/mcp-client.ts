@@ -18,7 +18,10 @@ export async function connectMcp(app: FetchApp, token: string): Promise<Client> 
 export function toolText(result: unknown): { text: string; isError: boolean; structured: any } {
   const r = result as { content: { type: string; text?: string }[]; isError?: boolean; structuredContent?: unknown };
   return {
-    text: r.content.filter((c) => c.type === "text").map((c) => c.text).join("\n"),
+    text: r.content
+      .filter((c) => c.type === "text")
+      .map((c) => c.text)
+      .join("\n"),
     isError: r.isError === true,
     structured: r.structuredContent,
   };

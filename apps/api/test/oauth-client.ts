@@ -109,11 +109,20 @@ export async function connectWithOAuth(
   options: { provider?: MemoryOAuthProvider; accept?: boolean; scope?: string } = {},
 ): Promise<{ provider: MemoryOAuthProvider; redirect: URL }> {
   const provider = options.provider ?? new MemoryOAuthProvider();
-  const first = await fetchFn(mcpUrl, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream" }, body: "{}" });
+  const first = await fetchFn(mcpUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: "{}",
+  });
   const header = first.headers.get("www-authenticate") ?? "";
   const metadataUrl = /resource_metadata="([^"]+)"/.exec(header)?.[1];
   if (first.status !== 401 || !metadataUrl) throw new Error(`expected a 401 pointing at resource metadata, got ${first.status} ${header}`);
-  const started = await auth(provider, { serverUrl: mcpUrl, resourceMetadataUrl: new URL(metadataUrl), fetchFn, ...(options.scope ? { scope: options.scope } : {}) });
+  const started = await auth(provider, {
+    serverUrl: mcpUrl,
+    resourceMetadataUrl: new URL(metadataUrl),
+    fetchFn,
+    ...(options.scope ? { scope: options.scope } : {}),
+  });
   if (started !== "REDIRECT" || !provider.authorizationUrl) throw new Error(`auth() answered ${started}`);
   const origin = new URL(mcpUrl).origin;
   const redirect = await answerConsent(fetchFn, origin, sessionToken, provider.authorizationUrl, options.accept ?? true);

@@ -105,11 +105,7 @@ export async function json(url: string, init: RequestInit & { json?: unknown; to
  * Signs a person up and then in over HTTP (sign-up never signs in: it answers alike for a taken
  * email) and returns the session token from the sign-in.
  */
-export async function signUpAndIn(
-  url: string,
-  who: { name: string; email: string; password: string },
-  headers: Record<string, string> = {},
-): Promise<string> {
+export async function signUpAndIn(url: string, who: { name: string; email: string; password: string }, headers: Record<string, string> = {}): Promise<string> {
   // Node's fetch sends Sec-Fetch-Mode, so Better Auth checks the Origin as it would a browser's:
   // the client says it comes from the app's default origin (FRONTEND_URL), as apps/api/README.md tells scripts to.
   headers = { origin: "http://localhost:3000", ...headers };

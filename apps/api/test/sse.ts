@@ -39,5 +39,4 @@ async function* events(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGe
 }
 
 /** The text a list of chunks says. */
-export const textOf = (events: StreamEvent[]) =>
-  events.map((e) => (e.chunk.type === "text-delta" ? String(e.chunk.delta) : "")).join("");
+export const textOf = (events: StreamEvent[]) => events.map((e) => (e.chunk.type === "text-delta" ? String(e.chunk.delta) : "")).join("");

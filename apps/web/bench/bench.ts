@@ -149,7 +149,9 @@ try {
       fetch(`${product.webUrl}/api/tasks?limit=50`, { headers: { cookie } }).then((r) => r.arrayBuffer()),
     ]);
   }
-  console.log(`\nfrontend server RSS: ${idle.toFixed(0)} MB after start-up and the runs above, ${rssMb(product.frontendPid).toFixed(0)} MB after 600 more requests`);
+  console.log(
+    `\nfrontend server RSS: ${idle.toFixed(0)} MB after start-up and the runs above, ${rssMb(product.frontendPid).toFixed(0)} MB after 600 more requests`,
+  );
   console.log("goals: first-load JS < 200 KB gzip per page; RSS < 150 MB");
 } finally {
   await browser.close();

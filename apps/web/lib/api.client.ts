@@ -73,8 +73,7 @@ export function taskQueryString(filters: TaskFilters, limit = 50, offset = 0): s
 }
 
 export const tasksApi = {
-  list: (filters: TaskFilters, limit?: number, offset?: number) =>
-    apiFetch<TaskPage>(`/tasks?${taskQueryString(filters, limit, offset)}`),
+  list: (filters: TaskFilters, limit?: number, offset?: number) => apiFetch<TaskPage>(`/tasks?${taskQueryString(filters, limit, offset)}`),
   create: (input: CreateTaskInput) => apiFetch<Task>("/tasks", { method: "POST", json: input }),
   update: (id: string, patch: UpdateTaskInput) => apiFetch<Task>(`/tasks/${id}`, { method: "PATCH", json: patch }),
   remove: (id: string) => apiFetch<void>(`/tasks/${id}`, { method: "DELETE" }),

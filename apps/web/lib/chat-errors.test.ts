@@ -39,7 +39,10 @@ test("a failed tool call's card is classified by its code, live and after a relo
     ],
   };
   const reloaded = toUIMessages([stored])[0]!.parts[0] as unknown as Parameters<typeof summarizeToolCall>[0];
-  for (const [when, part] of [["live", live], ["after reload", reloaded]] as const) {
+  for (const [when, part] of [
+    ["live", live],
+    ["after reload", reloaded],
+  ] as const) {
     const summary = summarizeToolCall(part);
     assert.equal(summary.status, "error", when);
     assert.equal(summary.code, "ambiguous", when);

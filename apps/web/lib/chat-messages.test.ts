@@ -39,10 +39,21 @@ describe("toUIMessages", () => {
     assert.equal(ui!.id, "m1");
     assert.equal(ui!.role, "assistant");
     assert.deepEqual(ui!.parts, [
-      { type: "dynamic-tool", toolName: "add_task", toolCallId: "m1-0", state: "output-available", input: { title: "Buy milk" }, output: ok({ task: task() }, "Added #3") },
+      {
+        type: "dynamic-tool",
+        toolName: "add_task",
+        toolCallId: "m1-0",
+        state: "output-available",
+        input: { title: "Buy milk" },
+        output: ok({ task: task() }, "Added #3"),
+      },
       { type: "text", text: "Added #3." },
     ]);
-    assert.equal(summarizeToolCall(ui!.parts[0] as Parameters<typeof summarizeToolCall>[0]).label, "Added: Buy milk · high", "the card reads it as it reads a live one");
+    assert.equal(
+      summarizeToolCall(ui!.parts[0] as Parameters<typeof summarizeToolCall>[0]).label,
+      "Added: Buy milk · high",
+      "the card reads it as it reads a live one",
+    );
   });
 
   it("a stored failure stays a failure, including one stored before codes with an error field alone", () => {

@@ -98,13 +98,7 @@ function structuredOf(output: unknown): Record<string, unknown> | undefined {
   return isRecord(output) && isRecord(output.structuredContent) ? output.structuredContent : undefined;
 }
 
-export function summarizeToolCall(part: {
-  toolName: string;
-  state: string;
-  input?: unknown;
-  output?: unknown;
-  errorText?: string;
-}): ToolSummary {
+export function summarizeToolCall(part: { toolName: string; state: string; input?: unknown; output?: unknown; errorText?: string }): ToolSummary {
   const name = part.toolName;
   if (part.state === "input-streaming" || part.state === "input-available") {
     return { status: "running", label: RUNNING[name as ToolName] ?? `Running ${name}…` };

@@ -84,7 +84,14 @@ describe("applyChunk", () => {
       { type: "tool-output-error", toolCallId: "call-2", errorText: "no task #9", dynamic: true },
     ]);
     assert.deepEqual(message.parts, [
-      { type: "dynamic-tool", toolName: "add_task", toolCallId: "call-1", state: "output-available", input: { title: "Buy milk" }, output: { task: { number: 3 } } },
+      {
+        type: "dynamic-tool",
+        toolName: "add_task",
+        toolCallId: "call-1",
+        state: "output-available",
+        input: { title: "Buy milk" },
+        output: { task: { number: 3 } },
+      },
       { type: "dynamic-tool", toolName: "delete_task", toolCallId: "call-2", state: "output-error", input: { number: 9 }, errorText: "no task #9" },
     ]);
   });
@@ -98,8 +105,15 @@ describe("applyChunk", () => {
   });
 
   it("an error chunk leaves what arrived in place (the hook reports the error with its code)", () => {
-    const before = fold([{ type: "text-start", id: "t" }, { type: "text-delta", id: "t", delta: "Adding" }]);
-    const after = fold([{ type: "text-start", id: "t" }, { type: "text-delta", id: "t", delta: "Adding" }, { type: "error", errorText: "the assistant is busy" }]);
+    const before = fold([
+      { type: "text-start", id: "t" },
+      { type: "text-delta", id: "t", delta: "Adding" },
+    ]);
+    const after = fold([
+      { type: "text-start", id: "t" },
+      { type: "text-delta", id: "t", delta: "Adding" },
+      { type: "error", errorText: "the assistant is busy" },
+    ]);
     assert.deepEqual(after, before);
   });
 });

@@ -117,7 +117,14 @@ export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Ma
       return setTool(
         chunk.type === "tool-output-available"
           ? { type: "dynamic-tool", toolName: part.toolName, toolCallId: part.toolCallId, state: "output-available", input: part.input, output: chunk.output }
-          : { type: "dynamic-tool", toolName: part.toolName, toolCallId: part.toolCallId, state: "output-error", input: part.input, errorText: chunk.errorText },
+          : {
+              type: "dynamic-tool",
+              toolName: part.toolName,
+              toolCallId: part.toolCallId,
+              state: "output-error",
+              input: part.input,
+              errorText: chunk.errorText,
+            },
       );
     }
     default:
@@ -317,9 +324,7 @@ export function useChatStream({
 
   const sendMessage = useCallback(
     (text: string) =>
-      run([...current.current, { id: newId(), role: "user", parts: [{ type: "text", text }] }], (signal) =>
-        latest.current.request(current.current, signal),
-      ),
+      run([...current.current, { id: newId(), role: "user", parts: [{ type: "text", text }] }], (signal) => latest.current.request(current.current, signal)),
     [run],
   );
 

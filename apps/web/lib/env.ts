@@ -62,7 +62,15 @@ export function parseWebEnv(source: Record<string, string | undefined>): WebEnv 
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const [key, index] = i.path;
-      const entry = typeof index === "number" ? ` "${(source[String(key)] ?? "").split(",").map((s) => s.trim()).filter(Boolean)[index]}"` : "";
+      const entry =
+        typeof index === "number"
+          ? ` "${
+              (source[String(key)] ?? "")
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean)[index]
+            }"`
+          : "";
       return `  ${String(key)}${entry}: ${i.message}`;
     });
     throw new WebEnvError(`invalid configuration:\n${lines.join("\n")}`);

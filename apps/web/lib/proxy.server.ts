@@ -67,8 +67,7 @@ function errorResponse(status: number, code: ErrorCode, message: string): Respon
   return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
 }
 
-const tooLarge = (limit: number) =>
-  errorResponse(413, "payload_too_large", `request body is larger than ${Math.round(limit / 1024)} KB`);
+const tooLarge = (limit: number) => errorResponse(413, "payload_too_large", `request body is larger than ${Math.round(limit / 1024)} KB`);
 
 /**
  * The request body, read a chunk at a time up to the limit (at most `limit` bytes are ever held);
@@ -107,7 +106,11 @@ export async function readLimitedBody(req: Request, limit = bodyLimitBytes()): P
 function withoutTokens(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTokens);
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== "token").map(([key, v]) => [key, withoutTokens(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "token")
+      .map(([key, v]) => [key, withoutTokens(v)]),
+  );
 }
 
 /** Auth routes whose answer may hold a session token (the JWT of /auth/token is what that route is for). */

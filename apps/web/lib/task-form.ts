@@ -41,17 +41,13 @@ function toBody(values: TaskFormValues) {
   };
 }
 
-export async function validateNewTask(
-  values: TaskFormValues,
-): Promise<{ ok: true; body: CreateTaskInput } | { ok: false; errors: TaskFormErrors }> {
+export async function validateNewTask(values: TaskFormValues): Promise<{ ok: true; body: CreateTaskInput } | { ok: false; errors: TaskFormErrors }> {
   const { CreateTaskSchema } = await loadTaskSchemas();
   const result = CreateTaskSchema.safeParse(toBody(values));
   return result.success ? { ok: true, body: result.data } : { ok: false, errors: firstErrors(result.error.issues) };
 }
 
-export async function validateTaskEdit(
-  values: TaskFormValues,
-): Promise<{ ok: true; body: UpdateTaskInput } | { ok: false; errors: TaskFormErrors }> {
+export async function validateTaskEdit(values: TaskFormValues): Promise<{ ok: true; body: UpdateTaskInput } | { ok: false; errors: TaskFormErrors }> {
   const { UpdateTaskSchema } = await loadTaskSchemas();
   const result = UpdateTaskSchema.safeParse(toBody(values));
   return result.success ? { ok: true, body: result.data } : { ok: false, errors: firstErrors(result.error.issues) };

@@ -13,7 +13,10 @@ const { subscribe } = require("node:diagnostics_channel");
 const { isIP } = require("node:net");
 
 // The proxy reads TRUSTED_PROXIES per request; a typo stops the server here instead.
-for (const entry of (process.env.TRUSTED_PROXIES ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+for (const entry of (process.env.TRUSTED_PROXIES ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean)) {
   const [address, bits] = entry.split("/");
   if (["loopback", "linklocal", "uniquelocal"].includes(entry)) continue;
   if (!address || !isIP(address) || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
@@ -33,7 +36,10 @@ function wellFormedTarget(target) {
     decodeURIComponent(path);
     return target;
   } catch {
-    const bytes = Buffer.from(path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))), "latin1");
+    const bytes = Buffer.from(
+      path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))),
+      "latin1",
+    );
     const text = bytes.toString("utf8");
     return text.split("/").map(encodeURIComponent).join("/") + (q < 0 ? "" : target.slice(q));
   }

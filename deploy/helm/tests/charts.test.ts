@@ -234,7 +234,10 @@ describe("values files", () => {
     it(`keeps the umbrella's ${overlay} equal to the service charts' (backend:/frontend:)`, () => {
       const load = (chart: string) => parse(readFileSync(join(chartDir(chart), overlay), "utf8"));
       const umbrella = load("todo-chatbot");
-      for (const [alias, chart] of [["backend", "todo-backend"], ["frontend", "todo-frontend"]] as const) {
+      for (const [alias, chart] of [
+        ["backend", "todo-backend"],
+        ["frontend", "todo-frontend"],
+      ] as const) {
         const { global, resourceQuota, limitRange, ...service } = load(chart);
         assert.deepEqual(global, umbrella.global, `${chart} global`);
         assert.deepEqual(umbrella[alias], service, `${alias}: vs ${chart}/${overlay}`);
@@ -262,7 +265,8 @@ describe("each chart's own templates; todo-lib only helpers", () => {
   });
 
   it("the backend's own objects (migration Job, PostgreSQL, Secrets) are written in todo-backend only", () => {
-    const kindsIn = (chart: string) => new Set(files(join(chartDir(chart), "templates")).flatMap((f) => [...readFileSync(f, "utf8").matchAll(/^kind: (\w+)/gm)].map((m) => m[1])));
+    const kindsIn = (chart: string) =>
+      new Set(files(join(chartDir(chart), "templates")).flatMap((f) => [...readFileSync(f, "utf8").matchAll(/^kind: (\w+)/gm)].map((m) => m[1])));
     for (const kind of ["Job", "StatefulSet", "Secret"]) {
       assert.ok(kindsIn("todo-backend").has(kind), `todo-backend writes its ${kind}`);
       assert.ok(!kindsIn("todo-frontend").has(kind), `todo-frontend has no ${kind}`);

@@ -11,18 +11,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { helm } from "../helm.ts";
-import {
-  byKind,
-  chartDir,
-  find,
-  generateWithoutClusterFlag,
-  isHook,
-  layouts,
-  render,
-  secretValues,
-  tryRender,
-  type K8sObject,
-} from "./render.ts";
+import { byKind, chartDir, find, generateWithoutClusterFlag, isHook, layouts, render, secretValues, tryRender, type K8sObject } from "./render.ts";
 
 /** Helm's default --timeout, and the deploy CLI's (--timeout 5m): a hook must fail before it. */
 const HELM_TIMEOUT_SECONDS = 300;
@@ -50,7 +39,11 @@ describe("the migration hook (items 1, 9, 10)", () => {
       assert.equal(job.metadata.annotations!["helm.sh/hook"], hook);
       const pod = job.spec.template.spec;
       assert.equal(pod.initContainers, undefined, "no wait-for-database init container");
-      assert.deepEqual(pod.containers.map((c: any) => c.image), ["todo-backend:1.0.0"], "only the backend's image");
+      assert.deepEqual(
+        pod.containers.map((c: any) => c.image),
+        ["todo-backend:1.0.0"],
+        "only the backend's image",
+      );
       const wait = Number(env(pod.containers[0]).DATABASE_WAIT_SECONDS);
       assert.ok(wait > 0, "the migrate command waits for the database itself");
       assert.ok(wait < job.spec.activeDeadlineSeconds, `one try (${wait} s) fits the Job's deadline`);
@@ -125,8 +118,7 @@ describe("Secrets (items 5 and 6)", () => {
 });
 
 describe("generated secrets where helm cannot see the cluster (issue 11, item 6)", () => {
-  const blind = (chart: "todo-backend" | "todo-chatbot", set: string[] = []) =>
-    tryRender(chart, "values.yaml", { set, generateWithoutCluster: false });
+  const blind = (chart: "todo-backend" | "todo-chatbot", set: string[] = []) => tryRender(chart, "values.yaml", { set, generateWithoutCluster: false });
 
   it("stops helm template with one message that says what to set, instead of a secret that changes on every render", () => {
     const res = blind("todo-chatbot");
@@ -180,8 +172,16 @@ describe("names, replicas and URLs (items 8, 11, 14)", () => {
 
   const notes = (set: string[] = []) => {
     const res = helm([
-      "install", "todo-chatbot", chartDir("todo-chatbot"), "--dry-run=client", "-n", "todo-app",
-      "-f", join(chartDir("todo-chatbot"), "values-minikube.yaml"), ...generateWithoutClusterFlag("todo-chatbot"), ...set.flatMap((s) => ["--set", s]),
+      "install",
+      "todo-chatbot",
+      chartDir("todo-chatbot"),
+      "--dry-run=client",
+      "-n",
+      "todo-app",
+      "-f",
+      join(chartDir("todo-chatbot"), "values-minikube.yaml"),
+      ...generateWithoutClusterFlag("todo-chatbot"),
+      ...set.flatMap((s) => ["--set", s]),
     ]);
     assert.equal(res.status, 0, res.stderr);
     return res.stdout.split("NOTES:")[1]!;
@@ -191,7 +191,10 @@ describe("names, replicas and URLs (items 8, 11, 14)", () => {
     const text = notes();
     const trusted = find(render("todo-chatbot", "values-minikube.yaml"), "ConfigMap", "todo-chatbot-backend-config").data.FRONTEND_URL;
     assert.equal(trusted, "http://localhost:30080");
-    assert.match(text, /Open: +kubectl port-forward -n todo-app svc\/todo-chatbot-frontend 30080:3000\n +then http:\/\/localhost:30080 +\(the origin the backend trusts/);
+    assert.match(
+      text,
+      /Open: +kubectl port-forward -n todo-app svc\/todo-chatbot-frontend 30080:3000\n +then http:\/\/localhost:30080 +\(the origin the backend trusts/,
+    );
     assert.doesNotMatch(text, /Open: +http:\/\/\$\(minikube ip\)/);
     assert.match(text, /set the backend's\s+config\.FRONTEND_URL and config\.BETTER_AUTH_URL to that URL first/);
   });
@@ -240,12 +243,23 @@ describe("client addresses and egress (issue 11, items 1 and 7)", () => {
         assert.equal(block.cidr, "0.0.0.0/0");
         assert.deepEqual([...block.except].sort(), ["10.244.0.0/16", "10.96.0.0/12", "169.254.0.0/16"].sort());
         // The Kubernetes API's Service, a pod, the cloud metadata service: all excluded.
-        for (const ip of ["10.96.0.1", "10.244.0.17", "169.254.169.254"]) assert.ok(block.except.some((c: string) => inRange(ip, c)), `${ip} on ${rule.ports[0].port}`);
+        for (const ip of ["10.96.0.1", "10.244.0.17", "169.254.169.254"])
+          assert.ok(
+            block.except.some((c: string) => inRange(ip, c)),
+            `${ip} on ${rule.ports[0].port}`,
+          );
         assert.ok(!block.except.some((c: string) => inRange("104.18.6.192", c)), "an outside address stays allowed");
       }
     }
-    const moved = find(render("todo-backend", "values.yaml", { set: [EXTERNAL_DB, "global.cluster.serviceCIDR=10.43.0.0/16"] }), "NetworkPolicy", "todo-backend");
-    assert.ok(moved.spec.egress.some((r: any) => r.to?.[0]?.ipBlock?.except?.includes("10.43.0.0/16")), "follows global.cluster.serviceCIDR");
+    const moved = find(
+      render("todo-backend", "values.yaml", { set: [EXTERNAL_DB, "global.cluster.serviceCIDR=10.43.0.0/16"] }),
+      "NetworkPolicy",
+      "todo-backend",
+    );
+    assert.ok(
+      moved.spec.egress.some((r: any) => r.to?.[0]?.ipBlock?.except?.includes("10.43.0.0/16")),
+      "follows global.cluster.serviceCIDR",
+    );
   });
 
   it("keeps the in-cluster database reachable by its own rule (the excepts cover only the CIDR rules)", () => {

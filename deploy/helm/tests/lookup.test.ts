@@ -26,7 +26,18 @@ const secrets = new Map<string, Record<string, string>>();
 const RELEASE = "todo-backend";
 
 const RESOURCES: Record<string, [string, string[]]> = {
-  v1: ["", ["secrets:Secret", "configmaps:ConfigMap", "services:Service", "serviceaccounts:ServiceAccount", "pods:Pod", "resourcequotas:ResourceQuota", "limitranges:LimitRange"]],
+  v1: [
+    "",
+    [
+      "secrets:Secret",
+      "configmaps:ConfigMap",
+      "services:Service",
+      "serviceaccounts:ServiceAccount",
+      "pods:Pod",
+      "resourcequotas:ResourceQuota",
+      "limitranges:LimitRange",
+    ],
+  ],
   "apps/v1": ["apps", ["deployments:Deployment", "statefulsets:StatefulSet"]],
   "batch/v1": ["batch", ["jobs:Job"]],
   "networking.k8s.io/v1": ["networking.k8s.io", ["networkpolicies:NetworkPolicy"]],
@@ -50,7 +61,11 @@ function answer(path: string): [number, unknown] {
   if (path === "/apis") {
     const groups = Object.keys(RESOURCES)
       .filter((gv) => gv.includes("/"))
-      .map((gv) => ({ name: RESOURCES[gv]![0], versions: [{ groupVersion: gv, version: gv.split("/")[1] }], preferredVersion: { groupVersion: gv, version: gv.split("/")[1] } }));
+      .map((gv) => ({
+        name: RESOURCES[gv]![0],
+        versions: [{ groupVersion: gv, version: gv.split("/")[1] }],
+        preferredVersion: { groupVersion: gv, version: gv.split("/")[1] },
+      }));
     return [200, { kind: "APIGroupList", apiVersion: "v1", groups }];
   }
   const group = /^\/apis\/(.+\/v\d+)$/.exec(path);
@@ -96,7 +111,18 @@ after(async () => {
 /** What helm install/upgrade renders in namespace todo-app, with the cluster's Secrets as they are. */
 async function renderSeeingCluster(chart: "todo-backend" | "todo-chatbot", set: string[] = []): Promise<K8sObject[]> {
   const res = await helmAsync(
-    ["template", chart, chartDir(chart), "--namespace", "todo-app", "--kube-version", KUBE_VERSION, "--dry-run=server", "--disable-openapi-validation", ...set.flatMap((s) => ["--set", s])],
+    [
+      "template",
+      chart,
+      chartDir(chart),
+      "--namespace",
+      "todo-app",
+      "--kube-version",
+      KUBE_VERSION,
+      "--dry-run=server",
+      "--disable-openapi-validation",
+      ...set.flatMap((s) => ["--set", s]),
+    ],
     { kubeconfig },
   );
   assert.equal(res.status, 0, res.stderr);
@@ -131,7 +157,10 @@ describe("generated secrets where helm can see the cluster (helm install / upgra
     assert.equal(secretValues(find(objects, "Secret", "todo-backend-postgresql")).POSTGRES_PASSWORD, kept.password);
     assert.deepEqual(secretValues(find(objects, "Secret", "todo-backend-migrate")), app);
     // The same values given by hand render the same data: the same checksum, so an upgrade rolls nothing.
-    const given = render("todo-backend", "values.yaml", { namespace: "todo-app", set: [`secret.values.BETTER_AUTH_SECRET=${kept.auth}`, `postgresql.auth.password=${kept.password}`] });
+    const given = render("todo-backend", "values.yaml", {
+      namespace: "todo-app",
+      set: [`secret.values.BETTER_AUTH_SECRET=${kept.auth}`, `postgresql.auth.password=${kept.password}`],
+    });
     assert.equal(checksum(objects, "todo-backend"), checksum(given, "todo-backend"));
     assert.equal(checksum(await renderSeeingCluster("todo-backend"), "todo-backend"), checksum(objects, "todo-backend"), "stable across upgrades");
   });

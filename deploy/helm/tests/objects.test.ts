@@ -34,7 +34,10 @@ const all = layouts();
 /** Every render, plus variants that switch on what is off by default. */
 const variants: { name: string; objects: K8sObject[] }[] = [
   ...all,
-  { name: "backend with HPA and an external database", objects: render("todo-backend", "values.yaml", { set: ["autoscaling.enabled=true", "secret.values.DATABASE_URL=postgresql://u:p@db.example:5432/todo"] }) },
+  {
+    name: "backend with HPA and an external database",
+    objects: render("todo-backend", "values.yaml", { set: ["autoscaling.enabled=true", "secret.values.DATABASE_URL=postgresql://u:p@db.example:5432/todo"] }),
+  },
   { name: "frontend with HPA", objects: render("todo-frontend", "values.yaml", { set: ["autoscaling.enabled=true"] }) },
 ];
 
@@ -148,10 +151,7 @@ describe("probes, ports and routes the apps serve (@todo/contracts)", () => {
       assert.equal(config.data.PORT, String(frontendService.port));
       // API_BASE_URL names the backend Service of the same layout, in this namespace, on its port
       const backend = app(layout.objects, "backend").service;
-      assert.equal(
-        config.data.API_BASE_URL,
-        `http://${backend.metadata.name}.${layout.namespace}.svc.cluster.local:${backendService.port}`,
-      );
+      assert.equal(config.data.API_BASE_URL, `http://${backend.metadata.name}.${layout.namespace}.svc.cluster.local:${backendService.port}`);
     });
 
     it(`helm test pods of ${layout.name} call both services' health routes through the Services`, () => {
@@ -159,18 +159,23 @@ describe("probes, ports and routes the apps serve (@todo/contracts)", () => {
       const urls = tests.flatMap((p) => p.spec.containers[0].env.find((e: any) => e.name === "HEALTH_URLS").value.split(" "));
       const backend = app(layout.objects, "backend").service.metadata.name;
       const frontend = app(layout.objects, "frontend").service.metadata.name;
-      assert.deepEqual(urls.sort(), [
-        `http://${backend}:${backendService.port}${backendService.health.live}`,
-        `http://${backend}:${backendService.port}${backendService.health.ready}`,
-        `http://${frontend}:${frontendService.port}${frontendService.health.live}`,
-        `http://${frontend}:${frontendService.port}${frontendService.health.ready}`,
-      ].sort());
+      assert.deepEqual(
+        urls.sort(),
+        [
+          `http://${backend}:${backendService.port}${backendService.health.live}`,
+          `http://${backend}:${backendService.port}${backendService.health.ready}`,
+          `http://${frontend}:${frontendService.port}${frontendService.health.live}`,
+          `http://${frontend}:${frontendService.port}${frontendService.health.ready}`,
+        ].sort(),
+      );
     });
   }
 
   it("no app selector matches the pods of another workload (database, job, test pod)", () => {
     for (const layout of all) {
-      const pods = layout.objects.filter((o) => podSpecOf(o)).map((o) => ({ name: `${o.kind}/${o.metadata.name}`, labels: podSpecOf(o)!.metadata?.labels ?? {} }));
+      const pods = layout.objects
+        .filter((o) => podSpecOf(o))
+        .map((o) => ({ name: `${o.kind}/${o.metadata.name}`, labels: podSpecOf(o)!.metadata?.labels ?? {} }));
       for (const svc of byKind(layout.objects, "Service")) {
         const matched = pods.filter((p) => Object.entries(svc.spec.selector).every(([k, v]) => p.labels[k] === v));
         assert.equal(matched.length, 1, `${layout.name}: Service ${svc.metadata.name} selects ${matched.map((m) => m.name).join(", ")}`);
@@ -207,7 +212,10 @@ describe("deployments", () => {
       const preStop = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
       assert.ok(shutdownMs >= llmMs + STORE_MARGIN_MS, `${layout.name}: SHUTDOWN_TIMEOUT_MS ${shutdownMs} covers LLM_TIMEOUT_MS ${llmMs} + storing`);
       const graceMs = deployment.spec.template.spec.terminationGracePeriodSeconds * 1000;
-      assert.ok(graceMs > preStop * 1000 + drainMs + shutdownMs, `${layout.name}: grace ${graceMs} ms > preStop ${preStop} s + drain ${drainMs} + shutdown ${shutdownMs}`);
+      assert.ok(
+        graceMs > preStop * 1000 + drainMs + shutdownMs,
+        `${layout.name}: grace ${graceMs} ms > preStop ${preStop} s + drain ${drainMs} + shutdown ${shutdownMs}`,
+      );
       // A turn started just before SIGTERM ends within LLM_TIMEOUT_MS + storing of it, so well inside the grace period.
       assert.ok(graceMs > preStop * 1000 + llmMs + STORE_MARGIN_MS, layout.name);
     }
@@ -356,15 +364,32 @@ describe("migrations, database and the seeds' later items", () => {
     }
     const inCluster = find(render("todo-backend", "values.yaml"), "NetworkPolicy", "todo-backend").spec.egress;
     assert.equal(inCluster[1].to[0].podSelector.matchLabels["app.kubernetes.io/component"], "database");
-    assert.deepEqual(inCluster.map((r: any) => r.ports[0].port), [53, 5432, 443], "no 5432-to-anywhere rule while the database is in the cluster");
+    assert.deepEqual(
+      inCluster.map((r: any) => r.ports[0].port),
+      [53, 5432, 443],
+      "no 5432-to-anywhere rule while the database is in the cluster",
+    );
     // the frontend talks to the backend only
     const fe = find(render("todo-frontend", "values.yaml"), "NetworkPolicy", "todo-frontend").spec.egress;
-    assert.deepEqual(fe[1], { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/part-of": "todo-chatbot", "app.kubernetes.io/component": "backend" } } }], ports: [{ port: 8000, protocol: "TCP" }] });
+    assert.deepEqual(fe[1], {
+      to: [{ podSelector: { matchLabels: { "app.kubernetes.io/part-of": "todo-chatbot", "app.kubernetes.io/component": "backend" } } }],
+      ports: [{ port: 8000, protocol: "TCP" }],
+    });
     assert.equal(fe.length, 2);
   });
 
   const notes = (chart: string, overlay: Overlay) =>
-    helmOk(["install", chart, chartDir(chart), "--dry-run=client", "-n", OVERLAYS[overlay], "-f", join(chartDir(chart), overlay), ...generateWithoutClusterFlag(chart)]).split("NOTES:")[1] ?? "";
+    helmOk([
+      "install",
+      chart,
+      chartDir(chart),
+      "--dry-run=client",
+      "-n",
+      OVERLAYS[overlay],
+      "-f",
+      join(chartDir(chart), overlay),
+      ...generateWithoutClusterFlag(chart),
+    ]).split("NOTES:")[1] ?? "";
 
   it("prints the URLs in NOTES.txt (seed 000: NodePorts)", () => {
     const text = notes("todo-chatbot", "values-minikube.yaml");
@@ -385,7 +410,11 @@ describe("no committed secret value", () => {
 
   it("would notice real-looking values", () => {
     const samples = ["sk-proj-abcdefghijklmnop1234", "postgresql://neondb_owner:npg_x1y2@ep-cool-darkness-123456.eu-central-1.aws.neon.tech/neondb"];
-    for (const sample of samples) assert.ok(realLooking.some((p) => p.test(sample)), sample);
+    for (const sample of samples)
+      assert.ok(
+        realLooking.some((p) => p.test(sample)),
+        sample,
+      );
     assert.ok(!realLooking.some((p) => p.test("postgresql://todo:abc@todo-backend-postgresql:5432/todo")));
   });
 
@@ -427,6 +456,9 @@ describe("no committed secret value", () => {
   it("keeps hooks' Secrets out of the release's regular objects", () => {
     const objects = render("todo-backend", "values.yaml");
     const hookSecrets = byKind(objects, "Secret").filter(isHook);
-    assert.deepEqual(hookSecrets.map((s) => s.metadata.annotations!["helm.sh/hook-delete-policy"]), ["before-hook-creation,hook-succeeded"]);
+    assert.deepEqual(
+      hookSecrets.map((s) => s.metadata.annotations!["helm.sh/hook-delete-policy"]),
+      ["before-hook-creation,hook-succeeded"],
+    );
   });
 });

@@ -79,7 +79,10 @@ export function quotaViolations(objects: K8sObject[]): string[] {
 }
 
 const layouts = [
-  { name: "seed 004 split (todo-backend + todo-frontend, values-clusterip.yaml)", objects: () => [...render("todo-backend", "values-clusterip.yaml"), ...render("todo-frontend", "values-clusterip.yaml")] },
+  {
+    name: "seed 004 split (todo-backend + todo-frontend, values-clusterip.yaml)",
+    objects: () => [...render("todo-backend", "values-clusterip.yaml"), ...render("todo-frontend", "values-clusterip.yaml")],
+  },
   { name: "todo-chatbot + values-clusterip.yaml", objects: () => render("todo-chatbot", "values-clusterip.yaml") },
 ];
 
@@ -124,7 +127,12 @@ describe("ResourceQuota with room for the rolling update's surge pods", () => {
   });
 
   it("catches the seed's own quota (3 CPU / 6Gi requests, 4 CPU / 8Gi limits): no room for a surge pod", () => {
-    const seedQuota = ["resourceQuota.hard.requests\\.cpu=3", "resourceQuota.hard.requests\\.memory=6Gi", "resourceQuota.hard.limits\\.cpu=4", "resourceQuota.hard.limits\\.memory=8Gi"];
+    const seedQuota = [
+      "resourceQuota.hard.requests\\.cpu=3",
+      "resourceQuota.hard.requests\\.memory=6Gi",
+      "resourceQuota.hard.limits\\.cpu=4",
+      "resourceQuota.hard.limits\\.memory=8Gi",
+    ];
     const objects = [
       ...render("todo-backend", "values-clusterip.yaml", { set: [...seedQuota, "secret.values.DATABASE_URL=postgresql://u:p@db.example:5432/todo"] }),
       ...render("todo-frontend", "values-clusterip.yaml"),
@@ -133,7 +141,9 @@ describe("ResourceQuota with room for the rolling update's surge pods", () => {
     // even the backend's surge pod alone, with no hook pod, breaks it: 2.5 + 0.75 = 3.25 > 3
     const backendSurgeOnly = objects
       .filter((o) => !isHook(o))
-      .map((o) => (o.kind === "Deployment" && o.metadata.name === "todo-frontend" ? { ...o, spec: { ...o.spec, strategy: { rollingUpdate: { maxSurge: 0 } } } } : o));
+      .map((o) =>
+        o.kind === "Deployment" && o.metadata.name === "todo-frontend" ? { ...o, spec: { ...o.spec, strategy: { rollingUpdate: { maxSurge: 0 } } } } : o,
+      );
     const violations = quotaViolations(backendSurgeOnly);
     assert.ok(violations.includes("requests.cpu: 3.25 > 3"), violations.join("; "));
   });

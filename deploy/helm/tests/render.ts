@@ -27,7 +27,12 @@ export const OVERLAYS = {
 } as const;
 export type Overlay = keyof typeof OVERLAYS;
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+};
 
 export function chartDir(chart: string): string {
   return join(helmDir, chart);

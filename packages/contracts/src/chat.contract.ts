@@ -28,9 +28,7 @@ export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 export const ToolCallSchema = z.object({
   name: z.string(),
   arguments: z.record(z.string(), z.unknown()),
-  result: z
-    .unknown()
-    .describe("The tool's structuredContent as it answered: { task }, { tasks, total }, or { error: { code, message } } when isError"),
+  result: z.unknown().describe("The tool's structuredContent as it answered: { task }, { tasks, total }, or { error: { code, message } } when isError"),
   isError: z.boolean().optional(),
   text: z.string().describe("The tool's text answer (for a failed call, the error): what the model reads of this call later"),
 });

@@ -49,8 +49,7 @@ const TitleSchema = storableText("title")
   .min(1, "Give the task a title")
   .max(TASK_LIMITS.titleMax, `title is at most ${TASK_LIMITS.titleMax} characters`);
 
-const DescriptionSchema = storableText("description")
-  .max(TASK_LIMITS.descriptionMax, `description is at most ${TASK_LIMITS.descriptionMax} characters`);
+const DescriptionSchema = storableText("description").max(TASK_LIMITS.descriptionMax, `description is at most ${TASK_LIMITS.descriptionMax} characters`);
 
 const TagsSchema = z
   .array(TagSchema)
@@ -117,12 +116,7 @@ export type ListTasksQuery = z.output<typeof ListTasksQuerySchema>;
 
 /** GET /api/tasks/me: the seed's plain array, a page at a time (oldest first); `after` is the last number seen. */
 export const MyTasksQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, "limit is at least 1")
-    .max(TASK_LIMITS.pageMax, `limit is at most ${TASK_LIMITS.pageMax}`)
-    .default(TASK_LIMITS.pageMax),
+  limit: z.coerce.number().int().min(1, "limit is at least 1").max(TASK_LIMITS.pageMax, `limit is at most ${TASK_LIMITS.pageMax}`).default(TASK_LIMITS.pageMax),
   after: z.coerce.number().int().min(0, "after cannot be negative").max(TASK_NUMBER_MAX).default(0).describe("Only tasks numbered after this one"),
 });
 export type MyTasksQuery = z.output<typeof MyTasksQuerySchema>;
@@ -137,17 +131,7 @@ export type TaskPage = z.infer<typeof TaskPageSchema>;
 
 /** How a person or a model points at one task: its number (#3) or words from its title. */
 export const TaskRefSchema = z.strictObject({
-  number: z
-    .int()
-    .positive()
-    .max(TASK_NUMBER_MAX, `number is at most ${TASK_NUMBER_MAX}`)
-    .optional()
-    .describe("The task's number (3 for #3)"),
-  match: storableText("match")
-    .trim()
-    .min(1)
-    .max(TASK_LIMITS.titleMax)
-    .optional()
-    .describe("Else words from its title ('milk' for 'Buy milk')"),
+  number: z.int().positive().max(TASK_NUMBER_MAX, `number is at most ${TASK_NUMBER_MAX}`).optional().describe("The task's number (3 for #3)"),
+  match: storableText("match").trim().min(1).max(TASK_LIMITS.titleMax).optional().describe("Else words from its title ('milk' for 'Buy milk')"),
 });
 export type TaskRef = z.infer<typeof TaskRefSchema>;

@@ -53,7 +53,17 @@ export function classifyOutput(text: string): Classification {
 }
 
 /** Network error codes Node reports for a peer that is not (yet) there. */
-const TRANSIENT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
 /** HTTP statuses from the API server that mean "not now" rather than "no". */
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 

@@ -84,7 +84,9 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     kube() {
       if (kube) return kube;
       if (!deps.kube && !contextName) {
-        throw new GateFailure("no Kubernetes cluster configured: no kubeconfig context (KUBECONFIG or ~/.kube/config)", { remediation: clusterRemediation(ctx) });
+        throw new GateFailure("no Kubernetes cluster configured: no kubeconfig context (KUBECONFIG or ~/.kube/config)", {
+          remediation: clusterRemediation(ctx),
+        });
       }
       try {
         kube = deps.kube ? deps.kube(target) : createKubeClient(loadKubeConfig(target.context));
@@ -103,7 +105,9 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   };
 
   if (!cmd.json) {
-    println(`deploy ${cmd.command}: ${target.layout} layout (${target.releases.map((r) => r.name).join(", ")}) with ${target.overlay === "base" ? "values.yaml" : `values-${target.overlay}.yaml`} in namespace ${target.namespace}, context ${contextName || "(none)"}${cmd.dryRun ? " — dry run: nothing is changed" : ""}`);
+    println(
+      `deploy ${cmd.command}: ${target.layout} layout (${target.releases.map((r) => r.name).join(", ")}) with ${target.overlay === "base" ? "values.yaml" : `values-${target.overlay}.yaml`} in namespace ${target.namespace}, context ${contextName || "(none)"}${cmd.dryRun ? " — dry run: nothing is changed" : ""}`,
+    );
   }
   const result = await runPipeline(steps, ctx, {
     sleep: ctx.sleep,
@@ -119,7 +123,14 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       command: cmd.command,
       ok: result.ok,
       dryRun: cmd.dryRun,
-      target: { layout: target.layout, overlay: target.overlay, namespace: target.namespace, context: contextName || undefined, releases: target.releases.map((r) => r.name), images: target.images.map((i) => i.tag) },
+      target: {
+        layout: target.layout,
+        overlay: target.overlay,
+        namespace: target.namespace,
+        context: contextName || undefined,
+        releases: target.releases.map((r) => r.name),
+        images: target.images.map((i) => i.tag),
+      },
       durationMs: result.durationMs,
       steps: result.steps,
       ...(commands ? { commands } : {}),

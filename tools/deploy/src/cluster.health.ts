@@ -7,7 +7,19 @@
  */
 import type { CoreV1Event, PodMetric, V1Container, V1Deployment, V1Pod } from "@kubernetes/client-node";
 
-export type ProblemKind = "crash-loop" | "image" | "config" | "unschedulable" | "oom" | "not-ready" | "failed-pod" | "deployment" | "warning-event" | "resources" | "route" | "old-image";
+export type ProblemKind =
+  | "crash-loop"
+  | "image"
+  | "config"
+  | "unschedulable"
+  | "oom"
+  | "not-ready"
+  | "failed-pod"
+  | "deployment"
+  | "warning-event"
+  | "resources"
+  | "route"
+  | "old-image";
 
 export interface Problem {
   kind: ProblemKind;
@@ -89,8 +101,19 @@ export function parseQuantity(q: string | number | undefined): number | undefine
   if (!m) return undefined;
   const n = Number(m[1]);
   const factors: Record<string, number> = {
-    "": 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12,
-    Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
+    "": 1,
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    k: 1e3,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
   };
   const f = factors[m[2]!];
   return f === undefined ? undefined : n * f;
@@ -107,7 +130,9 @@ function readySince(pod: V1Pod): Date | undefined {
 
 /** Pods the monitor judges: the app's, not helm's test pods, finished hook Jobs, or pods on their way out. */
 export function appPods(pods: V1Pod[]): V1Pod[] {
-  return pods.filter((p) => p.metadata?.labels?.["app.kubernetes.io/component"] !== "test" && p.status?.phase !== "Succeeded" && !p.metadata?.deletionTimestamp);
+  return pods.filter(
+    (p) => p.metadata?.labels?.["app.kubernetes.io/component"] !== "test" && p.status?.phase !== "Succeeded" && !p.metadata?.deletionTimestamp,
+  );
 }
 
 function componentOf(pod: V1Pod): string | undefined {
@@ -124,7 +149,12 @@ function podProblems(pod: V1Pod): Problem[] {
   const out: Problem[] = [];
   const phase = pod.status?.phase ?? "Unknown";
   if (phase === "Failed") {
-    out.push({ kind: "failed-pod", subject: name, message: `pod ${name} failed: ${pod.status?.reason ?? ""} ${pod.status?.message ?? ""}`.trim(), transient: false });
+    out.push({
+      kind: "failed-pod",
+      subject: name,
+      message: `pod ${name} failed: ${pod.status?.reason ?? ""} ${pod.status?.message ?? ""}`.trim(),
+      transient: false,
+    });
     return out;
   }
   const unschedulable = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable");
@@ -138,11 +168,26 @@ function podProblems(pod: V1Pod): Problem[] {
     const last = cs.lastState?.terminated;
     if (waiting?.reason === "CrashLoopBackOff") {
       const why = last ? ` (last exit ${last.exitCode}${last.reason ? ` ${last.reason}` : ""})` : "";
-      out.push({ kind: last?.reason === "OOMKilled" ? "oom" : "crash-loop", subject: name, message: `container ${cs.name} of ${name} is crash-looping: ${cs.restartCount} restarts${why}`, transient: false });
+      out.push({
+        kind: last?.reason === "OOMKilled" ? "oom" : "crash-loop",
+        subject: name,
+        message: `container ${cs.name} of ${name} is crash-looping: ${cs.restartCount} restarts${why}`,
+        transient: false,
+      });
     } else if (waiting?.reason && IMAGE_REASONS.has(waiting.reason)) {
-      out.push({ kind: "image", subject: name, message: `container ${cs.name} of ${name}: ${waiting.reason} (${cs.image})${waiting.message ? `: ${waiting.message}` : ""}`, transient: false });
+      out.push({
+        kind: "image",
+        subject: name,
+        message: `container ${cs.name} of ${name}: ${waiting.reason} (${cs.image})${waiting.message ? `: ${waiting.message}` : ""}`,
+        transient: false,
+      });
     } else if (waiting?.reason && CONFIG_REASONS.has(waiting.reason)) {
-      out.push({ kind: "config", subject: name, message: `container ${cs.name} of ${name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`, transient: false });
+      out.push({
+        kind: "config",
+        subject: name,
+        message: `container ${cs.name} of ${name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`,
+        transient: false,
+      });
     } else if (last?.reason === "OOMKilled" && cs.restartCount > 0) {
       out.push({ kind: "oom", subject: name, message: `container ${cs.name} of ${name} was OOMKilled (${cs.restartCount} restarts)`, transient: false });
     }
@@ -161,13 +206,27 @@ function deploymentProblems(d: V1Deployment): Problem[] {
   const updated = d.status?.updatedReplicas ?? 0;
   const progressing = d.status?.conditions?.find((c) => c.type === "Progressing");
   if (progressing?.status === "False" && progressing.reason === "ProgressDeadlineExceeded") {
-    return [{ kind: "deployment", subject: name, message: `deployment ${name} exceeded its progress deadline: ${progressing.message ?? ""}`.trim(), transient: false }];
+    return [
+      {
+        kind: "deployment",
+        subject: name,
+        message: `deployment ${name} exceeded its progress deadline: ${progressing.message ?? ""}`.trim(),
+        transient: false,
+      },
+    ];
   }
   const quota = d.status?.conditions?.find((c) => c.type === "ReplicaFailure" && c.status === "True");
   if (quota) return [{ kind: "deployment", subject: name, message: `deployment ${name}: ${quota.reason}: ${quota.message ?? ""}`.trim(), transient: false }];
   const available = d.status?.conditions?.some((c) => c.type === "Available" && c.status === "True") ?? false;
   if (!available || ready < want || updated < want) {
-    return [{ kind: "deployment", subject: name, message: `deployment ${name}: ${ready}/${want} ready, ${updated}/${want} updated${available ? "" : ", not Available"}`, transient: true }];
+    return [
+      {
+        kind: "deployment",
+        subject: name,
+        message: `deployment ${name}: ${ready}/${want} ready, ${updated}/${want} updated${available ? "" : ", not Available"}`,
+        transient: true,
+      },
+    ];
   }
   return [];
 }
@@ -253,10 +312,20 @@ export function assessHealth(snapshot: Snapshot, opts: AssessOptions): HealthRep
         cpuLimit += limCpu ?? 0;
         memLimit += limMem ?? 0;
         if (limMem && usedMem >= ratio * limMem) {
-          problems.push({ kind: "resources", subject: row.name, message: `container ${c.name} of ${row.name} uses ${formatMem(usedMem)} of its ${formatMem(limMem)} memory limit (${pct(usedMem / limMem)})`, transient: false });
+          problems.push({
+            kind: "resources",
+            subject: row.name,
+            message: `container ${c.name} of ${row.name} uses ${formatMem(usedMem)} of its ${formatMem(limMem)} memory limit (${pct(usedMem / limMem)})`,
+            transient: false,
+          });
         }
         if (limCpu && usedCpu >= ratio * limCpu) {
-          problems.push({ kind: "resources", subject: row.name, message: `container ${c.name} of ${row.name} uses ${formatCpu(usedCpu)} of its ${formatCpu(limCpu)} CPU limit (${pct(usedCpu / limCpu)})`, transient: false });
+          problems.push({
+            kind: "resources",
+            subject: row.name,
+            message: `container ${c.name} of ${row.name} uses ${formatCpu(usedCpu)} of its ${formatCpu(limCpu)} CPU limit (${pct(usedCpu / limCpu)})`,
+            transient: false,
+          });
         }
         if (!limCpu || !limMem) notes.push(`container ${c.name} of ${row.name} has no ${!limCpu ? "CPU" : "memory"} limit`);
       }
@@ -278,7 +347,13 @@ export function assessHealth(snapshot: Snapshot, opts: AssessOptions): HealthRep
       if (running.includes(normalizeImage(want))) continue;
       const message = `pod ${pod.metadata?.name ?? "?"} runs ${running.join(", ")}, not ${want}`;
       if (opts.imageMismatch === "note") notes.push(`${message} (the release runs another build than this checkout's)`);
-      else problems.push({ kind: "old-image", subject: pod.metadata?.name ?? "?", message: opts.imageMismatch === "problem" ? `${message}: the release did not roll` : `${message} yet (rolling out)`, transient: opts.imageMismatch !== "problem" });
+      else
+        problems.push({
+          kind: "old-image",
+          subject: pod.metadata?.name ?? "?",
+          message: opts.imageMismatch === "problem" ? `${message}: the release did not roll` : `${message} yet (rolling out)`,
+          transient: opts.imageMismatch !== "problem",
+        });
     }
   }
 

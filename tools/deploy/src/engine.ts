@@ -22,10 +22,15 @@ export async function containerEngine(ctx: DeployContext): Promise<Engine> {
   }
   // A dry run on a machine without an engine still shows the plan, with the engine asked for or docker.
   if (ctx.dryRun) return (ctx.state.engine = ctx.settings.engine ?? "docker");
-  throw new GateFailure(ctx.settings.engine ? `${ctx.settings.engine} does not answer (${ctx.settings.engine} info failed)` : "no container engine: neither docker nor podman answers", {
-    remediation:
-      "Install and start Docker (Docker Desktop, or the docker service) or Podman, then run this again. A docker CLI alone is not enough: `docker info` must reach a daemon. Choose one with --engine docker|podman.",
-  });
+  throw new GateFailure(
+    ctx.settings.engine
+      ? `${ctx.settings.engine} does not answer (${ctx.settings.engine} info failed)`
+      : "no container engine: neither docker nor podman answers",
+    {
+      remediation:
+        "Install and start Docker (Docker Desktop, or the docker service) or Podman, then run this again. A docker CLI alone is not enough: `docker info` must reach a daemon. Choose one with --engine docker|podman.",
+    },
+  );
 }
 
 /** `podman build` needs --format docker, or the image loses its HEALTHCHECK. */

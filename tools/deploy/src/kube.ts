@@ -128,7 +128,9 @@ export function createKubeClient(kc: KubeConfig): KubeClient {
     async getThroughService(namespace, service, port, path) {
       const cluster = kc.getCurrentCluster();
       if (!cluster) throw new Error("no current cluster in the kubeconfig");
-      const url = new URL(`${cluster.server.replace(/\/$/, "")}/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(service)}:${port}/proxy${path}`);
+      const url = new URL(
+        `${cluster.server.replace(/\/$/, "")}/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(service)}:${port}/proxy${path}`,
+      );
       const opts: RequestOptions & Record<string, unknown> = { method: "GET", headers: {}, timeout: 10_000 };
       // The client's own authentication: certificates, tokens, exec plugins and the agent for them.
       await kc.applyToHTTPSOptions(opts as never);

@@ -90,7 +90,8 @@ export function parseCommandLine(argv: string[]): CommandLine | "help" {
   }
   const { values: v, positionals } = parsed;
   if (v.help) return "help";
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? `one command at a time (got: ${positionals.join(" ")})` : "which command? e.g. npm run deploy -- all");
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length ? `one command at a time (got: ${positionals.join(" ")})` : "which command? e.g. npm run deploy -- all");
   const command = positionals[0]!;
   if (!(command in COMMANDS)) throw new UsageError(`unknown command "${command}": use one of ${Object.keys(COMMANDS).join(", ")}`);
   if (v.engine !== undefined && v.engine !== "docker" && v.engine !== "podman") throw new UsageError(`--engine ${v.engine}: use docker or podman`);

@@ -127,7 +127,15 @@ export async function runPipeline<C>(steps: readonly Step<C>[], ctx: C, deps: Pi
 
   for (const [index, step] of steps.entries()) {
     if (failed) {
-      results.push({ name: step.name, title: step.title, status: "not run", attempts: 0, durationMs: 0, summary: "skipped: an earlier gate failed", details: [] });
+      results.push({
+        name: step.name,
+        title: step.title,
+        status: "not run",
+        attempts: 0,
+        durationMs: 0,
+        summary: "skipped: an earlier gate failed",
+        details: [],
+      });
       continue;
     }
     reporter.stepStarted(step, index);

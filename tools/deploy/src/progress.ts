@@ -69,10 +69,16 @@ export function listrProgress(steps: readonly { name: string; title: string }[])
         started[index]!.resolve();
       },
       log(step, line) {
-        log(steps.findIndex((s) => s.name === step.name), line);
+        log(
+          steps.findIndex((s) => s.name === step.name),
+          line,
+        );
       },
       attemptFailed(step, attempt, failure: GateFailure, retryInMs) {
-        log(steps.findIndex((s) => s.name === step.name), `attempt ${attempt} failed (transient: ${failure.message}); retrying in ${formatDuration(retryInMs)}`);
+        log(
+          steps.findIndex((s) => s.name === step.name),
+          `attempt ${attempt} failed (transient: ${failure.message}); retrying in ${formatDuration(retryInMs)}`,
+        );
       },
       stepFinished(result, index) {
         finished[index]!.resolve(result);
@@ -92,16 +98,27 @@ export function lineReporter(write: (line: string) => void): Reporter {
   return {
     stepStarted: (step) => write(`▶ ${step.title}`),
     log: (step, line) => write(`  [${step.name}] ${line}`),
-    attemptFailed: (step, attempt, failure, ms) => write(`  [${step.name}] attempt ${attempt} failed (transient: ${failure.message}); retrying in ${formatDuration(ms)}`),
-    stepFinished: (r) => write(`${r.status === "failed" ? "✖" : r.status === "planned" ? "○" : "✔"} ${r.title}: ${r.summary} (${formatDuration(r.durationMs)})`),
+    attemptFailed: (step, attempt, failure, ms) =>
+      write(`  [${step.name}] attempt ${attempt} failed (transient: ${failure.message}); retrying in ${formatDuration(ms)}`),
+    stepFinished: (r) =>
+      write(`${r.status === "failed" ? "✖" : r.status === "planned" ? "○" : "✔"} ${r.title}: ${r.summary} (${formatDuration(r.durationMs)})`),
   };
 }
 
 export function summaryTable(result: PipelineResult): string[] {
   const head = ["STEP", "RESULT", "TIME", "ATTEMPTS"];
-  const rows = result.steps.map((s) => [s.name, s.status === "planned" ? "dry run" : s.status, s.status === "not run" ? "-" : formatDuration(s.durationMs), s.attempts ? String(s.attempts) : "-"]);
+  const rows = result.steps.map((s) => [
+    s.name,
+    s.status === "planned" ? "dry run" : s.status,
+    s.status === "not run" ? "-" : formatDuration(s.durationMs),
+    s.attempts ? String(s.attempts) : "-",
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   const lines = [fmt(head), ...rows.map(fmt), `total ${formatDuration(result.durationMs)}: ${result.ok ? "OK" : "FAILED"}`];
   const failed = result.steps.find((s) => s.status === "failed");
   if (failed) {

@@ -89,7 +89,9 @@ function overlayOf(values: string | undefined): OverlayName {
       const abs = isAbsolute(values) ? values : resolve(process.cwd(), values);
       if (!existsSync(abs)) throw new UsageError(`--values ${values}: no such file`);
       if (relative(helmDir, dirname(dirname(abs))) !== "") {
-        throw new UsageError(`--values ${values}: give one of the charts' overlays (deploy/helm/<chart>/values-*.yaml) or its name: ${Object.keys(OVERLAYS).join(", ")}`);
+        throw new UsageError(
+          `--values ${values}: give one of the charts' overlays (deploy/helm/<chart>/values-*.yaml) or its name: ${Object.keys(OVERLAYS).join(", ")}`,
+        );
       }
     }
     return found;
@@ -139,7 +141,8 @@ export function resolveTarget(opts: TargetOptions): Target {
   }
   const namespace = opts.namespace ?? (written || "default");
   const version = appVersion(layout === "umbrella" ? "todo-chatbot" : "todo-backend");
-  if (opts.tag !== undefined && !isValidTag(opts.tag)) throw new UsageError(`--tag ${opts.tag}: a tag is up to 128 letters, digits, _ . and -, not starting with . or -`);
+  if (opts.tag !== undefined && !isValidTag(opts.tag))
+    throw new UsageError(`--tag ${opts.tag}: a tag is up to 128 letters, digits, _ . and -, not starting with . or -`);
   const tag = opts.tag !== undefined ? { tag: opts.tag } : imageTag(repoRoot, version);
   const release = (name: string, chart: string, services: Service[], serviceNames: Release["serviceNames"]): Release => ({
     name,

@@ -66,7 +66,10 @@ describe("chart (real helm)", () => {
     const f = await failureOf(chartStep.run(ctx, { log() {} }));
     assert.equal(f.transient, false);
     assert.match(f.message, /^helm lint --strict todo-chatbot failed/);
-    assert.ok(f.details.some((d) => /replicaCount/.test(d)), f.details.join("\n"));
+    assert.ok(
+      f.details.some((d) => /replicaCount/.test(d)),
+      f.details.join("\n"),
+    );
     assert.match(f.remediation, /values-local\.yaml/);
   });
 
@@ -84,7 +87,10 @@ describe("chart (real helm)", () => {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: "todo-chatbot-backend", namespace: "todo-app" },
-      spec: { selector: { matchLabels: { app: "backend" } }, template: { metadata: { labels: { app: "backend" } }, spec: { containers: [{ name: "backend", image, ports: [{ containerPort: port }] }] } } } as never,
+      spec: {
+        selector: { matchLabels: { app: "backend" } },
+        template: { metadata: { labels: { app: "backend" } }, spec: { containers: [{ name: "backend", image, ports: [{ containerPort: port }] }] } },
+      } as never,
     });
     const frontend: RenderedObject = { ...deploymentOf("todo-frontend:1.0.0", 3000), metadata: { name: "todo-chatbot-frontend" } };
     assert.deepEqual(checkObjects(ctx, release, [deploymentOf("todo-backend:1.0.0"), frontend]), []);
@@ -94,7 +100,11 @@ describe("chart (real helm)", () => {
     ]);
     const [invalid] = checkObjects(ctx, release, [deploymentOf("todo-backend:1.0.0", "eight thousand"), frontend]);
     assert.match(invalid!, /^Deployment todo-chatbot-backend is not a valid Deployment: .*containerPort/);
-    const elsewhere = checkObjects(ctx, release, [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "todo" } }, deploymentOf("todo-backend:1.0.0"), frontend]);
+    const elsewhere = checkObjects(ctx, release, [
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "todo" } },
+      deploymentOf("todo-backend:1.0.0"),
+      frontend,
+    ]);
     assert.deepEqual(elsewhere, ["ConfigMap x is for namespace todo, not todo-app"]);
   });
 });

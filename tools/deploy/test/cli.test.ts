@@ -53,7 +53,9 @@ function podmanRules(addr: string, sizes = { backend: 155_123_456, frontend: 165
     on("podman image inspect --format {{.Size}} todo-frontend", { stdout: `${sizes.frontend}\n` }),
     on("podman inspect", { stdout: "running 0 \n" }),
     on("podman port", { stdout: `${addr}\n` }),
-    on("minikube -p minikube image ls", { stdout: "docker.io/library/todo-backend:1.0.0\ndocker.io/library/todo-frontend:1.0.0\nregistry.k8s.io/pause:3.10\n" }),
+    on("minikube -p minikube image ls", {
+      stdout: "docker.io/library/todo-backend:1.0.0\ndocker.io/library/todo-frontend:1.0.0\nregistry.k8s.io/pause:3.10\n",
+    }),
   ];
 }
 
@@ -71,7 +73,15 @@ async function runMain(args: string[], rules: Rule[]) {
   const runner = scriptedRunner(...rules);
   const clock = fakeClock();
   let out = "";
-  const code = await main(args, { runner, kube: () => createKubeClient(api.kubeConfig()), sleep: clock.sleep, now: clock.now, write: (t) => (out += t), helmBin, progress: "lines" });
+  const code = await main(args, {
+    runner,
+    kube: () => createKubeClient(api.kubeConfig()),
+    sleep: clock.sleep,
+    now: clock.now,
+    write: (t) => (out += t),
+    helmBin,
+    progress: "lines",
+  });
   return { code, out, runner };
 }
 
@@ -87,16 +97,40 @@ describe("the deploy command", () => {
     // read from the summary, then checked for its form and used everywhere.)
     const tag = summary.target.images[0]!.replace(/^todo-backend:/, "");
     assert.match(tag, /^1\.0\.0-[0-9a-f]{12}(-dirty-[0-9a-f]{10})?$/);
-    assert.deepEqual(summary.target, { layout: "umbrella", overlay: "minikube", namespace: "todo-app", releases: ["todo-chatbot"], images: [`todo-backend:${tag}`, `todo-frontend:${tag}`] });
-    assert.deepEqual(summary.steps.map((s) => [s.name, s.status]), [["build", "planned"], ["smoke", "planned"], ["chart", "passed"], ["release", "planned"], ["monitor", "planned"]]);
-    const commands = summary.commands!.map((c) => c.replace(/todo-smoke-[a-z]+-[0-9a-f]{6}|todo-smoke-[0-9a-f]{6}/g, "<smoke>").replace(/ -f \S+values-local\.yaml/, ""));
-    assert.deepEqual(commands.filter((c) => !c.startsWith("podman run") && !c.startsWith("podman rm") && !c.startsWith("podman network")), [
-      `podman build --format docker -f apps/api/Dockerfile -t todo-backend:${tag} .`,
-      `podman build --format docker -f apps/web/Dockerfile -t todo-frontend:${tag} .`,
-      `helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --set backend.image.tag=${tag} --set frontend.image.tag=${tag} --wait --timeout 5m`,
-      "helm test todo-chatbot --namespace todo-app --timeout 2m",
-    ]);
-    assert.ok(commands.includes(`podman run --detach --name <smoke> --label todo-chatbot.deploy=smoke --network <smoke> --read-only --cap-drop ALL --security-opt no-new-privileges --tmpfs /tmp:rw,size=64m,mode=1777 --network-alias todo-backend --env BETTER_AUTH_SECRET --env FRONTEND_URL=http://localhost:3000 --publish 127.0.0.1::8000 todo-backend:${tag}`));
+    assert.deepEqual(summary.target, {
+      layout: "umbrella",
+      overlay: "minikube",
+      namespace: "todo-app",
+      releases: ["todo-chatbot"],
+      images: [`todo-backend:${tag}`, `todo-frontend:${tag}`],
+    });
+    assert.deepEqual(
+      summary.steps.map((s) => [s.name, s.status]),
+      [
+        ["build", "planned"],
+        ["smoke", "planned"],
+        ["chart", "passed"],
+        ["release", "planned"],
+        ["monitor", "planned"],
+      ],
+    );
+    const commands = summary.commands!.map((c) =>
+      c.replace(/todo-smoke-[a-z]+-[0-9a-f]{6}|todo-smoke-[0-9a-f]{6}/g, "<smoke>").replace(/ -f \S+values-local\.yaml/, ""),
+    );
+    assert.deepEqual(
+      commands.filter((c) => !c.startsWith("podman run") && !c.startsWith("podman rm") && !c.startsWith("podman network")),
+      [
+        `podman build --format docker -f apps/api/Dockerfile -t todo-backend:${tag} .`,
+        `podman build --format docker -f apps/web/Dockerfile -t todo-frontend:${tag} .`,
+        `helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --set backend.image.tag=${tag} --set frontend.image.tag=${tag} --wait --timeout 5m`,
+        "helm test todo-chatbot --namespace todo-app --timeout 2m",
+      ],
+    );
+    assert.ok(
+      commands.includes(
+        `podman run --detach --name <smoke> --label todo-chatbot.deploy=smoke --network <smoke> --read-only --cap-drop ALL --security-opt no-new-privileges --tmpfs /tmp:rw,size=64m,mode=1777 --network-alias todo-backend --env BETTER_AUTH_SECRET --env FRONTEND_URL=http://localhost:3000 --publish 127.0.0.1::8000 todo-backend:${tag}`,
+      ),
+    );
     assert.doesNotMatch(res.stdout, /BETTER_AUTH_SECRET=/, "no secret value on any command line");
   });
 
@@ -114,19 +148,32 @@ describe("the deploy command", () => {
     const addr = await healthServer();
     const { code, out, runner } = await runMain(["all", "--context", "minikube", "--tag", "1.0.0"], [...podmanRules(addr), ...helmRules()]);
     assert.equal(code, 0, out);
-    const changes = runner.calls.filter((c) => !c.opts.probe).map((c) => c.line.replace(helmBin, "helm").replace(/todo-smoke-[a-z-]*[0-9a-f]{6}/g, "<smoke>").replace(/\/tmp\/todo-deploy-\w+/g, "<tmp>"));
-    assert.deepEqual(changes.filter((l) => /^(podman build|podman save|minikube|helm)/.test(l)).map((l) => l.replace(/ -f \S+values-local\.yaml/, "")), [
-      "podman build --format docker -f apps/api/Dockerfile -t todo-backend:1.0.0 .",
-      "podman build --format docker -f apps/web/Dockerfile -t todo-frontend:1.0.0 .",
-      "podman save --format docker-archive -o <tmp>/backend.tar docker.io/library/todo-backend:1.0.0",
-      "minikube -p minikube image load <tmp>/backend.tar",
-      "podman save --format docker-archive -o <tmp>/frontend.tar docker.io/library/todo-frontend:1.0.0",
-      "minikube -p minikube image load <tmp>/frontend.tar",
-      "helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --kube-context minikube --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --set backend.image.tag=1.0.0 --set frontend.image.tag=1.0.0 --wait --timeout 5m",
-      "helm test todo-chatbot --namespace todo-app --kube-context minikube --timeout 2m",
-    ]);
+    const changes = runner.calls
+      .filter((c) => !c.opts.probe)
+      .map((c) =>
+        c.line
+          .replace(helmBin, "helm")
+          .replace(/todo-smoke-[a-z-]*[0-9a-f]{6}/g, "<smoke>")
+          .replace(/\/tmp\/todo-deploy-\w+/g, "<tmp>"),
+      );
+    assert.deepEqual(
+      changes.filter((l) => /^(podman build|podman save|minikube|helm)/.test(l)).map((l) => l.replace(/ -f \S+values-local\.yaml/, "")),
+      [
+        "podman build --format docker -f apps/api/Dockerfile -t todo-backend:1.0.0 .",
+        "podman build --format docker -f apps/web/Dockerfile -t todo-frontend:1.0.0 .",
+        "podman save --format docker-archive -o <tmp>/backend.tar docker.io/library/todo-backend:1.0.0",
+        "minikube -p minikube image load <tmp>/backend.tar",
+        "podman save --format docker-archive -o <tmp>/frontend.tar docker.io/library/todo-frontend:1.0.0",
+        "minikube -p minikube image load <tmp>/frontend.tar",
+        "helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --kube-context minikube --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --set backend.image.tag=1.0.0 --set frontend.image.tag=1.0.0 --wait --timeout 5m",
+        "helm test todo-chatbot --namespace todo-app --kube-context minikube --timeout 2m",
+      ],
+    );
     // The smoke containers are always removed, and the secret never appears on a command line.
-    assert.deepEqual(changes.filter((l) => /^podman (rm|network rm)/.test(l)), ["podman rm --force <smoke>", "podman rm --force <smoke>", "podman network rm <smoke>"]);
+    assert.deepEqual(
+      changes.filter((l) => /^podman (rm|network rm)/.test(l)),
+      ["podman rm --force <smoke>", "podman rm --force <smoke>", "podman network rm <smoke>"],
+    );
     const run = runner.calls.find((c) => c.line.startsWith("podman run") && c.line.includes("todo-backend:1.0.0"))!;
     assert.equal(run.opts.env?.BETTER_AUTH_SECRET?.length, 43);
     assert.ok(!run.line.includes(run.opts.env!.BETTER_AUTH_SECRET!));
@@ -138,7 +185,10 @@ describe("the deploy command", () => {
 
   it("all: an image over its size target stops the run at build, exit 1, with what to do", async () => {
     const addr = await healthServer();
-    const { code, out, runner } = await runMain(["all", "--no-load", "--tag", "1.0.0"], [...podmanRules(addr, { backend: 155_000_000, frontend: 231_000_000 }), ...helmRules()]);
+    const { code, out, runner } = await runMain(
+      ["all", "--no-load", "--tag", "1.0.0"],
+      [...podmanRules(addr, { backend: 155_000_000, frontend: 231_000_000 }), ...helmRules()],
+    );
     assert.equal(code, 1);
     assert.match(out, /^build\s+failed/m);
     for (const step of ["smoke", "chart", "release", "monitor"]) assert.match(out, new RegExp(`^${step}\\s+not run\\s+-\\s+-$`, "m"));
@@ -148,12 +198,19 @@ describe("the deploy command", () => {
   });
 
   it("build: a base image that cannot be pulled is permanent and points at make-node-base.sh", async () => {
-    const { code, out, runner } = await runMain(["build", "--no-load"], [
-      on("docker info", { code: 1 }),
-      on("podman info", { stdout: "4.3.1" }),
-      on("podman image exists", { code: 1 }),
-      on("podman build", { code: 125, stderr: "STEP 1/6: FROM node:24-bookworm-slim AS deps\nError: creating build container: initializing source docker://node:24-bookworm-slim: pinging container registry registry-1.docker.io: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: Temporary failure in name resolution\n" }),
-    ]);
+    const { code, out, runner } = await runMain(
+      ["build", "--no-load"],
+      [
+        on("docker info", { code: 1 }),
+        on("podman info", { stdout: "4.3.1" }),
+        on("podman image exists", { code: 1 }),
+        on("podman build", {
+          code: 125,
+          stderr:
+            'STEP 1/6: FROM node:24-bookworm-slim AS deps\nError: creating build container: initializing source docker://node:24-bookworm-slim: pinging container registry registry-1.docker.io: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: Temporary failure in name resolution\n',
+        }),
+      ],
+    );
     assert.equal(code, 1);
     assert.equal(runner.calls.filter((c) => c.line.startsWith("podman build")).length, 1, "not retried");
     assert.match(out, /the base image node:24-bookworm-slim could not be pulled/);

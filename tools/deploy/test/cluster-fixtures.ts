@@ -64,7 +64,14 @@ export function pod(o: PodOptions): Json {
   const phase = o.phase ?? (o.unschedulable ? "Pending" : "Running");
   const ready = o.ready ?? (phase === "Running" && !o.waiting);
   const since = o.readySince ?? "2026-02-01T11:51:10Z";
-  const owner = o.component === "database" ? { kind: "StatefulSet", name: `${release}-backend-postgresql` } : o.component === "migrate" ? { kind: "Job", name: `${release}-backend-migrate` } : o.component === "test" ? undefined : { kind: "ReplicaSet", name: o.name.replace(/-[a-z0-9]{5}$/, "") };
+  const owner =
+    o.component === "database"
+      ? { kind: "StatefulSet", name: `${release}-backend-postgresql` }
+      : o.component === "migrate"
+        ? { kind: "Job", name: `${release}-backend-migrate` }
+        : o.component === "test"
+          ? undefined
+          : { kind: "ReplicaSet", name: o.name.replace(/-[a-z0-9]{5}$/, "") };
   const containerName = CONTAINER[o.component]!;
   const image = o.image ?? IMAGES[o.component];
   const state = o.waiting
@@ -84,7 +91,20 @@ export function pod(o: PodOptions): Json {
       creationTimestamp: T0,
       ...(o.deletionTimestamp ? { deletionTimestamp: o.deletionTimestamp, deletionGracePeriodSeconds: 30 } : {}),
       labels: { ...labels(o.component, release), ...(o.component === "backend" || o.component === "frontend" ? { "pod-template-hash": "7d9c6b5f4" } : {}) },
-      ...(owner ? { ownerReferences: [{ apiVersion: owner.kind === "Job" ? "batch/v1" : "apps/v1", kind: owner.kind, name: owner.name, uid: `uid-${owner.name}`, controller: true, blockOwnerDeletion: true }] } : {}),
+      ...(owner
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: owner.kind === "Job" ? "batch/v1" : "apps/v1",
+                kind: owner.kind,
+                name: owner.name,
+                uid: `uid-${owner.name}`,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          }
+        : {}),
     },
     spec: {
       containers: [
@@ -92,9 +112,20 @@ export function pod(o: PodOptions): Json {
           name: containerName,
           image,
           imagePullPolicy: "IfNotPresent",
-          ports: o.component === "backend" ? [{ name: "http", containerPort: 8000, protocol: "TCP" }] : o.component === "frontend" ? [{ name: "http", containerPort: 3000, protocol: "TCP" }] : [],
+          ports:
+            o.component === "backend"
+              ? [{ name: "http", containerPort: 8000, protocol: "TCP" }]
+              : o.component === "frontend"
+                ? [{ name: "http", containerPort: 3000, protocol: "TCP" }]
+                : [],
           resources: RESOURCES[o.component],
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1001 },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            runAsUser: 1001,
+          },
           terminationMessagePath: "/dev/termination-log",
           terminationMessagePolicy: "File",
         },
@@ -110,7 +141,13 @@ export function pod(o: PodOptions): Json {
         : [
             { type: "PodReadyToStartContainers", status: "True", lastProbeTime: null, lastTransitionTime: "2026-02-01T11:50:38Z" },
             { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: T0 },
-            { type: "Ready", status: ready ? "True" : "False", lastProbeTime: null, lastTransitionTime: ready ? since : "2026-02-01T11:50:40Z", ...(ready ? {} : { reason: "ContainersNotReady", message: `containers with unready status: [${containerName}]` }) },
+            {
+              type: "Ready",
+              status: ready ? "True" : "False",
+              lastProbeTime: null,
+              lastTransitionTime: ready ? since : "2026-02-01T11:50:40Z",
+              ...(ready ? {} : { reason: "ContainersNotReady", message: `containers with unready status: [${containerName}]` }),
+            },
             { type: "ContainersReady", status: ready ? "True" : "False", lastProbeTime: null, lastTransitionTime: ready ? since : "2026-02-01T11:50:40Z" },
             { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: T0 },
           ],
@@ -125,7 +162,16 @@ export function pod(o: PodOptions): Json {
               {
                 name: containerName,
                 state,
-                lastState: o.lastTerminated ? { terminated: { ...o.lastTerminated, startedAt: "2026-02-01T11:58:00Z", finishedAt: "2026-02-01T11:58:03Z", containerID: "docker://9a8b7c" } } : {},
+                lastState: o.lastTerminated
+                  ? {
+                      terminated: {
+                        ...o.lastTerminated,
+                        startedAt: "2026-02-01T11:58:00Z",
+                        finishedAt: "2026-02-01T11:58:03Z",
+                        containerID: "docker://9a8b7c",
+                      },
+                    }
+                  : {},
                 ready,
                 restartCount: o.restarts ?? 0,
                 image,
@@ -139,15 +185,33 @@ export function pod(o: PodOptions): Json {
   };
 }
 
-export function deployment(o: { name: string; component: "backend" | "frontend"; replicas: number; ready?: number; release?: string; progressDeadlineExceeded?: boolean }): Json {
+export function deployment(o: {
+  name: string;
+  component: "backend" | "frontend";
+  replicas: number;
+  ready?: number;
+  release?: string;
+  progressDeadlineExceeded?: boolean;
+}): Json {
   const ready = o.ready ?? o.replicas;
   const available = ready >= o.replicas;
   return {
-    metadata: { name: o.name, namespace: NS, uid: `uid-${o.name}`, generation: 1, creationTimestamp: T0, labels: labels(o.component, o.release), annotations: { "deployment.kubernetes.io/revision": "1", "meta.helm.sh/release-name": o.release ?? "todo-chatbot", "meta.helm.sh/release-namespace": NS } },
+    metadata: {
+      name: o.name,
+      namespace: NS,
+      uid: `uid-${o.name}`,
+      generation: 1,
+      creationTimestamp: T0,
+      labels: labels(o.component, o.release),
+      annotations: { "deployment.kubernetes.io/revision": "1", "meta.helm.sh/release-name": o.release ?? "todo-chatbot", "meta.helm.sh/release-namespace": NS },
+    },
     spec: {
       replicas: o.replicas,
       selector: { matchLabels: { "app.kubernetes.io/instance": o.release ?? "todo-chatbot", "app.kubernetes.io/component": o.component } },
-      template: { metadata: { labels: labels(o.component, o.release) }, spec: { containers: [{ name: o.component, image: IMAGES[o.component], resources: RESOURCES[o.component] }] } },
+      template: {
+        metadata: { labels: labels(o.component, o.release) },
+        spec: { containers: [{ name: o.component, image: IMAGES[o.component], resources: RESOURCES[o.component] }] },
+      },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
@@ -161,20 +225,72 @@ export function deployment(o: { name: string; component: "backend" | "frontend";
       ...(available ? {} : { unavailableReplicas: o.replicas - ready }),
       conditions: [
         available
-          ? { type: "Available", status: "True", lastUpdateTime: "2026-02-01T11:51:10Z", lastTransitionTime: "2026-02-01T11:51:10Z", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." }
-          : { type: "Available", status: "False", lastUpdateTime: T0, lastTransitionTime: T0, reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." },
+          ? {
+              type: "Available",
+              status: "True",
+              lastUpdateTime: "2026-02-01T11:51:10Z",
+              lastTransitionTime: "2026-02-01T11:51:10Z",
+              reason: "MinimumReplicasAvailable",
+              message: "Deployment has minimum availability.",
+            }
+          : {
+              type: "Available",
+              status: "False",
+              lastUpdateTime: T0,
+              lastTransitionTime: T0,
+              reason: "MinimumReplicasUnavailable",
+              message: "Deployment does not have minimum availability.",
+            },
         o.progressDeadlineExceeded
-          ? { type: "Progressing", status: "False", lastUpdateTime: "2026-02-01T11:59:00Z", lastTransitionTime: "2026-02-01T11:59:00Z", reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${o.name}-7d9c6b5f4" has timed out progressing.` }
-          : { type: "Progressing", status: "True", lastUpdateTime: "2026-02-01T11:51:10Z", lastTransitionTime: T0, reason: "NewReplicaSetAvailable", message: `ReplicaSet "${o.name}-7d9c6b5f4" has successfully progressed.` },
+          ? {
+              type: "Progressing",
+              status: "False",
+              lastUpdateTime: "2026-02-01T11:59:00Z",
+              lastTransitionTime: "2026-02-01T11:59:00Z",
+              reason: "ProgressDeadlineExceeded",
+              message: `ReplicaSet "${o.name}-7d9c6b5f4" has timed out progressing.`,
+            }
+          : {
+              type: "Progressing",
+              status: "True",
+              lastUpdateTime: "2026-02-01T11:51:10Z",
+              lastTransitionTime: T0,
+              reason: "NewReplicaSetAvailable",
+              message: `ReplicaSet "${o.name}-7d9c6b5f4" has successfully progressed.`,
+            },
       ],
     },
   };
 }
 
-export function event(o: { object: { kind: string; name: string }; reason: string; message: string; type?: "Warning" | "Normal"; last: string; count?: number; fieldPath?: string }): Json {
+export function event(o: {
+  object: { kind: string; name: string };
+  reason: string;
+  message: string;
+  type?: "Warning" | "Normal";
+  last: string;
+  count?: number;
+  fieldPath?: string;
+}): Json {
   return {
-    metadata: { name: `${o.object.name}.${Buffer.from(o.reason + o.last).toString("hex").slice(0, 16)}`, namespace: NS, uid: `uid-ev-${o.reason}-${o.last}`, resourceVersion: "48150", creationTimestamp: o.last },
-    involvedObject: { kind: o.object.kind, namespace: NS, name: o.object.name, uid: `uid-${o.object.name}`, apiVersion: o.object.kind === "Pod" ? "v1" : "apps/v1", resourceVersion: "48101", ...(o.fieldPath ? { fieldPath: o.fieldPath } : {}) },
+    metadata: {
+      name: `${o.object.name}.${Buffer.from(o.reason + o.last)
+        .toString("hex")
+        .slice(0, 16)}`,
+      namespace: NS,
+      uid: `uid-ev-${o.reason}-${o.last}`,
+      resourceVersion: "48150",
+      creationTimestamp: o.last,
+    },
+    involvedObject: {
+      kind: o.object.kind,
+      namespace: NS,
+      name: o.object.name,
+      uid: `uid-${o.object.name}`,
+      apiVersion: o.object.kind === "Pod" ? "v1" : "apps/v1",
+      resourceVersion: "48101",
+      ...(o.fieldPath ? { fieldPath: o.fieldPath } : {}),
+    },
     reason: o.reason,
     message: o.message,
     source: { component: "kubelet", host: "minikube" },
@@ -198,7 +314,14 @@ export function podMetrics(name: string, containers: Record<string, { cpu: strin
 }
 
 /** A healthy todo-chatbot release (seed 000 on Minikube): 1 backend, 2 frontends, the database. */
-export function healthyCluster(): { pods: Json[]; deployments: Json[]; events: Json[]; metrics: Json[]; proxy: Record<string, { status: number; body: string }>; namespaces: string[] } {
+export function healthyCluster(): {
+  pods: Json[];
+  deployments: Json[];
+  events: Json[];
+  metrics: Json[];
+  proxy: Record<string, { status: number; body: string }>;
+  namespaces: string[];
+} {
   return {
     pods: [
       pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend" }),
@@ -213,14 +336,37 @@ export function healthyCluster(): { pods: Json[]; deployments: Json[]; events: J
     ],
     events: [
       // Readiness failing while the backend started (before it became Ready at 11:51:10): how starting looks.
-      event({ object: { kind: "Pod", name: "todo-chatbot-backend-7d9c6b5f4-x2k8q" }, reason: "Unhealthy", message: "Readiness probe failed: HTTP probe failed with statuscode: 503", last: "2026-02-01T11:51:00Z", count: 4, fieldPath: "spec.containers{backend}" }),
+      event({
+        object: { kind: "Pod", name: "todo-chatbot-backend-7d9c6b5f4-x2k8q" },
+        reason: "Unhealthy",
+        message: "Readiness probe failed: HTTP probe failed with statuscode: 503",
+        last: "2026-02-01T11:51:00Z",
+        count: 4,
+        fieldPath: "spec.containers{backend}",
+      }),
       // A pod of an earlier rollout that no longer exists.
-      event({ object: { kind: "Pod", name: "todo-chatbot-frontend-5b8d9c7f6-abcde" }, reason: "BackOff", message: "Back-off restarting failed container frontend", last: "2026-02-01T11:55:00Z" }),
+      event({
+        object: { kind: "Pod", name: "todo-chatbot-frontend-5b8d9c7f6-abcde" },
+        reason: "BackOff",
+        message: "Back-off restarting failed container frontend",
+        last: "2026-02-01T11:55:00Z",
+      }),
       // Another application's warning in the same namespace.
-      event({ object: { kind: "Pod", name: "other-app-6c7d8-zzzzz" }, reason: "FailedMount", message: "MountVolume.SetUp failed", last: "2026-02-01T11:59:00Z" }),
+      event({
+        object: { kind: "Pod", name: "other-app-6c7d8-zzzzz" },
+        reason: "FailedMount",
+        message: "MountVolume.SetUp failed",
+        last: "2026-02-01T11:59:00Z",
+      }),
       // Old news: an hour ago.
       event({ object: { kind: "Deployment", name: "todo-chatbot-backend" }, reason: "FailedCreate", message: "exceeded quota", last: "2026-02-01T10:40:00Z" }),
-      event({ object: { kind: "Pod", name: "todo-chatbot-backend-7d9c6b5f4-x2k8q" }, reason: "Started", message: "Started container backend", type: "Normal", last: "2026-02-01T11:50:40Z" }),
+      event({
+        object: { kind: "Pod", name: "todo-chatbot-backend-7d9c6b5f4-x2k8q" },
+        reason: "Started",
+        message: "Started container backend",
+        type: "Normal",
+        last: "2026-02-01T11:50:40Z",
+      }),
     ],
     metrics: [
       podMetrics("todo-chatbot-backend-7d9c6b5f4-x2k8q", { backend: { cpu: "3412345n", memory: "98765Ki" } }),

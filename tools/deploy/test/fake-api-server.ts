@@ -59,10 +59,13 @@ export async function startFakeApiServer(cluster: FakeCluster) {
   const requests: string[] = [];
   /** Request bodies of POST and PATCH, by "METHOD path". */
   const bodies: Record<string, Json> = {};
-  const namespaces = new Map<string, FakeNamespace>(
-    (cluster.namespaces ?? []).map((n) => (typeof n === "string" ? [n, { name: n }] : [n.name, { ...n }])),
-  );
-  const nsObject = (n: FakeNamespace) => ({ kind: "Namespace", apiVersion: "v1", metadata: { name: n.name, labels: n.labels ?? {} }, status: { phase: n.phase ?? "Active" } });
+  const namespaces = new Map<string, FakeNamespace>((cluster.namespaces ?? []).map((n) => (typeof n === "string" ? [n, { name: n }] : [n.name, { ...n }])));
+  const nsObject = (n: FakeNamespace) => ({
+    kind: "Namespace",
+    apiVersion: "v1",
+    metadata: { name: n.name, labels: n.labels ?? {} },
+    status: { phase: n.phase ?? "Active" },
+  });
   const readBody = (req: IncomingMessage) =>
     new Promise<Json>((resolve) => {
       let text = "";
@@ -85,10 +88,21 @@ export async function startFakeApiServer(cluster: FakeCluster) {
       const log = cluster.logs?.[m[2]!];
       return log === undefined ? send(404, status(404, "NotFound", `pods "${m[2]}" not found`)) : send(200, log);
     }
-    for (const [kind, resource, items] of [["SecretList", "secrets", cluster.secrets], ["PersistentVolumeClaimList", "persistentvolumeclaims", cluster.persistentVolumeClaims]] as const) {
+    for (const [kind, resource, items] of [
+      ["SecretList", "secrets", cluster.secrets],
+      ["PersistentVolumeClaimList", "persistentvolumeclaims", cluster.persistentVolumeClaims],
+    ] as const) {
       if ((m = new RegExp(`^/api/v1/namespaces/([^/]+)/${resource}(?:/([^/]+))?$`).exec(url.pathname))) {
         const all = (items ?? []) as Json[];
-        if (req.method === "GET" && !m[2]) return send(200, list(kind, "v1", all.filter((o) => ns(o, m![1]!) && matches(o, sel))));
+        if (req.method === "GET" && !m[2])
+          return send(
+            200,
+            list(
+              kind,
+              "v1",
+              all.filter((o) => ns(o, m![1]!) && matches(o, sel)),
+            ),
+          );
         if (req.method === "DELETE" && m[2]) {
           const i = all.findIndex((o) => o.metadata?.name === m![2] && ns(o, m![1]!));
           if (i < 0) return send(404, status(404, "NotFound", `${resource} "${m[2]}" not found`));
@@ -98,19 +112,48 @@ export async function startFakeApiServer(cluster: FakeCluster) {
       }
     }
     if (req.method === "GET" && (m = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname))) {
-      return send(200, list("PodList", "v1", (cluster.pods ?? []).filter((p) => ns(p, m![1]!) && matches(p, sel))));
+      return send(
+        200,
+        list(
+          "PodList",
+          "v1",
+          (cluster.pods ?? []).filter((p) => ns(p, m![1]!) && matches(p, sel)),
+        ),
+      );
     }
     if (req.method === "GET" && (m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments$/.exec(url.pathname))) {
-      return send(200, list("DeploymentList", "apps/v1", (cluster.deployments ?? []).filter((d) => ns(d, m![1]!) && matches(d, sel))));
+      return send(
+        200,
+        list(
+          "DeploymentList",
+          "apps/v1",
+          (cluster.deployments ?? []).filter((d) => ns(d, m![1]!) && matches(d, sel)),
+        ),
+      );
     }
     if (req.method === "GET" && (m = /^\/api\/v1\/namespaces\/([^/]+)\/services$/.exec(url.pathname))) {
-      return send(200, list("ServiceList", "v1", (cluster.services ?? []).filter((s) => ns(s, m![1]!) && matches(s, sel))));
+      return send(
+        200,
+        list(
+          "ServiceList",
+          "v1",
+          (cluster.services ?? []).filter((s) => ns(s, m![1]!) && matches(s, sel)),
+        ),
+      );
     }
     if (req.method === "GET" && (m = /^\/api\/v1\/namespaces\/([^/]+)\/events$/.exec(url.pathname))) {
-      return send(200, list("EventList", "v1", (cluster.events ?? []).filter((e) => ns(e, m![1]!))));
+      return send(
+        200,
+        list(
+          "EventList",
+          "v1",
+          (cluster.events ?? []).filter((e) => ns(e, m![1]!)),
+        ),
+      );
     }
     if (req.method === "GET" && (m = /^\/apis\/metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname))) {
-      if (cluster.metrics === "absent" || cluster.metrics === undefined) return send(404, status(404, "NotFound", "the server could not find the requested resource"));
+      if (cluster.metrics === "absent" || cluster.metrics === undefined)
+        return send(404, status(404, "NotFound", "the server could not find the requested resource"));
       return send(200, { kind: "PodMetricsList", apiVersion: "metrics.k8s.io/v1beta1", metadata: {}, items: cluster.metrics.filter((p) => ns(p, m![1]!)) });
     }
     if (req.method === "GET" && (m = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)$/.exec(url.pathname))) {

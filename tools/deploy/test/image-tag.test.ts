@@ -13,7 +13,10 @@ import { imageTag, isValidTag } from "../src/image-tag.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "todo-tag-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], { cwd: dir }).toString().trim();
+const git = (...args: string[]) =>
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], { cwd: dir })
+    .toString()
+    .trim();
 
 describe("the images' tag", () => {
   it("is appVersion-commit on a clean tree, and changes with every change to the source", () => {

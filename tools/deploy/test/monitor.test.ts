@@ -55,32 +55,64 @@ describe("monitor", () => {
 
   it("fails on a crash-looping pod, permanently, pointing at its previous log", async () => {
     const cluster = healthyCluster();
-    cluster.pods[0] = pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend", restarts: 7, waiting: { reason: "CrashLoopBackOff", message: "back-off 5m0s restarting failed container=backend" }, lastTerminated: { exitCode: 1, reason: "Error" } });
+    cluster.pods[0] = pod({
+      name: "todo-chatbot-backend-7d9c6b5f4-x2k8q",
+      component: "backend",
+      restarts: 7,
+      waiting: { reason: "CrashLoopBackOff", message: "back-off 5m0s restarting failed container=backend" },
+      lastTerminated: { exitCode: 1, reason: "Error" },
+    });
     const { run } = await monitorWith(cluster);
     const f = await failureOf(run());
     assert.equal(f.transient, false);
     assert.match(f.message, /container backend of todo-chatbot-backend-7d9c6b5f4-x2k8q is crash-looping: 7 restarts \(last exit 1 Error\)/);
     assert.match(f.remediation, /kubectl logs -n todo-app <pod> --previous/);
-    assert.ok(f.details.some((d) => /CrashLoopBackOff/.test(d)), "the report row shows the waiting reason");
+    assert.ok(
+      f.details.some((d) => /CrashLoopBackOff/.test(d)),
+      "the report row shows the waiting reason",
+    );
   });
 
   it("fails on a fresh Warning event about the release, not on old, foreign or start-up ones", async () => {
     const cluster = healthyCluster();
-    cluster.events.push(event({ object: { kind: "Pod", name: "todo-chatbot-frontend-7d9c6b5f4-4hj2m" }, reason: "Unhealthy", message: "Liveness probe failed: Get \"http://10.244.0.18:3000/api/health\": context deadline exceeded", last: "2026-02-01T11:58:30Z", count: 3 }));
+    cluster.events.push(
+      event({
+        object: { kind: "Pod", name: "todo-chatbot-frontend-7d9c6b5f4-4hj2m" },
+        reason: "Unhealthy",
+        message: 'Liveness probe failed: Get "http://10.244.0.18:3000/api/health": context deadline exceeded',
+        last: "2026-02-01T11:58:30Z",
+        count: 3,
+      }),
+    );
     const { run } = await monitorWith(cluster);
     const f = await failureOf(run());
-    assert.equal(f.message, '1 problem(s): Warning Unhealthy on Pod todo-chatbot-frontend-7d9c6b5f4-4hj2m (×3): Liveness probe failed: Get "http://10.244.0.18:3000/api/health": context deadline exceeded');
+    assert.equal(
+      f.message,
+      '1 problem(s): Warning Unhealthy on Pod todo-chatbot-frontend-7d9c6b5f4-4hj2m (×3): Liveness probe failed: Get "http://10.244.0.18:3000/api/health": context deadline exceeded',
+    );
     assert.equal(f.transient, false);
     assert.match(f.remediation, /--field-selector type=Warning/);
   });
 
   it("passes a readiness probe that failed once after the pod was Ready and is Ready again, with a note (a backend restart looks so)", async () => {
     const cluster = healthyCluster();
-    cluster.events.push(event({ object: { kind: "Pod", name: "todo-chatbot-frontend-7d9c6b5f4-4hj2m" }, reason: "Unhealthy", message: "Readiness probe failed: HTTP probe failed with statuscode: 503", last: "2026-02-01T11:58:30Z", count: 1 }));
+    cluster.events.push(
+      event({
+        object: { kind: "Pod", name: "todo-chatbot-frontend-7d9c6b5f4-4hj2m" },
+        reason: "Unhealthy",
+        message: "Readiness probe failed: HTTP probe failed with statuscode: 503",
+        last: "2026-02-01T11:58:30Z",
+        count: 1,
+      }),
+    );
     const { run } = await monitorWith(cluster);
     const outcome = await run();
     assert.match(outcome.summary, /^4 pods Ready, 0 restarts, no warning events, 4 health routes OK \(1 note\(s\)\)$/);
-    assert.ok(outcome.details!.includes("note: todo-chatbot-frontend-7d9c6b5f4-4hj2m: 1 failed probe(s) after it was Ready, Ready again: Readiness probe failed: HTTP probe failed with statuscode: 503"));
+    assert.ok(
+      outcome.details!.includes(
+        "note: todo-chatbot-frontend-7d9c6b5f4-4hj2m: 1 failed probe(s) after it was Ready, Ready again: Readiness probe failed: HTTP probe failed with statuscode: 503",
+      ),
+    );
   });
 
   it("reports a pod on another build than this checkout's as a note when it did not deploy in this run", async () => {
@@ -88,7 +120,11 @@ describe("monitor", () => {
     cluster.pods[0] = pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend", image: "todo-backend:0.9.0" });
     const { run } = await monitorWith(cluster);
     const outcome = await run();
-    assert.ok(outcome.details!.includes("note: pod todo-chatbot-backend-7d9c6b5f4-x2k8q runs todo-backend:0.9.0, not todo-backend:1.0.0 (the release runs another build than this checkout's)"));
+    assert.ok(
+      outcome.details!.includes(
+        "note: pod todo-chatbot-backend-7d9c6b5f4-x2k8q runs todo-backend:0.9.0, not todo-backend:1.0.0 (the release runs another build than this checkout's)",
+      ),
+    );
   });
 
   it("fails when a container uses 90% or more of its memory limit", async () => {
@@ -105,17 +141,29 @@ describe("monitor", () => {
     const { run } = await monitorWith(cluster);
     const outcome = await run();
     assert.match(outcome.summary, /\(1 note\(s\)\)$/);
-    assert.ok(outcome.details!.some((d) => d === "note: metrics API (metrics.k8s.io) not available: resource use not checked. On Minikube: minikube addons enable metrics-server"));
+    assert.ok(
+      outcome.details!.some(
+        (d) => d === "note: metrics API (metrics.k8s.io) not available: resource use not checked. On Minikube: minikube addons enable metrics-server",
+      ),
+    );
   });
 
   it("fails permanently when the cluster cannot find an image (ErrImageNeverPull) and says how to load it", async () => {
     const cluster = healthyCluster();
-    cluster.pods[1] = pod({ name: "todo-chatbot-frontend-7d9c6b5f4-4hj2m", component: "frontend", waiting: { reason: "ErrImageNeverPull", message: 'Container image "todo-frontend:1.0.0" is not present with pull policy of Never' } });
+    cluster.pods[1] = pod({
+      name: "todo-chatbot-frontend-7d9c6b5f4-4hj2m",
+      component: "frontend",
+      waiting: { reason: "ErrImageNeverPull", message: 'Container image "todo-frontend:1.0.0" is not present with pull policy of Never' },
+    });
     cluster.deployments[1] = { ...cluster.deployments[1], status: { ...cluster.deployments[1]!.status, readyReplicas: 1, availableReplicas: 1 } };
     const { run } = await monitorWith(cluster);
     const f = await failureOf(run());
     assert.equal(f.transient, false);
-    assert.ok(f.details.includes('container frontend of todo-chatbot-frontend-7d9c6b5f4-4hj2m: ErrImageNeverPull (todo-frontend:1.0.0): Container image "todo-frontend:1.0.0" is not present with pull policy of Never'));
+    assert.ok(
+      f.details.includes(
+        'container frontend of todo-chatbot-frontend-7d9c6b5f4-4hj2m: ErrImageNeverPull (todo-frontend:1.0.0): Container image "todo-frontend:1.0.0" is not present with pull policy of Never',
+      ),
+    );
     assert.match(f.remediation, /npm run deploy -- build/);
     assert.match(f.remediation, /minikube image ls/);
   });
@@ -158,7 +206,10 @@ describe("monitor", () => {
   it("reads the split layout's two releases and their Services (seed 004)", async () => {
     const cluster = healthyCluster();
     const api = await startFakeApiServer({
-      pods: [pod({ name: "todo-backend-6f5d4c3b2-abcde", component: "backend", release: "todo-backend" }), pod({ name: "todo-frontend-6f5d4c3b2-fghij", component: "frontend", release: "todo-frontend" })].map((p) => ({ ...p, metadata: { ...p.metadata, namespace: "todo" } })),
+      pods: [
+        pod({ name: "todo-backend-6f5d4c3b2-abcde", component: "backend", release: "todo-backend" }),
+        pod({ name: "todo-frontend-6f5d4c3b2-fghij", component: "frontend", release: "todo-frontend" }),
+      ].map((p) => ({ ...p, metadata: { ...p.metadata, namespace: "todo" } })),
       deployments: [],
       events: [],
       metrics: "absent",

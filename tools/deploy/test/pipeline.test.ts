@@ -49,7 +49,10 @@ describe("the pipeline", () => {
     const result = await runPipeline(steps, ctx, clock);
     assert.equal(result.ok, true);
     assert.deepEqual(ctx.ran, ["build", "smoke", "chart", "release", "monitor"]);
-    assert.deepEqual(result.steps.map((s) => [s.name, s.status, s.attempts, s.summary]), steps.map((s) => [s.name, "passed", 1, `${s.name} ok`]));
+    assert.deepEqual(
+      result.steps.map((s) => [s.name, s.status, s.attempts, s.summary]),
+      steps.map((s) => [s.name, "passed", 1, `${s.name} ok`]),
+    );
     assert.deepEqual(clock.sleeps, []);
   });
 
@@ -60,7 +63,10 @@ describe("the pipeline", () => {
     const result = await runPipeline(steps, ctx, clock);
     assert.equal(result.ok, false);
     assert.deepEqual(ctx.ran, ["build", "smoke"]);
-    assert.deepEqual(result.steps.map((s) => s.status), ["passed", "failed", "not run", "not run"]);
+    assert.deepEqual(
+      result.steps.map((s) => s.status),
+      ["passed", "failed", "not run", "not run"],
+    );
     const failed = result.steps[1]!;
     assert.equal(failed.summary, "backend exited 1");
     assert.equal(failed.remediation, "fix the chart");
@@ -121,7 +127,10 @@ describe("the pipeline", () => {
     await runPipeline([s], { ran: [] }, { ...clock, retry: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 5_000 } });
     assert.equal(s.calls, 5);
     assert.deepEqual(clock.sleeps, [1_000, 2_000, 4_000, 5_000]);
-    assert.deepEqual([1, 2, 3, 4, 5].map((a) => backoffDelay(defaultRetryPolicy, a)), [2_000, 4_000, 8_000, 16_000, 30_000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((a) => backoffDelay(defaultRetryPolicy, a)),
+      [2_000, 4_000, 8_000, 16_000, 30_000],
+    );
   });
 
   it("calls a step's recovery once, after its final failure, and reports what it did", async () => {

@@ -64,13 +64,16 @@ describe("build and smoke with podman", () => {
     const outcome = await smokeStep.run(ctx, { log: (l) => logs.push(l) });
     console.log(outcome.details!.map((l) => `# ${l}`).join("\n"));
     assert.equal(outcome.summary, "both containers healthy; 5 health routes answered 200");
-    assert.deepEqual(outcome.details!.map((l) => l.replace(/ 200$/, "")), [
-      "todo-backend:1.0.0 GET /health",
-      "todo-backend:1.0.0 GET /health/live",
-      "todo-backend:1.0.0 GET /health/ready",
-      "todo-frontend:1.0.0 GET /api/health",
-      "todo-frontend:1.0.0 GET /api/health/ready",
-    ]);
+    assert.deepEqual(
+      outcome.details!.map((l) => l.replace(/ 200$/, "")),
+      [
+        "todo-backend:1.0.0 GET /health",
+        "todo-backend:1.0.0 GET /health/live",
+        "todo-backend:1.0.0 GET /health/ready",
+        "todo-frontend:1.0.0 GET /api/health",
+        "todo-frontend:1.0.0 GET /api/health/ready",
+      ],
+    );
     assert.ok(logs.some((l) => /todo-smoke-frontend-[0-9a-f]{6} healthy/.test(l)));
     assert.equal(podman(["ps", "--all", "--quiet", "--filter", `label=${SMOKE_LABEL}`]).stdout.trim(), "", "no smoke container left");
     assert.equal(podman(["network", "ls", "--quiet", "--filter", `label=${SMOKE_LABEL}`]).stdout.trim(), "", "no smoke network left");

@@ -26,10 +26,19 @@ import { testContext } from "./test-context.ts";
 const servers: { close(): Promise<void> }[] = [];
 after(() => Promise.all(servers.map((s) => s.close())));
 
-const rev = (revision: number, status: string, description = "Upgrade complete") => ({ revision, updated: "2026-02-01T11:00:00.000000+00:00", status, chart: "todo-chatbot-1.0.0", app_version: "1.0.0", description });
+const rev = (revision: number, status: string, description = "Upgrade complete") => ({
+  revision,
+  updated: "2026-02-01T11:00:00.000000+00:00",
+  status,
+  chart: "todo-chatbot-1.0.0",
+  app_version: "1.0.0",
+  description,
+});
 const history = (...entries: ReturnType<typeof rev>[]) => ({ stdout: JSON.stringify(entries) });
 const NOT_FOUND = { code: 1, stderr: "Error: release: not found\n" };
-const UPGRADED = (n: number) => ({ stdout: `Release "todo-chatbot" has been upgraded. Happy Helming!\nNAME: todo-chatbot\nNAMESPACE: todo-app\nSTATUS: deployed\nREVISION: ${n}\n` });
+const UPGRADED = (n: number) => ({
+  stdout: `Release "todo-chatbot" has been upgraded. Happy Helming!\nNAME: todo-chatbot\nNAMESPACE: todo-app\nSTATUS: deployed\nREVISION: ${n}\n`,
+});
 /** The chart's dependencies are built for real (a local build, before helm upgrade reads the chart). */
 const packForReal: Rule = (call) => (call.args[0] === "package" ? createRealRunner({ cwd: repoRoot }).run(helmPath(), call.args, call.opts) : undefined);
 
@@ -44,26 +53,39 @@ async function setup(rules: Rule[], cluster: FakeCluster = healthyCluster(), tar
   return { runner, ctx, clock, run, changes, api };
 }
 
-const UPGRADE = "helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --set backend.image.tag=1.0.0 --set frontend.image.tag=1.0.0";
+const UPGRADE =
+  "helm upgrade --install todo-chatbot deploy/helm/todo-chatbot --namespace todo-app --create-namespace -f deploy/helm/todo-chatbot/values-minikube.yaml --set backend.image.tag=1.0.0 --set frontend.image.tag=1.0.0";
 
 describe("release", () => {
   it("upgrades an installed release with --wait, then checks pods through the API and runs helm test", async () => {
-    const { run, changes, runner } = await setup([on("helm history", history(rev(1, "superseded", "Install complete"), rev(2, "deployed"))), on("helm upgrade", UPGRADED(3))]);
+    const { run, changes, runner } = await setup([
+      on("helm history", history(rev(1, "superseded", "Install complete"), rev(2, "deployed"))),
+      on("helm upgrade", UPGRADED(3)),
+    ]);
     const result = await run();
     assert.equal(result.ok, true, result.steps[0]!.summary);
     assert.deepEqual(runner.lines()[0], "helm history todo-chatbot --namespace todo-app --max 20 -o json");
-    assert.deepEqual(changes().filter((l) => !l.includes("values-local.yaml")), [
-      `${UPGRADE} --wait --timeout 5m`,
-      "helm test todo-chatbot --namespace todo-app --timeout 2m",
-    ]);
-    assert.equal(result.steps[0]!.summary, 'namespace todo-app labelled to enforce Pod Security "restricted"; todo-chatbot revision 3 with images 1.0.0 (was 2); 4 pods Running and Ready; helm test passed for todo-chatbot');
+    assert.deepEqual(
+      changes().filter((l) => !l.includes("values-local.yaml")),
+      [`${UPGRADE} --wait --timeout 5m`, "helm test todo-chatbot --namespace todo-app --timeout 2m"],
+    );
+    assert.equal(
+      result.steps[0]!.summary,
+      'namespace todo-app labelled to enforce Pod Security "restricted"; todo-chatbot revision 3 with images 1.0.0 (was 2); 4 pods Running and Ready; helm test passed for todo-chatbot',
+    );
   });
 
   it("first install with the in-cluster database: --wait, and the backend's restarts while the database starts are waited out", async () => {
     const cluster = healthyCluster();
     // An older backend image exits while PostgreSQL starts: a crash loop, but the database is not Ready yet.
     let looks = 0;
-    const crashing = pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend", restarts: 3, waiting: { reason: "CrashLoopBackOff" }, lastTerminated: { exitCode: 1, reason: "Error" } });
+    const crashing = pod({
+      name: "todo-chatbot-backend-7d9c6b5f4-x2k8q",
+      component: "backend",
+      restarts: 3,
+      waiting: { reason: "CrashLoopBackOff" },
+      lastTerminated: { exitCode: 1, reason: "Error" },
+    });
     const dbStarting = pod({ name: "todo-chatbot-backend-postgresql-0", component: "database", ready: false });
     const starting = pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend", ready: false, restarts: 3 });
     const [ready, fe1, fe2, db, migrate] = cluster.pods;
@@ -77,7 +99,9 @@ describe("release", () => {
         return [ready!, fe1!, fe2!, db!, migrate!];
       },
       get deployments() {
-        return looks < 3 ? [deployment({ name: "todo-chatbot-backend", component: "backend", replicas: 1, ready: 0 }), cluster.deployments[1]!] : cluster.deployments;
+        return looks < 3
+          ? [deployment({ name: "todo-chatbot-backend", component: "backend", replicas: 1, ready: 0 }), cluster.deployments[1]!]
+          : cluster.deployments;
       },
     };
     const { run, changes, clock, ctx, api } = await setup([on("helm history", NOT_FOUND), on("helm upgrade", UPGRADED(1))], dynamic);
@@ -86,7 +110,10 @@ describe("release", () => {
     assert.equal(result.steps[0]!.attempts, 1);
     assert.equal(changes()[0]!.replace(/ -f \S+values-local\.yaml/, ""), `${UPGRADE} --wait --timeout 5m`);
     assert.deepEqual(clock.sleeps, [ctx.settings.pollMs, ctx.settings.pollMs], "polled until Ready");
-    assert.match(result.steps[0]!.summary, /^namespace todo-app created, enforcing Pod Security "restricted"; todo-chatbot revision 1 with images 1\.0\.0 \(first install\)/);
+    assert.match(
+      result.steps[0]!.summary,
+      /^namespace todo-app created, enforcing Pod Security "restricted"; todo-chatbot revision 1 with images 1\.0\.0 \(first install\)/,
+    );
     // The namespace was made before helm, with the labels Pod Security enforces.
     assert.deepEqual(api.bodies["POST /api/v1/namespaces"]!.metadata.labels, {
       "pod-security.kubernetes.io/enforce": "restricted",
@@ -99,7 +126,13 @@ describe("release", () => {
 
   it("a crash loop while the database is Ready is permanent, as before", async () => {
     const cluster = healthyCluster();
-    cluster.pods[0] = pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend", restarts: 3, waiting: { reason: "CrashLoopBackOff" }, lastTerminated: { exitCode: 78, reason: "Error" } });
+    cluster.pods[0] = pod({
+      name: "todo-chatbot-backend-7d9c6b5f4-x2k8q",
+      component: "backend",
+      restarts: 3,
+      waiting: { reason: "CrashLoopBackOff" },
+      lastTerminated: { exitCode: 78, reason: "Error" },
+    });
     const { run } = await setup([on("helm history", NOT_FOUND), on("helm upgrade", UPGRADED(1))], cluster);
     const r = (await run()).steps[0]!;
     assert.equal(r.status, "failed");
@@ -110,10 +143,21 @@ describe("release", () => {
   it("retries a helm timeout (transient) 3 times, then rolls back to the last deployed revision", async () => {
     let upgrades = 0;
     const { run, changes, clock } = await setup([
-      on("helm history", () => (upgrades === 0 ? history(rev(1, "superseded"), rev(2, "deployed")) : history(rev(1, "superseded"), rev(2, "deployed"), ...Array.from({ length: upgrades }, (_, i) => rev(3 + i, "failed", "Upgrade \"todo-chatbot\" failed: context deadline exceeded"))))),
+      on("helm history", () =>
+        upgrades === 0
+          ? history(rev(1, "superseded"), rev(2, "deployed"))
+          : history(
+              rev(1, "superseded"),
+              rev(2, "deployed"),
+              ...Array.from({ length: upgrades }, (_, i) => rev(3 + i, "failed", 'Upgrade "todo-chatbot" failed: context deadline exceeded')),
+            ),
+      ),
       on("helm upgrade", () => {
         upgrades++;
-        return { code: 1, stderr: "Error: UPGRADE FAILED: resource Deployment/todo-app/todo-chatbot-backend not ready. status: InProgress\ncontext deadline exceeded\n" };
+        return {
+          code: 1,
+          stderr: "Error: UPGRADE FAILED: resource Deployment/todo-app/todo-chatbot-backend not ready. status: InProgress\ncontext deadline exceeded\n",
+        };
       }),
     ]);
     const result = await run();
@@ -122,19 +166,26 @@ describe("release", () => {
     assert.equal(r.attempts, 3);
     assert.equal(r.transient, true);
     assert.deepEqual(clock.sleeps, [2_000, 4_000]);
-    assert.deepEqual(changes().map((l) => l.replace(/ -f \S+values-local\.yaml/, "")), [
-      `${UPGRADE} --wait --timeout 5m`,
-      `${UPGRADE} --wait --timeout 5m`,
-      `${UPGRADE} --wait --timeout 5m`,
-      "helm rollback todo-chatbot 2 --namespace todo-app --wait --timeout 5m",
-    ]);
+    assert.deepEqual(
+      changes().map((l) => l.replace(/ -f \S+values-local\.yaml/, "")),
+      [
+        `${UPGRADE} --wait --timeout 5m`,
+        `${UPGRADE} --wait --timeout 5m`,
+        `${UPGRADE} --wait --timeout 5m`,
+        "helm rollback todo-chatbot 2 --namespace todo-app --wait --timeout 5m",
+      ],
+    );
     assert.equal(r.recovery, "todo-chatbot: rolled back to revision 2 (revision 5 is failed)");
   });
 
   it("does not retry an invalid value, and rolls nothing back when helm changed nothing", async () => {
     const { run, changes } = await setup([
       on("helm history", history(rev(1, "superseded"), rev(2, "deployed"))),
-      on("helm upgrade", { code: 1, stderr: "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nbackend:\n- at '/replicaCount': got string, want integer\n" }),
+      on("helm upgrade", {
+        code: 1,
+        stderr:
+          "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nbackend:\n- at '/replicaCount': got string, want integer\n",
+      }),
     ]);
     const r = (await run()).steps[0]!;
     assert.equal(r.attempts, 1);
@@ -147,7 +198,13 @@ describe("release", () => {
 
   it("rolls back a deployed revision whose pods crash-loop (helm succeeded, the gate did not)", async () => {
     const cluster = healthyCluster();
-    cluster.pods[0] = pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend", restarts: 4, waiting: { reason: "CrashLoopBackOff" }, lastTerminated: { exitCode: 1, reason: "Error" } });
+    cluster.pods[0] = pod({
+      name: "todo-chatbot-backend-7d9c6b5f4-x2k8q",
+      component: "backend",
+      restarts: 4,
+      waiting: { reason: "CrashLoopBackOff" },
+      lastTerminated: { exitCode: 1, reason: "Error" },
+    });
     let upgraded = false;
     const { run, changes } = await setup(
       [
@@ -170,10 +227,10 @@ describe("release", () => {
   it("keeps a failed first install for debugging and says how to remove it", async () => {
     let installed = false;
     const { run, changes } = await setup([
-      on("helm history", () => (installed ? history(rev(1, "failed", "Release \"todo-chatbot\" failed: context deadline exceeded")) : NOT_FOUND)),
+      on("helm history", () => (installed ? history(rev(1, "failed", 'Release "todo-chatbot" failed: context deadline exceeded')) : NOT_FOUND)),
       on("helm upgrade", () => {
         installed = true;
-        return { code: 1, stderr: "Error: INSTALLATION FAILED: pods \"todo-chatbot-backend-1\" is forbidden: exceeded quota: todo-quota\n" };
+        return { code: 1, stderr: 'Error: INSTALLATION FAILED: pods "todo-chatbot-backend-1" is forbidden: exceeded quota: todo-quota\n' };
       }),
     ]);
     const r = (await run()).steps[0]!;
@@ -190,11 +247,19 @@ describe("release", () => {
       [
         on("helm history", (call) => {
           const name = call.args[1]!;
-          return upgraded.has(name) ? history(rev(4, "superseded"), rev(5, "deployed"), rev(6, name === "todo-frontend" ? "failed" : "deployed")) : history(rev(4, "superseded"), rev(5, "deployed"));
+          return upgraded.has(name)
+            ? history(rev(4, "superseded"), rev(5, "deployed"), rev(6, name === "todo-frontend" ? "failed" : "deployed"))
+            : history(rev(4, "superseded"), rev(5, "deployed"));
         }),
         on("helm upgrade", (call) => {
           upgraded.add(call.args[2]!);
-          return call.args[2] === "todo-frontend" ? { code: 1, stderr: "Error: UPGRADE FAILED: an error occurred while rolling out: Deployment.apps \"todo-frontend\" is invalid: spec.template.spec.containers[0].image: Required value\n" } : UPGRADED(6);
+          return call.args[2] === "todo-frontend"
+            ? {
+                code: 1,
+                stderr:
+                  'Error: UPGRADE FAILED: an error occurred while rolling out: Deployment.apps "todo-frontend" is invalid: spec.template.spec.containers[0].image: Required value\n',
+              }
+            : UPGRADED(6);
         }),
       ],
       cluster,
@@ -202,16 +267,24 @@ describe("release", () => {
     );
     const r = (await run()).steps[0]!;
     assert.equal(r.status, "failed");
-    assert.deepEqual(changes().map((l) => l.replace(/ -f \S+values-local\.yaml/, "")), [
-      "helm upgrade --install todo-backend deploy/helm/todo-backend --namespace todo --create-namespace -f deploy/helm/todo-backend/values-clusterip.yaml --set image.tag=1.0.0 --wait --timeout 5m",
-      "helm upgrade --install todo-frontend deploy/helm/todo-frontend --namespace todo --create-namespace -f deploy/helm/todo-frontend/values-clusterip.yaml --set image.tag=1.0.0 --wait --timeout 5m",
-      "helm rollback todo-frontend 5 --namespace todo --wait --timeout 5m",
-      "helm rollback todo-backend 5 --namespace todo --wait --timeout 5m",
-    ]);
+    assert.deepEqual(
+      changes().map((l) => l.replace(/ -f \S+values-local\.yaml/, "")),
+      [
+        "helm upgrade --install todo-backend deploy/helm/todo-backend --namespace todo --create-namespace -f deploy/helm/todo-backend/values-clusterip.yaml --set image.tag=1.0.0 --wait --timeout 5m",
+        "helm upgrade --install todo-frontend deploy/helm/todo-frontend --namespace todo --create-namespace -f deploy/helm/todo-frontend/values-clusterip.yaml --set image.tag=1.0.0 --wait --timeout 5m",
+        "helm rollback todo-frontend 5 --namespace todo --wait --timeout 5m",
+        "helm rollback todo-backend 5 --namespace todo --wait --timeout 5m",
+      ],
+    );
   });
 
   it("retries an unreachable cluster and, having changed nothing, rolls nothing back", async () => {
-    const { run, changes, clock } = await setup([on("helm history", { code: 1, stderr: 'Error: Kubernetes cluster unreachable: Get "https://192.168.49.2:8443/version": dial tcp 192.168.49.2:8443: connect: connection refused\n' })]);
+    const { run, changes, clock } = await setup([
+      on("helm history", {
+        code: 1,
+        stderr: 'Error: Kubernetes cluster unreachable: Get "https://192.168.49.2:8443/version": dial tcp 192.168.49.2:8443: connect: connection refused\n',
+      }),
+    ]);
     const r = (await run()).steps[0]!;
     assert.equal(r.attempts, 3);
     assert.deepEqual(clock.sleeps, [2_000, 4_000]);
@@ -225,7 +298,9 @@ describe("release", () => {
     const cluster = healthyCluster();
     const fresh = cluster.pods.map((p) => {
       const component = p.metadata.labels["app.kubernetes.io/component"];
-      return component === "backend" || component === "frontend" ? pod({ name: p.metadata.name.replace("7d9c6b5f4", "58c7d6e9b"), component, image: `todo-${component}:${TAG}` }) : p;
+      return component === "backend" || component === "frontend"
+        ? pod({ name: p.metadata.name.replace("7d9c6b5f4", "58c7d6e9b"), component, image: `todo-${component}:${TAG}` })
+        : p;
     });
     let looks = 0;
     let later: typeof fresh | undefined;
@@ -237,11 +312,16 @@ describe("release", () => {
         // First look: only the old build, every pod Ready (a gate that ignored images would pass here).
         if (looks === 1) return cluster.pods;
         // Then the old pods are being deleted, the new ones serve.
-        if (looks === 2) return [...fresh, pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend", deletionTimestamp: "2026-02-01T11:59:58Z" })];
+        if (looks === 2)
+          return [...fresh, pod({ name: "todo-chatbot-backend-7d9c6b5f4-x2k8q", component: "backend", deletionTimestamp: "2026-02-01T11:59:58Z" })];
         return fresh;
       },
     };
-    const { run, changes, clock, ctx } = await setup([on("helm history", history(rev(1, "superseded"), rev(2, "deployed"))), on("helm upgrade", UPGRADED(3))], rolling, { tag: TAG });
+    const { run, changes, clock, ctx } = await setup(
+      [on("helm history", history(rev(1, "superseded"), rev(2, "deployed"))), on("helm upgrade", UPGRADED(3))],
+      rolling,
+      { tag: TAG },
+    );
     const result = await run();
     assert.equal(result.ok, true, result.steps[0]!.summary);
     assert.equal(changes()[0]!.replace(/ -f \S+values-local\.yaml/, ""), `${UPGRADE.replaceAll("image.tag=1.0.0", `image.tag=${TAG}`)} --wait --timeout 5m`);
@@ -253,16 +333,27 @@ describe("release", () => {
     assert.match(monitor.summary, /^4 pods Ready/);
     // A pod left on the old build after this run's release is a release that did not roll.
     later = [...fresh.slice(0, 2), cluster.pods[2]!, ...fresh.slice(3)];
-    await assert.rejects(monitorStep.run(ctx, { log() {} }), (err: GateFailure) =>
-      err.transient === false && err.message === `1 problem(s): pod todo-chatbot-frontend-7d9c6b5f4-p9w7z runs todo-frontend:1.0.0, not todo-frontend:${TAG}: the release did not roll`);
+    await assert.rejects(
+      monitorStep.run(ctx, { log() {} }),
+      (err: GateFailure) =>
+        err.transient === false &&
+        err.message === `1 problem(s): pod todo-chatbot-frontend-7d9c6b5f4-p9w7z runs todo-frontend:1.0.0, not todo-frontend:${TAG}: the release did not roll`,
+    );
   });
 
   it("helm test runs without --logs (Helm 3 fails on it) and a failed test pod's log is read through the API", async () => {
     const cluster = healthyCluster();
     cluster.pods.push(pod({ name: "todo-chatbot-backend-test", component: "test", phase: "Failed", ready: false }));
     const { run, changes } = await setup(
-      [on("helm history", history(rev(1, "superseded"), rev(2, "deployed"))), on("helm upgrade", UPGRADED(3)), on("helm test", { code: 1, stderr: "Error: 1 error occurred:\n\t* pod todo-chatbot-backend-test failed\n" })],
-      { ...cluster, logs: { "todo-chatbot-backend-test": "http://todo-chatbot-backend:8000/health/live 200\nhttp://todo-chatbot-backend:8000/health/ready 503\n" } },
+      [
+        on("helm history", history(rev(1, "superseded"), rev(2, "deployed"))),
+        on("helm upgrade", UPGRADED(3)),
+        on("helm test", { code: 1, stderr: "Error: 1 error occurred:\n\t* pod todo-chatbot-backend-test failed\n" }),
+      ],
+      {
+        ...cluster,
+        logs: { "todo-chatbot-backend-test": "http://todo-chatbot-backend:8000/health/live 200\nhttp://todo-chatbot-backend:8000/health/ready 503\n" },
+      },
     );
     const r = (await run()).steps[0]!;
     assert.equal(r.status, "failed");
@@ -285,7 +376,9 @@ describe("release", () => {
   });
 
   it("classifies helm's 'being terminated' refusal as transient, not as the cluster's policy", () => {
-    const c = classifyOutput('Error: INSTALLATION FAILED: create: failed to create: secrets "sh.helm.release.v1.todo-chatbot.v1" is forbidden: unable to create new content in namespace todo-app because it is being terminated');
+    const c = classifyOutput(
+      'Error: INSTALLATION FAILED: create: failed to create: secrets "sh.helm.release.v1.todo-chatbot.v1" is forbidden: unable to create new content in namespace todo-app because it is being terminated',
+    );
     assert.deepEqual(c, { transient: true, reason: "namespace being deleted" });
   });
 

@@ -33,7 +33,10 @@ describe("the target", () => {
         ["todo-frontend", "todo-frontend", ["deploy/helm/todo-frontend/values-clusterip.yaml"]],
       ],
     });
-    assert.deepEqual(t.releases.map((r) => r.serviceNames), [{ backend: "todo-backend" }, { frontend: "todo-frontend" }]);
+    assert.deepEqual(
+      t.releases.map((r) => r.serviceNames),
+      [{ backend: "todo-backend" }, { frontend: "todo-frontend" }],
+    );
   });
 
   it("infers the layout from an overlay's path, and --layout overrides it", () => {
@@ -41,7 +44,10 @@ describe("the target", () => {
     assert.equal(resolveTarget({ values: "deploy/helm/todo-frontend/values-minikube.yaml" }).layout, "split");
     assert.equal(resolveTarget({ values: "values-clusterip.yaml", layout: "umbrella" }).releases[0]!.name, "todo-chatbot");
     const split = resolveTarget({ values: "minikube", layout: "split" });
-    assert.deepEqual(split.releases.map((r) => r.name), ["todo-backend", "todo-frontend"]);
+    assert.deepEqual(
+      split.releases.map((r) => r.name),
+      ["todo-backend", "todo-frontend"],
+    );
     assert.equal(split.namespace, "todo-app");
   });
 
@@ -62,10 +68,16 @@ describe("the target", () => {
   });
 
   it("refuses a namespace the overlay is not written for, and says what to do", () => {
-    assert.throws(() => resolveTarget({ values: "minikube", namespace: "default" }), (e: Error) => e instanceof UsageError && /written for namespace "todo-app"/.test(e.message) && /--values base/.test(e.message));
+    assert.throws(
+      () => resolveTarget({ values: "minikube", namespace: "default" }),
+      (e: Error) => e instanceof UsageError && /written for namespace "todo-app"/.test(e.message) && /--values base/.test(e.message),
+    );
     assert.equal(resolveTarget({ values: "minikube", namespace: "todo-app" }).namespace, "todo-app");
     assert.equal(resolveTarget({ values: "base", namespace: "sandbox" }).namespace, "sandbox");
-    assert.deepEqual(resolveTarget({ values: "base", namespace: "sandbox" }).releases[0]!.valuesFiles.filter((f) => !f.endsWith("values-local.yaml")), []);
+    assert.deepEqual(
+      resolveTarget({ values: "base", namespace: "sandbox" }).releases[0]!.valuesFiles.filter((f) => !f.endsWith("values-local.yaml")),
+      [],
+    );
   });
 
   it("rejects an unknown overlay, a missing file and a bad layout", () => {

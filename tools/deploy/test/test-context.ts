@@ -8,7 +8,14 @@ import type { CommandRunner } from "../src/runner.ts";
 import { repoRoot, resolveTarget, type TargetOptions } from "../src/target.ts";
 import { fakeClock } from "./fake-clock.ts";
 
-export function testContext(opts: { runner: CommandRunner; kube?: KubeClient; target?: TargetOptions; dryRun?: boolean; settings?: Partial<Settings>; helmBin?: string }) {
+export function testContext(opts: {
+  runner: CommandRunner;
+  kube?: KubeClient;
+  target?: TargetOptions;
+  dryRun?: boolean;
+  settings?: Partial<Settings>;
+  helmBin?: string;
+}) {
   const clock = fakeClock();
   const ctx: DeployContext = {
     target: resolveTarget({ tag: "1.0.0", ...opts.target }),

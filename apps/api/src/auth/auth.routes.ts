@@ -71,7 +71,7 @@ async function rewrapError(res: Response, request: Request, trustedOrigins: read
       ? `too many attempts; try again in ${retryAfter ?? "a few"} seconds`
       : code === "invalid_origin"
         ? invalidOriginMessage(request.headers.get("origin"), trustedOrigins)
-        : (body.message || STATUS_MESSAGES[res.status] || res.statusText || "request failed");
+        : body.message || STATUS_MESSAGES[res.status] || res.statusText || "request failed";
   headers.set("content-type", "application/json");
   return new Response(JSON.stringify({ error: { code, message } }), { status: res.status, headers });
 }
@@ -108,4 +108,3 @@ export function requireUser(readSession: SessionReader): MiddlewareHandler<AppEn
     for (const cookie of caller.setCookies) c.res.headers.append("set-cookie", cookie);
   };
 }
-

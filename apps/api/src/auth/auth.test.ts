@@ -51,7 +51,10 @@ for (const driver of drivers) {
       // A cookie makes Better Auth check the origin, as it does for a browser that holds any cookie.
       const from = (origin: string) => ({ origin, cookie: "theme=dark" });
       const body = JSON.stringify({ name: "Lo", email: address, password: "correct horse battery" });
-      assert.equal((await anon.call("POST", "/api/auth/sign-up/email", body, { "content-type": "application/json", ...from("http://127.0.0.1:3000") })).status, 200);
+      assert.equal(
+        (await anon.call("POST", "/api/auth/sign-up/email", body, { "content-type": "application/json", ...from("http://127.0.0.1:3000") })).status,
+        200,
+      );
       const signIn = JSON.stringify({ email: address, password: "correct horse battery" });
       for (const origin of ["http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:3000"]) {
         const res = await anon.call("POST", "/api/auth/sign-in/email", signIn, { "content-type": "application/json", ...from(origin) });
@@ -118,7 +121,17 @@ for (const driver of drivers) {
       const doc = await new Client(app).get("/api/openapi.json");
       assert.equal(doc.status, 200);
       assert.equal(doc.body.openapi, "3.1.0");
-      for (const path of ["/api/tasks", "/api/tasks/me", "/api/tasks/{id}", "/api/chat", "/api/chat/stream", "/api/chat/{id}/stream", "/api/chat/{id}/stop", "/api/conversations", "/api/conversations/{id}"]) {
+      for (const path of [
+        "/api/tasks",
+        "/api/tasks/me",
+        "/api/tasks/{id}",
+        "/api/chat",
+        "/api/chat/stream",
+        "/api/chat/{id}/stream",
+        "/api/chat/{id}/stop",
+        "/api/conversations",
+        "/api/conversations/{id}",
+      ]) {
         assert.ok(doc.body.paths[path], `documents ${path}`);
       }
       const create = doc.body.paths["/api/tasks"].post.requestBody.content["application/json"].schema;
@@ -127,4 +140,3 @@ for (const driver of drivers) {
     });
   });
 }
-

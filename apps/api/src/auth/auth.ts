@@ -70,7 +70,11 @@ function checkAccountFields(body: unknown): void {
 function withoutTokens(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTokens);
   if (typeof value !== "object" || value === null || value instanceof Date) return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== "token").map(([key, v]) => [key, withoutTokens(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "token")
+      .map(([key, v]) => [key, withoutTokens(v)]),
+  );
 }
 
 /** The JWT plugin's options, shared with auth.keys.ts (which mints a key when the secret changed). */

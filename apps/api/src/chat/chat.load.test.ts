@@ -57,7 +57,10 @@ test(`${STREAMS} concurrent chat streams: ${RUNNING} run, the rest get 429 at on
     const accepted = (await Promise.all(streams)).filter((r) => r.status === 200);
     assert.equal(accepted.length, RUNNING);
     const texts = await Promise.all(accepted.map((r) => r.text()));
-    assert.ok(texts.every((t) => t.includes('"type":"finish"') && !t.includes('"type":"error"')), "every running turn finished");
+    assert.ok(
+      texts.every((t) => t.includes('"type":"finish"') && !t.includes('"type":"error"')),
+      "every running turn finished",
+    );
   } finally {
     release();
     await backend.stop();

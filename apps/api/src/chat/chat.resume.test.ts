@@ -74,7 +74,11 @@ for (const driver of drivers) {
       release();
       const rest = await readUntil(events, () => false);
       const all = [...first, ...rest];
-      assert.deepEqual(all.map((e) => e.id), all.map((_, i) => i), "each chunk once, in order");
+      assert.deepEqual(
+        all.map((e) => e.id),
+        all.map((_, i) => i),
+        "each chunk once, in order",
+      );
       assert.equal(textOf(all), REPLY);
       assert.equal(all.at(-1)!.chunk.type, "finish");
 

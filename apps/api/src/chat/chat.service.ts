@@ -127,7 +127,8 @@ export function modelFailure(err: unknown): DomainError {
 export function turnFailure(err: unknown): ErrorPayload {
   if (err instanceof DomainError) return { code: err.code, message: err.message };
   if (NoSuchToolError.isInstance(err)) return { code: "validation_error", message: `the assistant asked for a tool that does not exist (${err.toolName})` };
-  if (InvalidToolInputError.isInstance(err)) return { code: "validation_error", message: `the assistant sent ${err.toolName} arguments that are not valid JSON` };
+  if (InvalidToolInputError.isInstance(err))
+    return { code: "validation_error", message: `the assistant sent ${err.toolName} arguments that are not valid JSON` };
   const failure = modelFailure(err);
   return { code: failure.code, message: failure.message };
 }
@@ -276,8 +277,7 @@ export class ChatService {
     const stream = result.toUIMessageStream({
       generateMessageId: () => slot.assistantId,
       // An error part's text is its message; its code follows at once as the message's metadata.
-      messageMetadata: ({ part }) =>
-        part.type === "start" ? { conversationId } : part.type === "error" ? { error: turnFailure(part.error) } : undefined,
+      messageMetadata: ({ part }) => (part.type === "start" ? { conversationId } : part.type === "error" ? { error: turnFailure(part.error) } : undefined),
       onError: (error) => turnFailure(error).message,
     });
     const work = (async () => {
@@ -285,7 +285,9 @@ export class ChatService {
         for await (const chunk of stream) live.push(chunk);
         const outcome = await Promise.race([
           settled,
-          new Promise<Outcome>((resolve) => setTimeout(() => resolve({ kind: "failed", error: new Error("the model stream ended without an outcome") }), 1000).unref()),
+          new Promise<Outcome>((resolve) =>
+            setTimeout(() => resolve({ kind: "failed", error: new Error("the model stream ended without an outcome") }), 1000).unref(),
+          ),
         ]);
         if (outcome.kind === "timeout") {
           const { code, message } = modelTimeout();

@@ -11,7 +11,13 @@ async function readStream(res: Response): Promise<any[]> {
   const text = await res.text();
   return text
     .split("\n\n")
-    .map((block) => block.split("\n").find((line) => line.startsWith("data: "))?.slice(6).trim())
+    .map((block) =>
+      block
+        .split("\n")
+        .find((line) => line.startsWith("data: "))
+        ?.slice(6)
+        .trim(),
+    )
     .filter((d): d is string => !!d && d !== "[DONE]")
     .map((d) => JSON.parse(d));
 }
@@ -53,7 +59,10 @@ for (const driver of drivers) {
       const me = await signUp(app);
       const added = await me.post("/api/chat", { message: "add buy milk tomorrow, high priority", timeZone: "Europe/Paris" });
       assert.equal(added.status, 200);
-      assert.deepEqual(added.body.toolCalls.map((t: { name: string }) => t.name), ["add_task"]);
+      assert.deepEqual(
+        added.body.toolCalls.map((t: { name: string }) => t.name),
+        ["add_task"],
+      );
       assert.deepEqual(added.body.toolCalls[0].arguments, { title: "Buy milk", priority: "high", dueDate: "2026-11-23" });
       assert.equal(added.body.toolCalls[0].result.task.title, "Buy milk");
       assert.match(added.body.reply, /Added #1 “Buy milk” \(high · due tomorrow\)/);
@@ -139,7 +148,10 @@ for (const driver of drivers) {
       assert.ok(types.indexOf("tool-output-available") < types.indexOf("text-start"), "tool progress comes before the reply");
       const output = chunks.find((c) => c.type === "tool-output-available");
       assert.equal(output.output.structuredContent.task.title, "Call mom", "the MCP result as it is");
-      const text = chunks.filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
+      const text = chunks
+        .filter((c) => c.type === "text-delta")
+        .map((c) => c.delta)
+        .join("");
       assert.match(text, /Added #1 “Call mom”/);
       assert.ok(chunks.filter((c) => c.type === "text-delta").length > 1, "the reply arrives in pieces");
 
@@ -245,7 +257,11 @@ for (const driver of drivers) {
         assert.equal(conversations.length, 2, "each failed turn kept the person's message");
         for (const c of conversations) {
           const stored = (await me.get(`/api/conversations/${c.id}`)).body.messages as { role: string }[];
-          assert.deepEqual(stored.map((m) => m.role), ["user"], "and no reply was invented");
+          assert.deepEqual(
+            stored.map((m) => m.role),
+            ["user"],
+            "and no reply was invented",
+          );
         }
       });
 
@@ -290,7 +306,13 @@ for (const driver of drivers) {
         const chunks = await readStream(res);
         const output = chunks.find((c) => c.type === "tool-output-available");
         assert.equal(output.output.structuredContent.task.title, "Buy oat milk");
-        assert.equal(chunks.filter((c) => c.type === "text-delta").map((c) => c.delta).join(""), "Done — I added Buy oat milk for you.");
+        assert.equal(
+          chunks
+            .filter((c) => c.type === "text-delta")
+            .map((c) => c.delta)
+            .join(""),
+          "Done — I added Buy oat milk for you.",
+        );
       });
     });
   });

@@ -19,7 +19,14 @@ async function stream(app: ReturnType<typeof buildApp>["app"], token: string, me
   const chunks = (await res.text())
     .split("\n\n")
     // Each event: an `id:` line (its chunk number, for resuming), then its `data:`.
-    .map((block) => block.split("\n").find((line) => line.startsWith("data: "))?.slice(6).trim() ?? "")
+    .map(
+      (block) =>
+        block
+          .split("\n")
+          .find((line) => line.startsWith("data: "))
+          ?.slice(6)
+          .trim() ?? "",
+    )
     .filter((d) => d && d !== "[DONE]")
     .map((d) => JSON.parse(d));
   return { chunks, conversationId: res.headers.get("x-conversation-id")! };

@@ -25,9 +25,7 @@ export interface ConnectedTools {
 
 /** The text answer of a tool result (MCP `content`): what the model reads of an earlier call. */
 export function textOf(result: CallToolResult): string {
-  return result.content
-    .flatMap((c) => (c.type === "text" ? [c.text] : []))
-    .join("\n");
+  return result.content.flatMap((c) => (c.type === "text" ? [c.text] : [])).join("\n");
 }
 
 /** A tool call as stored with its turn: the result is the tool's structuredContent, as it answered it. */
@@ -61,10 +59,7 @@ export async function connectTools(
 ): Promise<ConnectedTools> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
-  const client = new Client(
-    { name: "todo-chatbot-agent", version },
-    options.jsonSchemaValidator ? { jsonSchemaValidator: options.jsonSchemaValidator } : {},
-  );
+  const client = new Client({ name: "todo-chatbot-agent", version }, options.jsonSchemaValidator ? { jsonSchemaValidator: options.jsonSchemaValidator } : {});
   await client.connect(clientTransport);
 
   const tools: ToolSet = {};

@@ -53,8 +53,7 @@ describe("chat turns across processes on one PostgreSQL", postgresOnly, () => {
   });
 
   let people = 0;
-  const person = (b: BackendProcess) =>
-    signUpAndIn(b.url, { name: "Turner", email: `turner${people++}@example.test`, password: "correct horse battery" });
+  const person = (b: BackendProcess) => signUpAndIn(b.url, { name: "Turner", email: `turner${people++}@example.test`, password: "correct horse battery" });
 
   /** Starts a streamed turn; returns its conversation id and an iterator over its events. */
   async function startTurn(b: BackendProcess, token: string, message = "add water the plants", conversationId?: string) {
@@ -165,7 +164,11 @@ describe("chat turns across processes on one PostgreSQL", postgresOnly, () => {
 
     const interrupted = await waitForState(b, token, turn.conversationId, "interrupted");
     assert.equal(interrupted.messages[0]?.content, "add water the plants", "the person's message was stored first");
-    assert.deepEqual(interrupted.messages[1]?.toolCalls.map((t) => t.name), ["add_task"], "and the tool call as it completed");
+    assert.deepEqual(
+      interrupted.messages[1]?.toolCalls.map((t) => t.name),
+      ["add_task"],
+      "and the tool call as it completed",
+    );
 
     const retry = await startTurn(b, token, "add water the plants", turn.conversationId);
     const events = await readUntil(retry.events, () => false);

@@ -1,14 +1,6 @@
 /** Conversation and message persistence, always scoped by the owner's user id. */
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import {
-  CHAT_LIMITS,
-  toStorableJson,
-  toStorableText,
-  type ConversationQuery,
-  type ConversationSummary,
-  type Message,
-  type ToolCall,
-} from "@todo/contracts";
+import { CHAT_LIMITS, toStorableJson, toStorableText, type ConversationQuery, type ConversationSummary, type Message, type ToolCall } from "@todo/contracts";
 import { DomainError, notFound } from "../domain-error.ts";
 import type { Database } from "../db/client.ts";
 import { chatTurnChunks, chatTurns, conversations, messages, type StoredToolCall } from "../db/schema.ts";
@@ -56,12 +48,7 @@ export class ConversationRepository {
   constructor(private readonly db: Database) {}
 
   async list(userId: string): Promise<ConversationRow[]> {
-    return this.db
-      .select()
-      .from(conversations)
-      .where(eq(conversations.userId, userId))
-      .orderBy(desc(conversations.updatedAt))
-      .limit(200);
+    return this.db.select().from(conversations).where(eq(conversations.userId, userId)).orderBy(desc(conversations.updatedAt)).limit(200);
   }
 
   async find(userId: string, id: string): Promise<ConversationRow | undefined> {
@@ -128,10 +115,7 @@ export class ConversationRepository {
    */
   async startTurn(userId: string, conversationId: string, title: string, userText: string, leaseMs: number): Promise<TurnSlot> {
     return this.db.transaction(async (tx) => {
-      const [existing] = await tx
-        .select({ userId: conversations.userId })
-        .from(conversations)
-        .where(eq(conversations.id, conversationId));
+      const [existing] = await tx.select({ userId: conversations.userId }).from(conversations).where(eq(conversations.id, conversationId));
       if (existing && existing.userId !== userId) throw notFound("conversation");
       if (existing) {
         const [count] = await tx
@@ -225,7 +209,10 @@ export class ConversationRepository {
           .values({ id: slot.assistantId, conversationId: slot.conversationId, userId, role: "assistant", content, createdAt: slot.assistantAt })
           .onConflictDoUpdate({ target: messages.id, set: { content }, where: eq(messages.userId, userId) });
       }
-      await tx.update(chatTurns).set({ state: "stopped" }).where(and(eq(chatTurns.id, slot.assistantId), eq(chatTurns.state, "running")));
+      await tx
+        .update(chatTurns)
+        .set({ state: "stopped" })
+        .where(and(eq(chatTurns.id, slot.assistantId), eq(chatTurns.state, "running")));
     });
   }
 }

@@ -31,8 +31,7 @@ describe("migrations", () => {
     test(`idempotent on ${driver.name}: a second run changes nothing`, async () => {
       const db = await driver.create(); // already migrated once
       try {
-        const count = async () =>
-          rowsOf(await db.handle.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`))[0]!.n;
+        const count = async () => rowsOf(await db.handle.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`))[0]!.n;
         assert.equal(await count(), journal.entries.length);
         await migrateDatabase(db.handle);
         await migrateDatabase(db.handle);
@@ -92,7 +91,11 @@ describe("migrations", () => {
         assert.deepEqual(failed, { name: "complete_task", arguments: { number: 9 }, result: "no task #9", text: "no task #9", isError: true });
         assert.equal(assistant!.content, "Here you go");
         assert.deepEqual(user!.toolCalls, []);
-        assert.deepEqual(rows[0]!.toolCalls.map((c) => Object.keys(c).includes("result")), [false, false], "results are stored once");
+        assert.deepEqual(
+          rows[0]!.toolCalls.map((c) => Object.keys(c).includes("result")),
+          [false, false],
+          "results are stored once",
+        );
       } finally {
         older.remove();
         await db.dispose();

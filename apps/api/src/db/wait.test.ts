@@ -66,7 +66,11 @@ describe("waiting for the database", () => {
       (err: Error) => err instanceof DatabaseUnavailableError && /did not answer within 1 s .*ECONNREFUSED/.test(err.message),
     );
     assert.ok(retries.length >= 2, `retried ${retries.length} times`);
-    assert.deepEqual(retries.slice(0, 2).map((r) => r.retryInMs), [50, 100], "the delay doubles");
+    assert.deepEqual(
+      retries.slice(0, 2).map((r) => r.retryInMs),
+      [50, 100],
+      "the delay doubles",
+    );
     assert.ok(retries.every((r) => r.reason === "ECONNREFUSED"));
     assert.ok(!retries.some((r) => JSON.stringify(r).includes("secret")), "the password never reaches a log line");
   });

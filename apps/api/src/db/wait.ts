@@ -9,16 +9,7 @@
 import type { DatabaseHandle } from "./client.ts";
 
 /** Node's network errors for a peer that is not (yet) there. */
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-]);
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
 /**
  * PostgreSQL SQLSTATEs that mean "not now": cannot_connect_now (starting up or shutting down),
  * admin/crash shutdown, too many connections, and the connection_exception class (08…).

@@ -43,8 +43,7 @@ export function healthRoutes(database: DatabaseHandle, lifecycle: Lifecycle) {
     .get(ready, async (c) => {
       if (lifecycle.draining) return c.json({ status: "draining", service, version }, 503);
       if (!(await databaseAnswers(database))) return c.json({ status: "not_ready", service, version, reason: "database unreachable" }, 503);
-      if (!(await migrationsApplied(database.db)))
-        return c.json({ status: "not_ready", service, version, reason: "migrations not applied" }, 503);
+      if (!(await migrationsApplied(database.db))) return c.json({ status: "not_ready", service, version, reason: "migrations not applied" }, 503);
       return c.json({ status: "ready", service, version }, 200);
     });
 }

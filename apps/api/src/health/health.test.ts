@@ -68,10 +68,7 @@ describe("health", () => {
       await proxy.cut();
       const down = await get(app, "/health");
       assert.equal(down.status, 503);
-      assert.deepEqual(
-        { status: down.body.status, service: down.body.service },
-        { status: "unhealthy", service: "todo-chatbot-backend" },
-      );
+      assert.deepEqual({ status: down.body.status, service: down.body.service }, { status: "unhealthy", service: "todo-chatbot-backend" });
       assert.equal((await get(app, "/health/ready")).status, 503);
       assert.equal((await get(app, "/health/live")).status, 200, "liveness never touches the database");
 

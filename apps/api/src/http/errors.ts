@@ -61,7 +61,10 @@ export function validationError(error: ZodError, where = "body"): DomainError {
   if (issue?.code === "invalid_value" || issue?.code === "invalid_union") message = message.replace(/^Invalid input: /, "");
   const prefix = field ?? where;
   // A message that already names its field ("Give the task a title") is kept as written for people.
-  const name = field?.split(".").filter((segment) => !/^\d+$/.test(segment)).at(-1);
+  const name = field
+    ?.split(".")
+    .filter((segment) => !/^\d+$/.test(segment))
+    .at(-1);
   const named = !!name && new RegExp(`\\b${name.replace(/\W/g, "")}\\b`, "i").test(message);
   return new DomainError("validation_error", message.startsWith(prefix) || named ? message : `${prefix}: ${message}`, { field });
 }
@@ -88,7 +91,10 @@ export function describeError(err: unknown, depth = 0): Record<string, unknown> 
   if (err instanceof DomainError) out.message = err.message;
   if (typeof e.query === "string") out.statement = e.query.slice(0, 300);
   if (typeof e.url === "string") out.url = e.url.replace(/[?#].*$/, "");
-  const frames = e.stack?.split("\n").filter((line) => line.trimStart().startsWith("at ")).slice(0, STACK_FRAMES);
+  const frames = e.stack
+    ?.split("\n")
+    .filter((line) => line.trimStart().startsWith("at "))
+    .slice(0, STACK_FRAMES);
   if (frames?.length) out.at = frames.map((f) => f.trim().slice(3));
   if (depth < 3 && e.cause !== undefined) out.cause = describeError(e.cause, depth + 1);
   if (depth < 3 && e.lastError !== undefined) out.lastError = describeError(e.lastError, depth + 1);

@@ -98,7 +98,10 @@ export function requireMcpGrant(auth: Auth, db: Database, readSession: SessionRe
     if (now - last < LAST_USED_EVERY_MS) return;
     if (lastWritten.size >= LAST_USED_MAX) lastWritten.clear();
     lastWritten.set(consentId, now);
-    await db.update(oauthConsent).set({ lastUsedAt: new Date(now) }).where(eq(oauthConsent.id, consentId));
+    await db
+      .update(oauthConsent)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(oauthConsent.id, consentId));
   };
   // The keys are the JWT plugin's, read in-process (no HTTP round trip to our own JWKS URL); cached by the library.
   const jwksCacheKey = {};

@@ -22,8 +22,10 @@ const SHORT_LIFETIME_SECONDS = 2;
  * per address, and these tests make many; limits are not what they are about.
  */
 let addressCounter = 0;
-const viaWebOrigin = (app: { request: (url: string, init?: RequestInit, env?: object) => Response | Promise<Response> }): FetchLike =>
-  async (url, init) => app.request(String(url), init, fromAddress(`198.51.100.${(addressCounter++ % 250) + 1}`));
+const viaWebOrigin =
+  (app: { request: (url: string, init?: RequestInit, env?: object) => Response | Promise<Response> }): FetchLike =>
+  async (url, init) =>
+    app.request(String(url), init, fromAddress(`198.51.100.${(addressCounter++ % 250) + 1}`));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const initialize = JSON.stringify({
@@ -90,7 +92,10 @@ for (const driver of drivers) {
       const added = await mcp.callTool({ name: "add_task", arguments: { title: "Water the plants" } });
       assert.equal(added.isError, undefined);
       const listed = await mcp.callTool({ name: "list_tasks", arguments: {} });
-      assert.deepEqual(((listed.structuredContent as { tasks: { title: string }[] }).tasks).map((t) => t.title), ["Water the plants"]);
+      assert.deepEqual(
+        (listed.structuredContent as { tasks: { title: string }[] }).tasks.map((t) => t.title),
+        ["Water the plants"],
+      );
       await mcp.close();
 
       // What the REST API sees is the same list, and scripts' bearer session tokens keep working on /mcp.
@@ -134,7 +139,12 @@ for (const driver of drivers) {
       const replay = await shortFetch(`${ORIGIN}/api/auth/oauth2/token`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: first.refresh_token!, client_id: provider.client!.client_id, resource: MCP_URL }),
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: first.refresh_token!,
+          client_id: provider.client!.client_id,
+          resource: MCP_URL,
+        }),
       });
       assert.equal(replay.status, 400);
       assert.equal(((await replay.json()) as { error: string }).error, "invalid_grant");
@@ -159,7 +169,10 @@ for (const driver of drivers) {
       assert.equal(refreshed.status, 400);
 
       assert.equal((await fetchFn(MCP_URL, { method: "POST", headers: mcpHeaders(other.saved!.access_token), body: initialize })).status, 200);
-      assert.deepEqual((await carol.get("/api/connected-apps")).body.apps.map((a: { name: string }) => a.name), ["Other client"]);
+      assert.deepEqual(
+        (await carol.get("/api/connected-apps")).body.apps.map((a: { name: string }) => a.name),
+        ["Other client"],
+      );
       // Someone else cannot revoke Carol's grant.
       const mallory = await signUp(app, "Mallory");
       assert.equal((await mallory.delete(`/api/connected-apps/${other.client!.client_id}`)).status, 404);
@@ -197,7 +210,10 @@ for (const driver of drivers) {
       }
       await mcp.close();
       const tasks = (await erin.get("/api/tasks")).body.tasks;
-      assert.deepEqual(tasks.map((t: { title: string; completed: boolean }) => [t.title, t.completed]), [["Existing task", false]]);
+      assert.deepEqual(
+        tasks.map((t: { title: string; completed: boolean }) => [t.title, t.completed]),
+        [["Existing task", false]],
+      );
     });
 
     test("person B's grant sees none of person A's tasks", async () => {
@@ -235,10 +251,13 @@ for (const driver of drivers) {
       await connectWithOAuth(fetchFn, MCP_URL, gina.token!, { provider });
       const clientId = provider.client!.client_id;
       const authorize = (params: Record<string, string>) =>
-        fetchFn(`${ORIGIN}/api/auth/oauth2/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, scope: "tasks:read", resource: MCP_URL, state: "s", ...params })}`, {
-          headers: { authorization: `Bearer ${gina.token}` },
-          redirect: "manual",
-        });
+        fetchFn(
+          `${ORIGIN}/api/auth/oauth2/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, scope: "tasks:read", resource: MCP_URL, state: "s", ...params })}`,
+          {
+            headers: { authorization: `Bearer ${gina.token}` },
+            redirect: "manual",
+          },
+        );
 
       const noPkce = await authorize({ redirect_uri: REDIRECT_URL });
       const back = new URL(noPkce.headers.get("location")!, ORIGIN);
@@ -250,7 +269,12 @@ for (const driver of drivers) {
 
       const challenge = { code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" };
       // (A loopback redirect on another port is the same redirect: RFC 8252 §7.3 lets native apps pick the port.)
-      for (const attacker of ["https://attacker.example/callback", `${REDIRECT_URL}/x`, "http://127.0.0.1:33418/other", "http://evil.localhost:33418/callback"]) {
+      for (const attacker of [
+        "https://attacker.example/callback",
+        `${REDIRECT_URL}/x`,
+        "http://127.0.0.1:33418/other",
+        "http://evil.localhost:33418/callback",
+      ]) {
         // Better Auth's own error page on this origin, never the attacker's address, and no code.
         const res = await authorize({ redirect_uri: attacker, ...challenge });
         const to = new URL(res.headers.get("location") ?? "", ORIGIN);
@@ -267,7 +291,9 @@ for (const driver of drivers) {
         fetchFn,
         ORIGIN,
         gina.token!,
-        new URL(`${ORIGIN}/api/auth/oauth2/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, scope: "tasks:read", resource: MCP_URL, redirect_uri: REDIRECT_URL, ...challenge })}`),
+        new URL(
+          `${ORIGIN}/api/auth/oauth2/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, scope: "tasks:read", resource: MCP_URL, redirect_uri: REDIRECT_URL, ...challenge })}`,
+        ),
         true,
       );
       const code = consented.searchParams.get("code");

@@ -31,7 +31,10 @@ for (const driver of drivers) {
       try {
         const { tools } = await mcp.listTools();
         const definitions = taskToolDefinitions();
-        assert.deepEqual(tools.map((t) => t.name), definitions.map((d) => d.name));
+        assert.deepEqual(
+          tools.map((t) => t.name),
+          definitions.map((d) => d.name),
+        );
         for (const tool of tools) {
           const { $schema: _, ...inputSchema } = tool.inputSchema as Record<string, unknown>;
           const definition = definitions.find((d) => d.name === tool.name)!;

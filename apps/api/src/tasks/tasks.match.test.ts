@@ -87,7 +87,26 @@ describe("titleKey and titleKeyPatterns (the SQL prefilter)", () => {
     assert.deepEqual(titleKeyPatterns("the task"), []);
   });
 
-  const vocabulary = ["milk", "milks", "buy", "the", "task", "meeting", "meet", "café", "cafe", "CAFÉ", "2", "bank", "banking", "notes", "Straße", "a", "groceries", "x"];
+  const vocabulary = [
+    "milk",
+    "milks",
+    "buy",
+    "the",
+    "task",
+    "meeting",
+    "meet",
+    "café",
+    "cafe",
+    "CAFÉ",
+    "2",
+    "bank",
+    "banking",
+    "notes",
+    "Straße",
+    "a",
+    "groceries",
+    "x",
+  ];
   const phrase = fc.array(fc.constantFrom(...vocabulary), { minLength: 0, maxLength: 5 }).map((ws) => ws.join(" "));
 
   it("every title that can score fits one of the query's patterns, so SQL never drops a match", () => {
@@ -105,6 +124,9 @@ describe("titleKey and titleKeyPatterns (the SQL prefilter)", () => {
 
   it("and the patterns do narrow: a title sharing no word start with the query fits none", () => {
     const key = titleKey("Walk the dog");
-    assert.equal(titleKeyPatterns("buy milk").some((p) => fitsPattern(key, p)), false);
+    assert.equal(
+      titleKeyPatterns("buy milk").some((p) => fitsPattern(key, p)),
+      false,
+    );
   });
 });

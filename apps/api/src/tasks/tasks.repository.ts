@@ -150,7 +150,10 @@ export class TaskRepository {
   }
 
   async findById(userId: string, id: string): Promise<TaskRow | undefined> {
-    const [row] = await this.db.select().from(tasks).where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
+    const [row] = await this.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
     return row;
   }
 
@@ -183,8 +186,7 @@ export class TaskRepository {
   }
 
   async update(userId: string, id: string, patch: UpdateTask): Promise<TaskRow | undefined> {
-    const completedAt =
-      patch.completed === undefined ? {} : { completedAt: patch.completed ? sql`coalesce(${tasks.completedAt}, now())` : null };
+    const completedAt = patch.completed === undefined ? {} : { completedAt: patch.completed ? sql`coalesce(${tasks.completedAt}, now())` : null };
     const [row] = await this.db
       .update(tasks)
       .set({ ...patch, ...(patch.title === undefined ? {} : { titleKey: titleKey(patch.title) }), ...completedAt, updatedAt: new Date() })

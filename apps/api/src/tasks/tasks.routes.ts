@@ -96,13 +96,9 @@ export function taskRoutes(service: TaskService) {
       return c.json(page, 200);
     })
     .openapi(listRoute, async (c) => c.json(await service.listTasks(c.var.userId, c.req.valid("query")), 200))
-    .openapi(createTaskRoute, async (c) =>
-      c.json(await service.createTask(c.var.userId, c.req.valid("json")), 201),
-    )
+    .openapi(createTaskRoute, async (c) => c.json(await service.createTask(c.var.userId, c.req.valid("json")), 201))
     .openapi(getRoute, async (c) => c.json(await service.getTask(c.var.userId, c.req.valid("param").id), 200))
-    .openapi(updateRoute, async (c) =>
-      c.json(await service.updateTask(c.var.userId, c.req.valid("param").id, c.req.valid("json")), 200),
-    )
+    .openapi(updateRoute, async (c) => c.json(await service.updateTask(c.var.userId, c.req.valid("param").id, c.req.valid("json")), 200))
     .openapi(deleteRoute, async (c) => {
       await service.deleteTask(c.var.userId, c.req.valid("param").id);
       return c.body(null, 204);

@@ -2,16 +2,7 @@
  * Task rules, shared by the REST routes, the MCP tools and so the assistant. Every method takes the
  * acting user's id; a task that belongs to someone else is indistinguishable from one that doesn't exist.
  */
-import {
-  TASK_LIMITS,
-  type CreateTask,
-  type ListTasksQuery,
-  type MyTasksQuery,
-  type Task,
-  type TaskPage,
-  type TaskRef,
-  type UpdateTask,
-} from "@todo/contracts";
+import { TASK_LIMITS, type CreateTask, type ListTasksQuery, type MyTasksQuery, type Task, type TaskPage, type TaskRef, type UpdateTask } from "@todo/contracts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { bestMatches, titleKeyPatterns } from "./tasks.match.ts";
 import { TaskRepository, toTask } from "./tasks.repository.ts";
@@ -95,11 +86,7 @@ export class TaskService {
    * Finds the one task a reference means. A title matches fuzzily; when several match equally, the
    * ones in the preferred state win, and if that still leaves several the caller is asked to choose.
    */
-  async resolveTask(
-    userId: string,
-    ref: TaskRef,
-    prefer: "pending" | "completed" | "any" = "any",
-  ): Promise<Task> {
+  async resolveTask(userId: string, ref: TaskRef, prefer: "pending" | "completed" | "any" = "any"): Promise<Task> {
     if (ref.number !== undefined) {
       const row = await this.repo.findByNumber(userId, ref.number);
       if (!row) throw new DomainError("not_found", `there is no task #${ref.number}`);

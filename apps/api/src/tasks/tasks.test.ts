@@ -69,13 +69,12 @@ for (const driver of drivers) {
       await make("100% done_ish", { priority: "medium" });
       await carol.patch(`/api/tasks/${c.body.id}`, { completed: true });
 
-      const titles = async (query: string) =>
-        ((await carol.get(`/api/tasks?${query}`)).body.tasks as { title: string }[]).map((t) => t.title);
+      const titles = async (query: string) => ((await carol.get(`/api/tasks?${query}`)).body.tasks as { title: string }[]).map((t) => t.title);
 
       assert.deepEqual(await titles("status=completed"), ["Call plumber"]);
       assert.equal((await titles("status=pending")).length, 3);
       assert.deepEqual(await titles("priority=high"), ["Write report"]);
-      assert.deepEqual((await titles("tag=home&sort=title")), ["Buy milk", "Call plumber"]);
+      assert.deepEqual(await titles("tag=home&sort=title"), ["Buy milk", "Call plumber"]);
       assert.deepEqual(await titles("dueBefore=2026-11-30"), ["Buy milk"]);
       assert.deepEqual(await titles("dueAfter=2026-11-24"), ["Write report"]);
       assert.deepEqual(await titles("q=QUARTERLY"), ["Write report"], "q searches descriptions, case-insensitively");
@@ -121,7 +120,10 @@ for (const driver of drivers) {
       assert.equal(badJson.status, 400);
       assert.equal(badJson.body.error.code, "invalid_json");
       const after = await dave.get("/api/tasks/me");
-      assert.deepEqual(after.body.map((t: { title: string }) => t.title), ["Keep me"]);
+      assert.deepEqual(
+        after.body.map((t: { title: string }) => t.title),
+        ["Keep me"],
+      );
     });
 
     test("every task route needs a signed-in user", async () => {

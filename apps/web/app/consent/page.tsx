@@ -51,9 +51,7 @@ export default async function ConsentPage({ searchParams }: { searchParams: Prom
         ) : (
           <div role="alert" className="space-y-2">
             <h1 className="text-xl font-semibold">This link does not work</h1>
-            <p className="text-sm text-muted-foreground">
-              It is not a request from a known app, or it has expired. Start connecting again from your app.
-            </p>
+            <p className="text-sm text-muted-foreground">It is not a request from a known app, or it has expired. Start connecting again from your app.</p>
           </div>
         )}
       </div>

@@ -101,9 +101,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
     <form onSubmit={onSubmit} noValidate className="space-y-4" aria-describedby={errors.form ? "form-error" : undefined}>
       <div className="space-y-1">
         <h1 className="text-xl font-semibold">{signUp ? "Create your account" : "Sign in"}</h1>
-        <p className="text-sm text-muted-foreground">
-          {signUp ? "Then tell the assistant what you need to do." : "Welcome back. Your tasks are waiting."}
-        </p>
+        <p className="text-sm text-muted-foreground">{signUp ? "Then tell the assistant what you need to do." : "Welcome back. Your tasks are waiting."}</p>
       </div>
 
       {errors.form && (
@@ -115,21 +113,21 @@ export function AuthForm({ mode }: { mode: Mode }) {
       {signUp && (
         <div className="space-y-2">
           <Label htmlFor="name">Name</Label>
-          <Input id="name" name="name" autoComplete="name" required maxLength={USER_LIMITS.nameMax} aria-invalid={!!errors.name} aria-describedby={describedBy("name")} />
+          <Input
+            id="name"
+            name="name"
+            autoComplete="name"
+            required
+            maxLength={USER_LIMITS.nameMax}
+            aria-invalid={!!errors.name}
+            aria-describedby={describedBy("name")}
+          />
           {errors.name && <FieldError id="name-error">{errors.name}</FieldError>}
         </div>
       )}
       <div className="space-y-2">
         <Label htmlFor="email">Email</Label>
-        <Input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          aria-invalid={!!errors.email}
-          aria-describedby={describedBy("email")}
-        />
+        <Input id="email" name="email" type="email" autoComplete="email" required aria-invalid={!!errors.email} aria-describedby={describedBy("email")} />
         {errors.email && <FieldError id="email-error">{errors.email}</FieldError>}
       </div>
       <div className="space-y-2">

@@ -23,13 +23,7 @@ export function useConversations(): ConversationsContext {
   return ctx;
 }
 
-export function ChatShell({
-  initialConversations,
-  children,
-}: {
-  initialConversations: ConversationSummary[];
-  children: React.ReactNode;
-}) {
+export function ChatShell({ initialConversations, children }: { initialConversations: ConversationSummary[]; children: React.ReactNode }) {
   const router = useRouter();
   const [conversations, setConversations] = useState(initialConversations);
   const [sheetOpen, setSheetOpen] = useState(false);
@@ -162,11 +156,7 @@ function ConversationList({
         open={pendingDelete !== null}
         onOpenChange={(open) => !open && setPendingDelete(null)}
         title="Delete this conversation?"
-        description={
-          <>
-            &ldquo;{pendingDelete?.title}&rdquo; and its messages will be removed for good. Your tasks stay as they are.
-          </>
-        }
+        description={<>&ldquo;{pendingDelete?.title}&rdquo; and its messages will be removed for good. Your tasks stay as they are.</>}
         confirmLabel="Delete"
         onConfirm={() => pendingDelete && remove(pendingDelete)}
       />

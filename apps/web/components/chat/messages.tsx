@@ -220,9 +220,7 @@ function Greeting({ onSuggestion }: { onSuggestion: (text: string) => void }) {
     <div className="mt-4 flex flex-col gap-4 sm:mt-12">
       <div>
         <h1 className="text-2xl font-semibold">What needs doing?</h1>
-        <p className="mt-1 text-muted-foreground">
-          Tell the assistant in your own words. It adds, lists, completes and updates your tasks.
-        </p>
+        <p className="mt-1 text-muted-foreground">Tell the assistant in your own words. It adds, lists, completes and updates your tasks.</p>
       </div>
       <div className="grid gap-2 sm:grid-cols-2">
         {SUGGESTIONS.map((s) => (

@@ -60,7 +60,13 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
     ) : null;
 
   return (
-    <form onSubmit={onSubmit} onFocus={() => void loadTaskSchemas()} noValidate aria-label="Add a task" className="rounded-lg border bg-card p-3 shadow-sm sm:p-4">
+    <form
+      onSubmit={onSubmit}
+      onFocus={() => void loadTaskSchemas()}
+      noValidate
+      aria-label="Add a task"
+      className="rounded-lg border bg-card p-3 shadow-sm sm:p-4"
+    >
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-[auto_auto_1fr_auto]">
         <div className="col-span-2 space-y-1 sm:col-span-3">
           <Label htmlFor="new-title" className="sr-only">
@@ -96,7 +102,15 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
           />
           {err("dueDate")}
         </Field>
-        <Field id="new-tags" label={<>Tags <span className="font-normal">(separate with commas)</span></>} className={cn("col-span-2 sm:col-span-1", detail)}>
+        <Field
+          id="new-tags"
+          label={
+            <>
+              Tags <span className="font-normal">(separate with commas)</span>
+            </>
+          }
+          className={cn("col-span-2 sm:col-span-1", detail)}
+        >
           <Input
             id="new-tags"
             value={tags}

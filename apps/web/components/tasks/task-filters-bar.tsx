@@ -72,14 +72,7 @@ export function TaskFiltersBar({
               </button>
             ))}
           </div>
-          <Button
-            variant="outline"
-            size="sm"
-            className="sm:hidden"
-            aria-expanded={open}
-            aria-controls="task-filter-fields"
-            onClick={() => setOpen((o) => !o)}
-          >
+          <Button variant="outline" size="sm" className="sm:hidden" aria-expanded={open} aria-controls="task-filter-fields" onClick={() => setOpen((o) => !o)}>
             <ListFilter aria-hidden /> Filters{inUse > 0 && ` (${inUse})`}
           </Button>
         </div>

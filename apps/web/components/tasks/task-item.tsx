@@ -123,15 +123,7 @@ export function TaskItem({
   );
 }
 
-function TaskEditor({
-  task,
-  onCancel,
-  onSave,
-}: {
-  task: Task;
-  onCancel: () => void;
-  onSave: (patch: UpdateTaskInput) => Promise<unknown>;
-}) {
+function TaskEditor({ task, onCancel, onSave }: { task: Task; onCancel: () => void; onSave: (patch: UpdateTaskInput) => Promise<unknown> }) {
   const [title, setTitle] = useState(task.title);
   const [description, setDescription] = useState(task.description);
   const [priority, setPriority] = useState<Priority>(task.priority);

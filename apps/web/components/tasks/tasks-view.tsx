@@ -29,25 +29,28 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   filtersRef.current = filters;
   const shownRef = useRef(PAGE_SIZE);
 
-  const load = useCallback(async (opts: { append?: boolean } = {}) => {
-    const seq = ++requestSeq.current;
-    const current = filtersRef.current;
-    const offset = opts.append ? (page?.tasks.length ?? 0) : 0;
-    // A refresh keeps as many rows as are on screen, so "load more" isn't undone by a sync.
-    const limit = opts.append ? PAGE_SIZE : Math.min(100, Math.max(PAGE_SIZE, shownRef.current));
-    setLoading(true);
-    try {
-      const result = await tasksApi.list(toApiFilters(current), limit, offset);
-      if (seq !== requestSeq.current) return; // a newer request is on its way
-      setPage((prev) => (opts.append && prev ? { tasks: [...prev.tasks, ...result.tasks], total: result.total } : result));
-      setLoadError(null);
-    } catch (err) {
-      if (seq !== requestSeq.current) return;
-      setLoadError(err instanceof Error ? err.message : "Could not load your tasks.");
-    } finally {
-      if (seq === requestSeq.current) setLoading(false);
-    }
-  }, [page?.tasks.length]);
+  const load = useCallback(
+    async (opts: { append?: boolean } = {}) => {
+      const seq = ++requestSeq.current;
+      const current = filtersRef.current;
+      const offset = opts.append ? (page?.tasks.length ?? 0) : 0;
+      // A refresh keeps as many rows as are on screen, so "load more" isn't undone by a sync.
+      const limit = opts.append ? PAGE_SIZE : Math.min(100, Math.max(PAGE_SIZE, shownRef.current));
+      setLoading(true);
+      try {
+        const result = await tasksApi.list(toApiFilters(current), limit, offset);
+        if (seq !== requestSeq.current) return; // a newer request is on its way
+        setPage((prev) => (opts.append && prev ? { tasks: [...prev.tasks, ...result.tasks], total: result.total } : result));
+        setLoadError(null);
+      } catch (err) {
+        if (seq !== requestSeq.current) return;
+        setLoadError(err instanceof Error ? err.message : "Could not load your tasks.");
+      } finally {
+        if (seq === requestSeq.current) setLoading(false);
+      }
+    },
+    [page?.tasks.length],
+  );
   const loadRef = useRef(load);
   loadRef.current = load;
 
@@ -139,7 +142,13 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
           <div>
             <h1 className="text-2xl font-semibold">Tasks</h1>
             <p className="text-sm text-muted-foreground" aria-live="polite" data-testid="task-count">
-              {page === null ? "Loading…" : total === 0 ? "Nothing here yet" : tasks.length < total ? `Showing ${tasks.length} of ${total} tasks` : `${total} ${total === 1 ? "task" : "tasks"}`}
+              {page === null
+                ? "Loading…"
+                : total === 0
+                  ? "Nothing here yet"
+                  : tasks.length < total
+                    ? `Showing ${tasks.length} of ${total} tasks`
+                    : `${total} ${total === 1 ? "task" : "tasks"}`}
             </p>
           </div>
           <Button asChild variant="outline" size="sm">
@@ -163,9 +172,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
         )}
 
         <section aria-label="Task list" aria-busy={loading} className="relative">
-          {loading && (
-            <Loader2 className="absolute right-2 -top-7 size-4 animate-spin text-muted-foreground" aria-label="Loading tasks" />
-          )}
+          {loading && <Loader2 className="absolute right-2 -top-7 size-4 animate-spin text-muted-foreground" aria-label="Loading tasks" />}
           {page !== null && tasks.length === 0 && !loadError ? (
             filtered ? (
               <EmptyState

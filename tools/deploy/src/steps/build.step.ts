@@ -43,7 +43,10 @@ async function buildImage(ctx: DeployContext, engine: Engine, image: ImageSpec, 
   const res = await ctx.runner.run(engine, buildArgs(engine, image.dockerfile, image.tag), { timeoutMs: BUILD_TIMEOUT_MS, onLine: io.log });
   if (res.code === 0) return;
   const output = `${res.stdout}\n${res.stderr}`;
-  const pullFailed = /pinging container registry|initializing source docker:|manifest unknown|pull access denied|failed to resolve source metadata|error pulling image|requested access to the resource is denied/i.test(output);
+  const pullFailed =
+    /pinging container registry|initializing source docker:|manifest unknown|pull access denied|failed to resolve source metadata|error pulling image|requested access to the resource is denied/i.test(
+      output,
+    );
   if (pullFailed || (baseMissing && /FROM|resolve|pull/i.test(output))) {
     throw new GateFailure(`building ${image.tag} failed: the base image ${base ?? "(see the Dockerfile)"} could not be pulled`, {
       details: tail(output),
@@ -79,7 +82,10 @@ async function loadIntoMinikube(ctx: DeployContext, engine: Engine, image: Image
       const r = await ctx.runner.run("podman", cmd);
       if (r.code !== 0) {
         if (!ctx.dryRun) rmSync(dir, { recursive: true, force: true });
-        throw new GateFailure(`podman ${cmd[0]} ${image.tag} failed`, { details: tail(r.stderr), remediation: "Check the free disk space (the archive is about the image's size) and that the image exists (podman images)." });
+        throw new GateFailure(`podman ${cmd[0]} ${image.tag} failed`, {
+          details: tail(r.stderr),
+          remediation: "Check the free disk space (the archive is about the image's size) and that the image exists (podman images).",
+        });
       }
     }
     args = ["-p", profile, "image", "load", archive];
@@ -91,7 +97,10 @@ async function loadIntoMinikube(ctx: DeployContext, engine: Engine, image: Image
       throw new GateFailure(`minikube image load ${image.tag} failed`, {
         transient: c.transient,
         details: tail(res.stderr),
-        remediation: res.code === 127 ? "minikube is not installed: https://minikube.sigs.k8s.io/docs/start/ (or pass --no-load if the cluster is not a Minikube)." : `Is Minikube running? minikube -p ${profile} status; start it with minikube start --cpus=2 --memory=4096.`,
+        remediation:
+          res.code === 127
+            ? "minikube is not installed: https://minikube.sigs.k8s.io/docs/start/ (or pass --no-load if the cluster is not a Minikube)."
+            : `Is Minikube running? minikube -p ${profile} status; start it with minikube start --cpus=2 --memory=4096.`,
       });
     }
   } finally {
@@ -145,7 +154,11 @@ export const buildStep: Step<DeployContext> = {
     for (const image of ctx.target.images) await buildImage(ctx, engine, image, io);
     const profile = ctx.settings.minikubeProfile;
     if (profile) for (const image of ctx.target.images) await loadIntoMinikube(ctx, engine, image, profile, io);
-    if (ctx.dryRun) return { summary: `would build ${ctx.target.images.map((i) => i.tag).join(" and ")} with ${engine}${profile ? ` and load them into Minikube (${profile})` : ""}`, planned: true };
+    if (ctx.dryRun)
+      return {
+        summary: `would build ${ctx.target.images.map((i) => i.tag).join(" and ")} with ${engine}${profile ? ` and load them into Minikube (${profile})` : ""}`,
+        planned: true,
+      };
     const lines = await checkImages(ctx, engine);
     if (profile) await checkMinikubeHas(ctx, profile);
     return { summary: `${lines.join(", ")} (${engine}${profile ? `, loaded into ${profile}` : ""})`, details: lines };

@@ -30,10 +30,7 @@ const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding"
 /** The release's values files, then the images' tag (the build's, so the pods roll to it). */
 export function valuesFlags(release: Release, target: Target): string[] {
   const prefix = (service: Service) => (release.chart === "todo-chatbot" ? `${service}.` : "");
-  return [
-    ...release.valuesFiles.flatMap((f) => ["-f", rel(f)]),
-    ...release.services.flatMap((s) => ["--set", `${prefix(s)}image.tag=${target.imageTag}`]),
-  ];
+  return [...release.valuesFiles.flatMap((f) => ["-f", rel(f)]), ...release.services.flatMap((s) => ["--set", `${prefix(s)}image.tag=${target.imageTag}`])];
 }
 
 /**
@@ -51,7 +48,15 @@ export function lintArgs(ctx: DeployContext, release: Release): string[] {
 }
 
 export function templateArgs(ctx: DeployContext, release: Release): string[] {
-  return ["template", release.name, rel(release.chartDir), "--namespace", ctx.target.namespace, ...valuesFlags(release, ctx.target), ...checkOnlyFlags(release)];
+  return [
+    "template",
+    release.name,
+    rel(release.chartDir),
+    "--namespace",
+    ctx.target.namespace,
+    ...valuesFlags(release, ctx.target),
+    ...checkOnlyFlags(release),
+  ];
 }
 
 const CHART_REMEDIATION =
@@ -67,7 +72,10 @@ export async function buildChartDependencies(ctx: DeployContext, release: Releas
   const written = await buildDependencies(release.chartDir, async (dir, destination) => {
     const res = await ctx.runner.run(ctx.helmBin, ["package", rel(dir), "--destination", destination], { probe: true, cwd: ctx.cwd });
     if (res.code !== 0) {
-      throw new GateFailure(`helm package ${rel(dir)} failed: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, { details: tail(res.stderr), remediation: CHART_REMEDIATION });
+      throw new GateFailure(`helm package ${rel(dir)} failed: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, {
+        details: tail(res.stderr),
+        remediation: CHART_REMEDIATION,
+      });
     }
   });
   ctx.state.chartsBuilt.add(release.chartDir);
@@ -80,7 +88,10 @@ export async function renderRelease(ctx: DeployContext, release: Release): Promi
   if (cached) return cached as RenderedObject[];
   const res = await ctx.runner.run(ctx.helmBin, templateArgs(ctx, release), { probe: true, cwd: ctx.cwd });
   if (res.code !== 0) {
-    throw new GateFailure(`helm template ${release.name} failed: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, { details: tail(res.stderr), remediation: CHART_REMEDIATION });
+    throw new GateFailure(`helm template ${release.name} failed: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, {
+      details: tail(res.stderr),
+      remediation: CHART_REMEDIATION,
+    });
   }
   const objects = parseAllDocuments(res.stdout)
     .map((d) => d.toJS() as RenderedObject | null)
@@ -134,7 +145,10 @@ async function lintRelease(ctx: DeployContext, release: Release, io: StepIO): Pr
     .filter((l) => /\[ERROR\]|funcMap fail|Error:/.test(l))
     .map((l) => /message="((?:[^"\\]|\\.)*)"/.exec(l)?.[1]?.replace(/\\"/g, '"') ?? l);
   if (res.code !== 0 || errors.length || !/0 chart\(s\) failed/.test(res.stdout)) {
-    throw new GateFailure(`helm lint --strict ${release.chart} failed${errors[0] ? `: ${errors[0].trim()}` : ""}`, { details: tail(output), remediation: CHART_REMEDIATION });
+    throw new GateFailure(`helm lint --strict ${release.chart} failed${errors[0] ? `: ${errors[0].trim()}` : ""}`, {
+      details: tail(output),
+      remediation: CHART_REMEDIATION,
+    });
   }
 }
 
@@ -155,8 +169,13 @@ export const chartStep: Step<DeployContext> = {
       }
       const kinds = new Map<string, number>();
       for (const o of objects) kinds.set(o.kind!, (kinds.get(o.kind!) ?? 0) + 1);
-      lines.push(`${release.name} (${release.chart}, ${release.valuesFiles.map((f) => rel(f)).join(" + ") || "values.yaml"}): ${objects.length} objects, ${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}`);
+      lines.push(
+        `${release.name} (${release.chart}, ${release.valuesFiles.map((f) => rel(f)).join(" + ") || "values.yaml"}): ${objects.length} objects, ${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}`,
+      );
     }
-    return { summary: `${ctx.target.releases.map((r) => r.chart).join(" and ")} lint clean; ${lines.length} release(s) render valid objects in ${ctx.target.namespace}`, details: lines };
+    return {
+      summary: `${ctx.target.releases.map((r) => r.chart).join(" and ")} lint clean; ${lines.length} release(s) render valid objects in ${ctx.target.namespace}`,
+      details: lines,
+    };
   },
 };

@@ -108,9 +108,14 @@ export const cleanupStep: Step<DeployContext> = {
       if (ctx.settings.removeImages) lines.push(await removeImages(ctx, engine));
     }
     for (const release of [...ctx.target.releases].reverse()) {
-      const res = await ctx.runner.run(ctx.helmBin, ["uninstall", release.name, ...clusterFlags(ctx), "--wait", "--timeout", ctx.settings.helmTimeout], { onLine: io.log });
+      const res = await ctx.runner.run(ctx.helmBin, ["uninstall", release.name, ...clusterFlags(ctx), "--wait", "--timeout", ctx.settings.helmTimeout], {
+        onLine: io.log,
+      });
       if (res.code !== 0 && !/not found/i.test(res.stderr)) {
-        throw new GateFailure(`helm uninstall ${release.name} failed: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, { details: tail(res.stderr), remediation: clusterRemediation(ctx) });
+        throw new GateFailure(`helm uninstall ${release.name} failed: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, {
+          details: tail(res.stderr),
+          remediation: clusterRemediation(ctx),
+        });
       }
       lines.push(res.code === 0 ? `${release.name} uninstalled` : `${release.name} was not installed`);
     }
@@ -122,7 +127,9 @@ export const cleanupStep: Step<DeployContext> = {
     let kube: KubeClient;
     try {
       kube = ctx.kube();
-      lines.push(ctx.settings.keepData ? "the database's volume and Secrets kept (--keep-data): a later deploy finds its data" : await removeKeptData(ctx, kube, io));
+      lines.push(
+        ctx.settings.keepData ? "the database's volume and Secrets kept (--keep-data): a later deploy finds its data" : await removeKeptData(ctx, kube, io),
+      );
       // The namespaces a cluster needs are never deleted, whatever the overlay says.
       if (ctx.settings.keepNamespace) lines.push(`namespace ${ns} kept`);
       else if (/^(default|kube-.*)$/.test(ns)) lines.push(`namespace ${ns} kept (a cluster's own namespace)`);

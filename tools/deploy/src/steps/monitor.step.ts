@@ -79,7 +79,11 @@ export function formatReport(report: HealthReport): string[] {
   const head = ["POD", "PHASE", "READY", "RESTARTS", "STATE", "CPU", "MEMORY"];
   const rows = report.pods.map((p) => [p.name, p.phase, p.ready, String(p.restarts), p.state, p.cpu ?? "-", p.memory ?? "-"]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [fmt(head), ...rows.map(fmt), ...report.notes.map((n) => `note: ${n}`)];
 }
 
@@ -105,6 +109,9 @@ export const monitorStep: Step<DeployContext> = {
     }
     const restarts = report.pods.reduce((n, p) => n + p.restarts, 0);
     const routes = routeSpecs(ctx).length;
-    return { summary: `${report.pods.length} pods Ready, ${restarts} restarts, no warning events, ${routes} health routes OK${report.notes.length ? ` (${report.notes.length} note(s))` : ""}`, details: table };
+    return {
+      summary: `${report.pods.length} pods Ready, ${restarts} restarts, no warning events, ${routes} health routes OK${report.notes.length ? ` (${report.notes.length} note(s))` : ""}`,
+      details: table,
+    };
   },
 };

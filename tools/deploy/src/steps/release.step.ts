@@ -60,11 +60,16 @@ export function clusterRemediation(ctx: DeployContext): string {
  */
 export function upgradeArgs(ctx: DeployContext, release: Release): string[] {
   return [
-    "upgrade", "--install", release.name, rel(release.chartDir),
-    ...clusterFlags(ctx), "--create-namespace",
+    "upgrade",
+    "--install",
+    release.name,
+    rel(release.chartDir),
+    ...clusterFlags(ctx),
+    "--create-namespace",
     ...valuesFlags(release, ctx.target),
     "--wait",
-    "--timeout", ctx.settings.helmTimeout,
+    "--timeout",
+    ctx.settings.helmTimeout,
   ];
 }
 
@@ -125,10 +130,13 @@ export async function ensureNamespace(ctx: DeployContext, io: StepIO): Promise<s
 function upgradeRemediation(ctx: DeployContext, release: Release, reason: string): string {
   if (reason === "another helm operation in progress")
     return `An earlier helm run on ${release.name} was interrupted. Look with helm history ${release.name} -n ${ctx.target.namespace}, then npm run deploy -- rollback (or helm rollback ${release.name} <revision> -n ${ctx.target.namespace}).`;
-  if (reason === "invalid value" || reason === "chart does not render") return "A value is invalid for the chart: fix it in your overlay or values-local.yaml; npm run deploy -- chart checks it without a cluster.";
-  if (reason === "refused by the cluster's policy") return `The cluster refused an object (quota or permissions). kubectl describe quota -n ${ctx.target.namespace} shows the quota; seed 004's overlay needs about 4 CPU of requests during an upgrade.`;
+  if (reason === "invalid value" || reason === "chart does not render")
+    return "A value is invalid for the chart: fix it in your overlay or values-local.yaml; npm run deploy -- chart checks it without a cluster.";
+  if (reason === "refused by the cluster's policy")
+    return `The cluster refused an object (quota or permissions). kubectl describe quota -n ${ctx.target.namespace} shows the quota; seed 004's overlay needs about 4 CPU of requests during an upgrade.`;
   if (reason === "image not available to the cluster") return remediationFor("image", ctx.target);
-  if (reason === "namespace being deleted") return `Namespace ${ctx.target.namespace} is still being deleted (an earlier cleanup); run again once kubectl get namespace ${ctx.target.namespace} says NotFound.`;
+  if (reason === "namespace being deleted")
+    return `Namespace ${ctx.target.namespace} is still being deleted (an earlier cleanup); run again once kubectl get namespace ${ctx.target.namespace} says NotFound.`;
   if (reason === "timed out waiting")
     return `Pods did not become ready in ${ctx.settings.helmTimeout}. kubectl get pods -n ${ctx.target.namespace} and kubectl describe pod show why; on a slow first start, raise --timeout.${release.services.includes("backend") ? ` The migration Job's log: kubectl logs -n ${ctx.target.namespace} job/${release.serviceNames.backend}-migrate.` : ""}`;
   if (reason === "cluster unreachable" || reason === "connection refused" || reason === "network timeout") return clusterRemediation(ctx);
@@ -267,7 +275,8 @@ export type RollbackDecision = { action: "rollback"; revision: number; reason: s
  *   revision that was deployed before.
  */
 export function decideRollback(previous: number | undefined, latest: HistoryEntry | undefined): RollbackDecision {
-  if (previous === undefined) return { action: "keep", reason: "first install: nothing to roll back to; left in place for debugging (npm run deploy -- cleanup removes it)" };
+  if (previous === undefined)
+    return { action: "keep", reason: "first install: nothing to roll back to; left in place for debugging (npm run deploy -- cleanup removes it)" };
   if (!latest || latest.revision <= previous) return { action: "keep", reason: `unchanged at revision ${previous}: nothing to roll back` };
   return { action: "rollback", revision: previous, reason: `revision ${latest.revision} is ${latest.status}` };
 }
@@ -281,7 +290,11 @@ export const releaseStep: Step<DeployContext> = {
     for (const release of ctx.target.releases) lines.push(await upgrade(ctx, release, io));
     if (ctx.dryRun) {
       for (const release of ctx.target.releases) await helmTest(ctx, release, io);
-      return { summary: `would install or upgrade ${ctx.target.releases.map((r) => r.name).join(", ")} in ${ctx.target.namespace}, wait for Ready pods and run helm test`, details: lines, planned: true };
+      return {
+        summary: `would install or upgrade ${ctx.target.releases.map((r) => r.name).join(", ")} in ${ctx.target.namespace}, wait for Ready pods and run helm test`,
+        details: lines,
+        planned: true,
+      };
     }
     lines.push(await waitForPods(ctx, ctx.target.releases, io, expectedImages(ctx.target)));
     for (const release of ctx.target.releases) await helmTest(ctx, release, io);
@@ -307,8 +320,16 @@ export const releaseStep: Step<DeployContext> = {
         continue;
       }
       io.log(`rolling back ${name} to revision ${decision.revision} (${decision.reason})`);
-      const res = await ctx.runner.run(ctx.helmBin, ["rollback", name, String(decision.revision), ...clusterFlags(ctx), "--wait", "--timeout", ctx.settings.helmTimeout], { onLine: io.log });
-      done.push(res.code === 0 ? `${name}: rolled back to revision ${decision.revision} (${decision.reason})` : `${name}: rollback to revision ${decision.revision} FAILED: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`);
+      const res = await ctx.runner.run(
+        ctx.helmBin,
+        ["rollback", name, String(decision.revision), ...clusterFlags(ctx), "--wait", "--timeout", ctx.settings.helmTimeout],
+        { onLine: io.log },
+      );
+      done.push(
+        res.code === 0
+          ? `${name}: rolled back to revision ${decision.revision} (${decision.reason})`
+          : `${name}: rollback to revision ${decision.revision} FAILED: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`,
+      );
     }
     return done.length ? done.join("; ") : undefined;
   },

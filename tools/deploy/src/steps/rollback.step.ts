@@ -14,7 +14,11 @@ export const rollbackStep: Step<DeployContext> = {
     const lines: string[] = [];
     for (const release of [...ctx.target.releases].reverse()) {
       const revision = ctx.settings.rollbackTo === undefined ? [] : [String(ctx.settings.rollbackTo)];
-      const res = await ctx.runner.run(ctx.helmBin, ["rollback", release.name, ...revision, ...clusterFlags(ctx), "--wait", "--timeout", ctx.settings.helmTimeout], { onLine: io.log });
+      const res = await ctx.runner.run(
+        ctx.helmBin,
+        ["rollback", release.name, ...revision, ...clusterFlags(ctx), "--wait", "--timeout", ctx.settings.helmTimeout],
+        { onLine: io.log },
+      );
       if (res.code !== 0) {
         throw new GateFailure(`helm rollback ${release.name} failed: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, {
           details: tail(res.stderr),

@@ -43,7 +43,11 @@ export function smokeRunArgs(image: ImageSpec, name: string, network: string): s
 }
 
 async function state(ctx: DeployContext, engine: Engine, name: string): Promise<{ status: string; exitCode: string; health: string }> {
-  const res = await ctx.runner.run(engine, ["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", name], { probe: true });
+  const res = await ctx.runner.run(
+    engine,
+    ["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", name],
+    { probe: true },
+  );
   const [status = "unknown", exitCode = "", health = ""] = res.stdout.trim().split(/\s+/);
   return { status, exitCode, health };
 }
@@ -56,8 +60,15 @@ async function healthy(ctx: DeployContext, engine: Engine, name: string): Promis
 
 async function hostPort(ctx: DeployContext, engine: Engine, name: string, port: number): Promise<string> {
   const res = await ctx.runner.run(engine, ["port", name, `${port}/tcp`], { probe: true });
-  const first = res.stdout.split("\n").map((l) => l.trim()).find((l) => /^127\.0\.0\.1:\d+$/.test(l));
-  if (!first) throw new GateFailure(`no published port for ${name}`, { details: tail(res.stdout + res.stderr), remediation: "The engine did not publish the port on 127.0.0.1; check that nothing else holds the port range and run again." });
+  const first = res.stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => /^127\.0\.0\.1:\d+$/.test(l));
+  if (!first)
+    throw new GateFailure(`no published port for ${name}`, {
+      details: tail(res.stdout + res.stderr),
+      remediation: "The engine did not publish the port on 127.0.0.1; check that nothing else holds the port range and run again.",
+    });
   return first;
 }
 
@@ -89,7 +100,8 @@ async function waitHealthy(ctx: DeployContext, engine: Engine, started: Started[
       throw new GateFailure(`health checks did not pass within ${Math.round(ctx.settings.smokeTimeoutMs / 1000)} s: ${names.join(", ")}`, {
         transient: true,
         details: (await Promise.all(names.map((n) => logsOf(ctx, engine, n)))).flat(),
-        remediation: "The containers run but their HEALTHCHECK fails. The logs above show why; the backend's /health is 503 while its database is not ready. On a slow machine, run again.",
+        remediation:
+          "The containers run but their HEALTHCHECK fails. The logs above show why; the backend's /health is 503 while its database is not ready. On a slow machine, run again.",
       });
     }
     await ctx.sleep(ctx.settings.pollMs);
@@ -106,7 +118,8 @@ async function checkRoutes(ctx: DeployContext, engine: Engine, started: Started[
         const res = await fetch(`http://${addr}${route}`, { signal: AbortSignal.timeout(10_000) });
         const body = await res.text();
         if (!res.ok) failures.push(`${s.image.tag} GET ${route}: HTTP ${res.status} ${body.slice(0, 200)}`);
-        else if (route === backendService.health.full && !/"status"\s*:\s*"healthy"/.test(body)) failures.push(`${s.image.tag} GET ${route}: ${body.slice(0, 200)} (expected status "healthy")`);
+        else if (route === backendService.health.full && !/"status"\s*:\s*"healthy"/.test(body))
+          failures.push(`${s.image.tag} GET ${route}: ${body.slice(0, 200)} (expected status "healthy")`);
         else lines.push(`${s.image.tag} GET ${route} ${res.status}`);
       } catch (err) {
         failures.push(`${s.image.tag} GET ${route}: ${(err as Error).message}`);
@@ -117,7 +130,8 @@ async function checkRoutes(ctx: DeployContext, engine: Engine, started: Started[
     throw new GateFailure(`health routes failed: ${failures[0]}`, {
       transient: true,
       details: [...failures, ...lines],
-      remediation: "The HEALTHCHECK passed but a route of @todo/contracts did not answer 200. The frontend's ready route calls the backend at http://todo-backend:8000 on the smoke network: check the backend's log.",
+      remediation:
+        "The HEALTHCHECK passed but a route of @todo/contracts did not answer 200. The frontend's ready route calls the backend at http://todo-backend:8000 on the smoke network: check the backend's log.",
     });
   }
   return lines;
@@ -140,7 +154,11 @@ export const smokeStep: Step<DeployContext> = {
     const env = { BETTER_AUTH_SECRET: randomBytes(32).toString("base64url") };
     try {
       const net = await ctx.runner.run(engine, ["network", "create", "--label", SMOKE_LABEL, network]);
-      if (net.code !== 0) throw new GateFailure(`${engine} network create failed`, { details: tail(net.stderr), remediation: `${engine} cannot create a network here; check ${engine} info and ${engine} network ls.` });
+      if (net.code !== 0)
+        throw new GateFailure(`${engine} network create failed`, {
+          details: tail(net.stderr),
+          remediation: `${engine} cannot create a network here; check ${engine} info and ${engine} network ls.`,
+        });
       // The backend first: the frontend's readiness calls it.
       const ordered = [...ctx.target.images.filter((i) => i.service === "backend"), ...ctx.target.images.filter((i) => i.service !== "backend")];
       for (const image of ordered) {
@@ -151,12 +169,18 @@ export const smokeStep: Step<DeployContext> = {
         if (res.code !== 0) {
           throw new GateFailure(`${image.tag} did not start`, {
             details: tail(res.stderr),
-            remediation: /image not known|No such image|unable to find image/i.test(res.stderr) ? "The image is missing: npm run deploy -- build." : `Read ${engine}'s message above; try: ${engine} run --rm ${image.tag}.`,
+            remediation: /image not known|No such image|unable to find image/i.test(res.stderr)
+              ? "The image is missing: npm run deploy -- build."
+              : `Read ${engine}'s message above; try: ${engine} run --rm ${image.tag}.`,
           });
         }
         started.push({ name, image, routes: routesOf(image) });
       }
-      if (ctx.dryRun) return { summary: `would run ${ctx.target.images.map((i) => i.tag).join(" and ")} on network ${network} and wait for their health checks`, planned: true };
+      if (ctx.dryRun)
+        return {
+          summary: `would run ${ctx.target.images.map((i) => i.tag).join(" and ")} on network ${network} and wait for their health checks`,
+          planned: true,
+        };
       await waitHealthy(ctx, engine, started, io);
       const lines = await checkRoutes(ctx, engine, started);
       return { summary: `both containers healthy; ${lines.length} health routes answered 200`, details: lines };

@@ -28,7 +28,11 @@ export const statusStep: Step<DeployContext> = {
           continue;
         }
         const c = classifyOutput(res.stderr);
-        throw new GateFailure(`helm status ${release.name}: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, { transient: c.transient, details: tail(res.stderr), remediation: clusterRemediation(ctx) });
+        throw new GateFailure(`helm status ${release.name}: ${tail(res.stderr, 1)[0] ?? `exit ${res.code}`}`, {
+          transient: c.transient,
+          details: tail(res.stderr),
+          remediation: clusterRemediation(ctx),
+        });
       }
       if (ctx.dryRun && !res.stdout) continue;
       const s = JSON.parse(res.stdout) as HelmStatus;

@@ -26,7 +26,10 @@ describe("the offline assistant in a conversation", () => {
 
     const three = await say("add eggs, bread and milk #shopping");
     const id = three.conversationId;
-    assert.deepEqual(three.toolCalls.map((c) => c.arguments.title), ["Eggs", "Bread", "Milk"]);
+    assert.deepEqual(
+      three.toolCalls.map((c) => c.arguments.title),
+      ["Eggs", "Bread", "Milk"],
+    );
     assert.match(three.reply, /Added #1 “Eggs”[\s\S]*Added #2 “Bread”[\s\S]*Added #3 “Milk”/);
 
     // "it" is the task the last reply named, read back from the stored conversation.

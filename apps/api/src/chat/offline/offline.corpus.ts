@@ -162,7 +162,12 @@ export const CORPUS: CorpusEntry[] = [
   e("add eggs, bread, and milk", add("Eggs"), add("Bread"), add("Milk")),
   e("add eggs, bread & milk", add("Eggs"), add("Bread"), add("Milk")),
   e("add eggs and bread", add("Eggs"), add("Bread")),
-  e("add eggs, bread and milk to my shopping list", add("Eggs", { tags: ["shopping"] }), add("Bread", { tags: ["shopping"] }), add("Milk", { tags: ["shopping"] })),
+  e(
+    "add eggs, bread and milk to my shopping list",
+    add("Eggs", { tags: ["shopping"] }),
+    add("Bread", { tags: ["shopping"] }),
+    add("Milk", { tags: ["shopping"] }),
+  ),
   e("add eggs, bread and milk #shopping", add("Eggs", { tags: ["shopping"] }), add("Bread", { tags: ["shopping"] }), add("Milk", { tags: ["shopping"] })),
   e("add eggs, bread and milk tomorrow", add("Eggs", { dueDate: TOMORROW }), add("Bread", { dueDate: TOMORROW }), add("Milk", { dueDate: TOMORROW })),
   e("add call mom, book flights and pay rent", add("Call mom"), add("Book flights"), add("Pay rent")),
@@ -400,7 +405,11 @@ export function isRight(entry: CorpusEntry, got: { calls: Call[]; text: string }
 function normalise(calls: Call[]): unknown {
   const sorted = (v: unknown): unknown =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sorted(x)]))
+      ? Object.fromEntries(
+          Object.entries(v)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, x]) => [k, sorted(x)]),
+        )
       : v;
   return calls.map(([name, args]) => [name, sorted(args)]);
 }

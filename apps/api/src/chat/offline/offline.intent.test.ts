@@ -40,7 +40,10 @@ describe("offline assistant: understanding", () => {
     ["move the milk to friday", { kind: "update", args: { match: "milk", changes: { dueDate: "2026-11-27" } } }],
     ["make 2 low priority", { kind: "update", args: { number: 2, changes: { priority: "low" } } }],
     ["set priority of the report to high", { kind: "update", args: { match: "report", changes: { priority: "high" } } }],
-    ["update 3: high priority, due friday, #work", { kind: "update", args: { number: 3, changes: { priority: "high", dueDate: "2026-11-27", tags: ["work"] } } }],
+    [
+      "update 3: high priority, due friday, #work",
+      { kind: "update", args: { number: 3, changes: { priority: "high", dueDate: "2026-11-27", tags: ["work"] } } },
+    ],
     ["clear the due date of 3", { kind: "update", args: { number: 3, changes: { dueDate: null } } }],
     ["what can you do?", { kind: "help" }],
     ["help", { kind: "help" }],

@@ -75,18 +75,78 @@ const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 
 /** Misspellings people type for the words this assistant keys on; each maps to the word meant. */
 const TYPOS: Record<string, string> = {
-  tommorow: "tomorrow", tommorrow: "tomorrow", tomorow: "tomorrow", tomorrw: "tomorrow", tomrrow: "tomorrow", tmrw: "tomorrow",
-  tmr: "tomorrow", tmrow: "tomorrow", tmmrw: "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow", tomoro: "tomorrow", tomoz: "tomorrow",
-  tomorroww: "tomorrow", tommorw: "tomorrow", tdy: "today", "2day": "today", tonite: "tonight",
-  wensday: "wednesday", wendsday: "wednesday", wednesay: "wednesday", wedensday: "wednesday", wednsday: "wednesday", wedsday: "wednesday",
-  wednessday: "wednesday", thursay: "thursday", thrusday: "thursday", thurday: "thursday", thursdy: "thursday", fridy: "friday",
-  firday: "friday", freiday: "friday", saterday: "saturday", saturady: "saturday", satuday: "saturday", sundy: "sunday",
-  mondy: "monday", monady: "monday", tuseday: "tuesday", teusday: "tuesday", tuesdy: "tuesday",
-  prioirty: "priority", priorty: "priority", proirity: "priority", priotity: "priority", prority: "priority", piority: "priority",
-  urgnet: "urgent", urgant: "urgent", imporant: "important", importnat: "important", improtant: "important",
-  overdeu: "overdue", ovedue: "overdue", overude: "overdue", taks: "tasks", tasx: "tasks", tsks: "tasks", tasls: "tasks",
-  compelte: "complete", comlete: "complete", complte: "complete", delte: "delete", delet: "delete", dlete: "delete", remvoe: "remove",
-  finsihed: "finished", finshed: "finished", finsh: "finish", remidn: "remind", remmind: "remind", whats: "what's",
+  tommorow: "tomorrow",
+  tommorrow: "tomorrow",
+  tomorow: "tomorrow",
+  tomorrw: "tomorrow",
+  tomrrow: "tomorrow",
+  tmrw: "tomorrow",
+  tmr: "tomorrow",
+  tmrow: "tomorrow",
+  tmmrw: "tomorrow",
+  "2moro": "tomorrow",
+  "2morrow": "tomorrow",
+  tomoro: "tomorrow",
+  tomoz: "tomorrow",
+  tomorroww: "tomorrow",
+  tommorw: "tomorrow",
+  tdy: "today",
+  "2day": "today",
+  tonite: "tonight",
+  wensday: "wednesday",
+  wendsday: "wednesday",
+  wednesay: "wednesday",
+  wedensday: "wednesday",
+  wednsday: "wednesday",
+  wedsday: "wednesday",
+  wednessday: "wednesday",
+  thursay: "thursday",
+  thrusday: "thursday",
+  thurday: "thursday",
+  thursdy: "thursday",
+  fridy: "friday",
+  firday: "friday",
+  freiday: "friday",
+  saterday: "saturday",
+  saturady: "saturday",
+  satuday: "saturday",
+  sundy: "sunday",
+  mondy: "monday",
+  monady: "monday",
+  tuseday: "tuesday",
+  teusday: "tuesday",
+  tuesdy: "tuesday",
+  prioirty: "priority",
+  priorty: "priority",
+  proirity: "priority",
+  priotity: "priority",
+  prority: "priority",
+  piority: "priority",
+  urgnet: "urgent",
+  urgant: "urgent",
+  imporant: "important",
+  importnat: "important",
+  improtant: "important",
+  overdeu: "overdue",
+  ovedue: "overdue",
+  overude: "overdue",
+  taks: "tasks",
+  tasx: "tasks",
+  tsks: "tasks",
+  tasls: "tasks",
+  compelte: "complete",
+  comlete: "complete",
+  complte: "complete",
+  delte: "delete",
+  delet: "delete",
+  dlete: "delete",
+  remvoe: "remove",
+  finsihed: "finished",
+  finshed: "finished",
+  finsh: "finish",
+  remidn: "remind",
+  remmind: "remind",
+  whats: "what's",
 };
 const TYPO_WORD = new RegExp(`(?<![\\p{L}\\p{N}])(${Object.keys(TYPOS).join("|")})(?![\\p{L}\\p{N}])`, "giu");
 
@@ -109,7 +169,6 @@ function clean(text: string): string {
     .replace(/^["'“‘]+|["'”’]+$/g, "")
     .trim();
 }
-
 
 /** Priority, tags and a due date pulled out of free text; what remains is the title. */
 export function extractDetails(text: string, ctx: IntentContext) {
@@ -169,9 +228,11 @@ export function parseReference(text: string, lastTask?: number): TaskRefArgs | u
 
 /** Words before "tasks" that are not a tag ("my open tasks", "all done tasks"). */
 const NOT_A_TAG = new Set(
-  ("my all the any open done completed complete finished pending remaining outstanding unfinished overdue late due high medium low " +
+  (
+    "my all the any open done completed complete finished pending remaining outstanding unfinished overdue late due high medium low " +
     "urgent important today's tomorrow's todays tomorrows week's new old current other these those many much of what which next " +
-    "active upcoming recent latest first last every priority your some more").split(" "),
+    "active upcoming recent latest first last every priority your some more"
+  ).split(" "),
 );
 
 function dayOfWeek(date: string): number {
@@ -180,9 +241,15 @@ function dayOfWeek(date: string): number {
 
 function listArgs(t: string, ctx: IntentContext): ListArgs {
   const args: ListArgs = {};
-  if (/\b(left|pending|open|remaining|outstanding|unfinished|incomplete|not (?:yet )?(?:done|completed|finished)|to ?do|still|need to|should|have to|got to|next|overdue|late|due(?! ?date))\b/.test(t))
+  if (
+    /\b(left|pending|open|remaining|outstanding|unfinished|incomplete|not (?:yet )?(?:done|completed|finished)|to ?do|still|need to|should|have to|got to|next|overdue|late|due(?! ?date))\b/.test(
+      t,
+    )
+  )
     args.status = "pending";
-  else if (new RegExp(`\\b(${DONE_WORDS}|did i|have i (?:done|finished|completed)|i(?:'ve| have) (?:done|finished|completed)|checked off|ticked off)\\b`).test(t))
+  else if (
+    new RegExp(`\\b(${DONE_WORDS}|did i|have i (?:done|finished|completed)|i(?:'ve| have) (?:done|finished|completed)|checked off|ticked off)\\b`).test(t)
+  )
     args.status = "completed";
   else args.status = "all";
   const pending = () => (args.status = args.status === "completed" ? "completed" : "pending");
@@ -224,7 +291,9 @@ function listArgs(t: string, ctx: IntentContext): ListArgs {
   const tag =
     t.match(/#([\p{L}\p{N}_-]+)/u) ??
     t.match(/\b(?:tagged|tag|labelled|label)\s+(?:as\s+|with\s+)?([\p{L}\p{N}_-]+)/u) ??
-    t.match(/\b(?:my|the|all|any|many|open|pending|done|completed|finished|remaining|unfinished|overdue|urgent)\s+([\p{L}][\p{L}\p{N}_-]*)\s+(?:tasks|todos|to-dos|items|stuff|things|list)\b/u) ??
+    t.match(
+      /\b(?:my|the|all|any|many|open|pending|done|completed|finished|remaining|unfinished|overdue|urgent)\s+([\p{L}][\p{L}\p{N}_-]*)\s+(?:tasks|todos|to-dos|items|stuff|things|list)\b/u,
+    ) ??
     t.match(/\b(?:tasks|todos|to-dos|anything|stuff)\s+(?:for|in|under)\s+([\p{L}][\p{L}\p{N}_-]*)\s*$/u);
   if (tag && !NOT_A_TAG.has(tag[1]!) && !findDate(tag[1]!, ctx.now, ctx.timeZone)) args.tag = tag[1]!;
   const sorted = t.match(/\b(?:sorted |ordered |order )?by (?:the\s+)?(due ?date|date|priority|title|name)\b/);
@@ -252,16 +321,19 @@ const LIST_PATTERNS = [
 
 /** The words a list question is made of; a question with other words in it may mean something else. */
 const LIST_WORDS = new Set(
-  ("what what's whats which is are was do does did i i've have has had my me all the a an any anything show list lists see view display get " +
+  (
+    "what what's whats which is are was do does did i i've have has had my me all the a an any anything show list lists see view display get " +
     "give tell check task tasks todo todos to-do to-dos item items thing things stuff open pending done complete completed finished finish " +
     "left remaining still outstanding unfinished incomplete not yet due overdue late past today tonight tomorrow this next week weekend " +
     "days day 7 seven in on for by at high medium low priority prio urgent important most tagged tag labelled label with about mentioning " +
     "containing matching how many much should could can need to so far there be up now currently got gotta we you please pls just first " +
     "start work tackle focus where of off checked ticked upcoming coming every them everything plate going agenda scheduled schedule planned plans lined ahead soon sorted sort " +
-    "order date dates 2 whole full entire again happening need want know").split(" "),
+    "order date dates 2 whole full entire again happening need want know"
+  ).split(" "),
 );
 
-const NEXT = /\b(?:what(?:'s| is)? next|do next|what should i (?:do|work on|start|tackle|focus on)|where (?:should|do) i start|what(?:'s| is) most (?:urgent|important)|what (?:to|should i) do first)\b/;
+const NEXT =
+  /\b(?:what(?:'s| is)? next|do next|what should i (?:do|work on|start|tackle|focus on)|where (?:should|do) i start|what(?:'s| is) most (?:urgent|important)|what (?:to|should i) do first)\b/;
 
 /** A phrasing this assistant understands for (the part it understood of) a list question. */
 function closestList(args: ListArgs, today: string): string {
@@ -310,15 +382,20 @@ function addIntent(text: string, ctx: IntentContext): Intent {
   let listTag: string | undefined;
   body = body.replace(/\s+(?:to|on|in|onto)\s+(?:my|the)\s+([\p{L}][\p{L}\p{N}_-]*)\s+list\b/iu, (_, tag: string) => ((listTag = tag.toLowerCase()), ""));
   const details = extractDetails(body, ctx);
-  const rest = details.rest.replace(/^(?:(?:i|we) (?:need|have|want|gotta|got|'ve got) to|(?:i|we) (?:must|should)|(?:need|have|want|got|gotta) to|gotta|(?:i|we) gotta|remember to|don't forget to|dont forget to|remind me to|todo:?|to)\s+/i, "");
+  const rest = details.rest.replace(
+    /^(?:(?:i|we) (?:need|have|want|gotta|got|'ve got) to|(?:i|we) (?:must|should)|(?:need|have|want|got|gotta) to|gotta|(?:i|we) gotta|remember to|don't forget to|dont forget to|remind me to|todo:?|to)\s+/i,
+    "",
+  );
   if (!rest) return { kind: "unclear", reason: "empty-add" };
   const tags = listTag && !details.tags.includes(listTag) ? [...details.tags, listTag] : details.tags;
-  const items = splitItems(rest).map((title): AddArgs => ({
-    title: capitalise(title),
-    ...(details.priority ? { priority: details.priority } : {}),
-    ...(details.dueDate ? { dueDate: details.dueDate } : {}),
-    ...(tags.length ? { tags } : {}),
-  }));
+  const items = splitItems(rest).map(
+    (title): AddArgs => ({
+      title: capitalise(title),
+      ...(details.priority ? { priority: details.priority } : {}),
+      ...(details.dueDate ? { dueDate: details.dueDate } : {}),
+      ...(tags.length ? { tags } : {}),
+    }),
+  );
   const [first, ...more] = items;
   return more.length ? { kind: "add", args: first!, more } : { kind: "add", args: first! };
 }
@@ -327,7 +404,11 @@ const WHICH_TASK: Intent = { kind: "unsure", about: "which-task", suggest: "show
 
 export function parseIntent(input: string, ctx: IntentContext): Intent {
   const typed = fixTypos(input.trim().replace(/\s+/g, " "));
-  const raw = typed.toLowerCase().replace(/[’‘]/g, "'").replace(/[?.!]+$/, "").trim();
+  const raw = typed
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/[?.!]+$/, "")
+    .trim();
 
   if (!raw) return { kind: "unclear", reason: "unknown" };
   if (/^(?:help|\?|commands)$|what (?:can|do) you do|how (?:does this|do (?:i|you)) work|what are you/.test(raw)) return { kind: "help" };
@@ -335,7 +416,10 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   if (/^(?:thanks|thank you|thx|cheers|great|perfect|awesome)\b/.test(raw)) return { kind: "thanks" };
 
   const original = typed.replace(/[’‘]/g, "'").replace(LEADING_FILLER, "");
-  const t = original.toLowerCase().replace(/[?.!]+$/, "").trim();
+  const t = original
+    .toLowerCase()
+    .replace(/[?.!]+$/, "")
+    .trim();
   // A follow-up ("actually, make it friday") starts with a word that only says it corrects the last one.
   const followUp = /^(?:actually|no|wait|sorry|oops|instead|hmm|oh)\b[\s,]*/i;
   const tf = t.replace(followUp, "");
@@ -346,7 +430,8 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   };
 
   // Reopen: "reopen 3", "mark the milk as not done", "undo milk".
-  let m = tf.match(/^(?:please\s+)?(?:reopen|re-open|uncheck|unmark|restore)\s+(.+)$/) ??
+  let m =
+    tf.match(/^(?:please\s+)?(?:reopen|re-open|uncheck|unmark|restore)\s+(.+)$/) ??
     tf.match(new RegExp(`^(?:please\\s+)?mark\\s+(.+?)\\s+as\\s+(?:not\\s+(?:${DONE_WORDS})|pending|open|undone|incomplete)$`));
   if (m) {
     const r = ref(m[1]!);
@@ -433,9 +518,16 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   }
 
   // A follow-up about the task just mentioned: "make it tomorrow", "actually high priority", "change that to friday".
-  m = original.replace(followUp, "").match(/^(?:please\s+)?(?:make|set|change|move|switch|put|update)\s+(it|that|this|that one|this one)\s+(?:to\s+|for\s+|as\s+|on\s+|until\s+|due\s+)?(.+)$/i);
+  m = original
+    .replace(followUp, "")
+    .match(
+      /^(?:please\s+)?(?:make|set|change|move|switch|put|update)\s+(it|that|this|that one|this one)\s+(?:to\s+|for\s+|as\s+|on\s+|until\s+|due\s+)?(.+)$/i,
+    );
   const bare = followUp.test(t) || ctx.lastTask !== undefined ? original.replace(followUp, "") : undefined;
-  for (const [text, explicit] of [[m?.[2], true], [bare, false]] as const) {
+  for (const [text, explicit] of [
+    [m?.[2], true],
+    [bare, false],
+  ] as const) {
     if (text === undefined) continue;
     const details = extractDetails(text.replace(/^(?:make it|make that|it's|it is|due)\s+/i, "").replace(/\s+instead$/i, ""), ctx);
     const changes: Changes = {};
@@ -467,8 +559,12 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
 
   // Add: "add buy milk tomorrow, high priority", "remind me to call mom friday", "new task: taxes #home".
   m =
-    original.match(/^(?:please\s+)?(?:add|create|new|make|put|save|note|jot down|write down)\b\s*(?:(?:a|an)\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)?\s*(?:to\s+|called\s+|named\s+|:\s*|-\s*)?(.*)$/i) ??
-    original.match(/^(?:please\s+)?((?!i (?:need|want|have) to (?:know|see|check|find out|look at|ask)\b)(?:remind me to|i need to|i have to|i must|i should|i want to|i gotta|i've got to|need to|gotta|remember to|don't forget to|dont forget to|todo:?)\s+.+)$/i);
+    original.match(
+      /^(?:please\s+)?(?:add|create|new|make|put|save|note|jot down|write down)\b\s*(?:(?:a|an)\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)?\s*(?:to\s+|called\s+|named\s+|:\s*|-\s*)?(.*)$/i,
+    ) ??
+    original.match(
+      /^(?:please\s+)?((?!i (?:need|want|have) to (?:know|see|check|find out|look at|ask)\b)(?:remind me to|i need to|i have to|i must|i should|i want to|i gotta|i've got to|need to|gotta|remember to|don't forget to|dont forget to|todo:?)\s+.+)$/i,
+    );
   if (m) return addIntent(m[1]!, ctx);
 
   if (NEXT.test(t) || LIST_PATTERNS.some((p) => p.test(t))) return listIntent(t, ctx);

@@ -11,8 +11,7 @@ function details(task: Task, today: string): string {
   return bits.join(" · ");
 }
 
-const line = (task: Task, today: string) =>
-  `${task.completed ? "✓" : "•"} #${task.number} ${task.title} — ${details(task, today)}`;
+const line = (task: Task, today: string) => `${task.completed ? "✓" : "•"} #${task.number} ${task.title} — ${details(task, today)}`;
 
 export function toolReply(toolName: string, output: unknown, today: string, asked?: Intent): string {
   const view = asked?.kind === "list" ? asked.view : undefined;
@@ -26,15 +25,14 @@ export function toolReply(toolName: string, output: unknown, today: string, aske
     case TOOL_NAMES.delete:
       return task ? `Deleted #${task.number} “${task.title}”.` : "Deleted it.";
     case TOOL_NAMES.update:
-      return task
-        ? `Updated #${task.number} “${task.title}” (${task.completed ? "done" : "open"} · ${details(task, today)}).`
-        : "Updated it.";
+      return task ? `Updated #${task.number} “${task.title}” (${task.completed ? "done" : "open"} · ${details(task, today)}).` : "Updated it.";
     case TOOL_NAMES.list: {
       const tasks = value.tasks ?? [];
       if (view === "count") {
         const n = value.total ?? tasks.length;
         const args = asked?.kind === "list" ? asked.args : {};
-        const kind = args.dueBefore && args.dueBefore < today ? "overdue " : args.status === "pending" ? "open " : args.status === "completed" ? "finished " : "";
+        const kind =
+          args.dueBefore && args.dueBefore < today ? "overdue " : args.status === "pending" ? "open " : args.status === "completed" ? "finished " : "";
         return `You have ${n} ${kind}${n === 1 ? "task" : "tasks"}${args.tag ? ` tagged #${args.tag}` : ""}.`;
       }
       if (view === "next") {
@@ -86,14 +84,14 @@ export function plainReply(intent: Intent): string {
     case "thanks":
       return "You're welcome! Anything else for your list?";
     case "unsure":
-      if (intent.about === "which-task") return "Which task do you mean? Say its number or words from its title — for example “delete 3”. Or say “show my tasks” to see them.";
+      if (intent.about === "which-task")
+        return "Which task do you mean? Say its number or words from its title — for example “delete 3”. Or say “show my tasks” to see them.";
       if (intent.about === "when-done")
         return "I'm not sure about that: I don't keep when a task was finished. The closest I can do is show every task you've finished — say “show done tasks”.";
       return `I'm not sure what you mean. The closest I can do: “${intent.suggest}” — or say “help” to see everything I understand.`;
     case "unclear":
       if (intent.reason === "empty-add") return "What should I add? For example: “add call the dentist on friday”.";
-      if (intent.reason === "no-change")
-        return "What should change? For example: “update 3: high priority, due friday” or “rename 3 to …”.";
+      if (intent.reason === "no-change") return "What should change? For example: “update 3: high priority, due friday” or “rename 3 to …”.";
       if (intent.reason === "not-english")
         return "Sorry, I only understand English — try “add buy milk tomorrow” or “what's left?”. With a language model configured for this app (OPENAI_API_KEY or LLM_BASE_URL; ask whoever runs it), I understand many more languages.";
       return "I'm not sure what to do with that. I can add, list, complete, update and delete tasks — for example “add buy milk tomorrow” or “what's left?”. Say “help” for more.";
