@@ -6,9 +6,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { count, eq } from "drizzle-orm";
 import { lastRole, startFakeOpenAI, type FakeOpenAI } from "../../test/fake-openai.ts";
 import { readSse, textOf, type StreamEvent } from "../../test/sse.ts";
 import { buildApp, Client, drivers, signUp, type TestDatabase } from "../../test/support.ts";
+import { chatTurnChunks } from "../db/schema.ts";
 
 const REPLY = "one two three four five six seven eight.";
 
@@ -37,6 +39,16 @@ for (const driver of drivers) {
     const hold = () => {
       gate = new Promise((r) => (release = r));
     };
+
+    /** Waits until the turn's first chunks are in the database (the replica flushes them on a timer). */
+    async function storedChunks(turnId: string) {
+      for (let i = 0; i < 500; i++) {
+        const [stored] = await db.handle.db.select({ n: count() }).from(chatTurnChunks).where(eq(chatTurnChunks.turnId, turnId));
+        if (stored && stored.n > 0) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.fail("the running turn never stored its chunks");
+    }
 
     async function readUntil(events: AsyncGenerator<StreamEvent>, until: (seen: StreamEvent[]) => boolean) {
       const seen: StreamEvent[] = [];
@@ -67,6 +79,10 @@ for (const driver of drivers) {
       const running = await me.get(`/api/conversations/${conversationId}`);
       assert.equal(running.body.turn.state, "running");
       assert.equal(running.body.messages[0].content, "add resume me");
+      // A client cut off mid-reply comes back after the replica has stored what was said (it writes
+      // every 100 ms). A turn that ends before its first write stores no chunks on purpose: a resume
+      // elsewhere then finds it ended, and the client shows the stored reply.
+      await storedChunks(running.body.turn.id);
 
       const resumed = await b.request(`/api/chat/${conversationId}/stream`, { headers: { ...auth, "last-event-id": String(first.at(-1)!.id) } });
       assert.equal(resumed.status, 200);
