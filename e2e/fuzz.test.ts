@@ -26,7 +26,9 @@ function send(base: string, req: { method: string; path: string; headers: Record
     const url = new URL(base);
     const headers: Record<string, string> = { ...req.headers };
     if (req.body && !req.chunked) headers["content-length"] = String(req.body.length);
-    const r = request({ host: url.hostname, port: url.port, method: req.method, path: req.path, headers, timeout: 20_000 }, (res) => {
+    // A connection of its own (agent: false): a kept-alive socket the server has just closed (it closes
+    // after refusing an oversized body) would reset the next request sent on it.
+    const r = request({ host: url.hostname, port: url.port, method: req.method, path: req.path, headers, timeout: 20_000, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (d: Buffer) => chunks.push(d));
       res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString("utf8") }));
