@@ -10,11 +10,11 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { auth, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { Page } from "playwright-core";
+import { MemoryOAuthProvider } from "../apps/api/test/oauth-client.ts";
 import { browserFor, freePort, PASSWORD, signOut, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
 
 /** Access tokens live this long here, so the test sees one expire (the default is an hour). */
@@ -34,17 +34,11 @@ after(async () => {
  * A CLI-style MCP client: a loopback page the browser is sent back to (as VS Code's), and everything
  * it keeps in memory.
  */
-class LoopbackClient implements OAuthClientProvider {
+class LoopbackClient extends MemoryOAuthProvider {
   server!: Server;
   port = 0;
-  client?: OAuthClientInformationMixed;
-  saved?: OAuthTokens;
-  verifier?: string;
-  authorizationUrl?: URL;
   /** The query the browser came back with. */
   callback?: Promise<URLSearchParams>;
-
-  constructor(readonly name: string) {}
 
   async listen() {
     this.port = await freePort();
@@ -60,38 +54,8 @@ class LoopbackClient implements OAuthClientProvider {
   close() {
     this.server.close();
   }
-  get redirectUrl() {
+  override get redirectUrl() {
     return `http://127.0.0.1:${this.port}/callback`;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: this.name,
-      redirect_uris: [this.redirectUrl],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none",
-    };
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.client = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier!;
   }
 }
 
