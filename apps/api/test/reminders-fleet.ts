@@ -55,9 +55,9 @@ export async function createFleetDatabase(): Promise<Fleet> {
 export async function insertReminders(fleet: Fleet, n: number, start: Date, spreadMs: number): Promise<void> {
   await fleet.handle.db.execute(sql`
     insert into reminders (user_id, task_id, spec, fire_at)
-    select ${fleet.userId}, ${fleet.taskId}, jsonb_build_object('at', ${start.toISOString()}),
+    select ${fleet.userId}, ${fleet.taskId}, jsonb_build_object('at', ${start.toISOString()}::text),
            ${start.toISOString()}::timestamptz + (i * ${spreadMs / n}::double precision) * interval '1 millisecond'
-      from generate_series(0, ${n - 1}) as i`);
+      from generate_series(0, ${n - 1}::int) as i`);
 }
 
 export interface Worker {
