@@ -19,12 +19,18 @@ export interface ReminderServiceOptions {
   timeZoneOf?: TimeZoneOf;
 }
 
-/** The one call the task service makes after it changed or deleted a task. */
-export interface TaskChangeListener {
+/**
+ * What the task service holds of reminders: the one call it makes after it changed or deleted a
+ * task, and what the MCP tools use to set reminders along with a task they add or change.
+ */
+export interface TaskReminders {
   replanTask(userId: string, taskId: string): Promise<void>;
+  /** Throws a validation error when `specs` cannot be set on a task due on `dueDate`. */
+  checkSpecs(specs: ReminderSpec[], task: { dueDate: string | null }): void;
+  addReminder(userId: string, taskId: string, spec: ReminderSpec): Promise<Reminder>;
 }
 
-export class ReminderService implements TaskChangeListener {
+export class ReminderService implements TaskReminders {
   readonly repo: ReminderRepository;
   private readonly clock: () => Date;
   readonly timeZoneOf: TimeZoneOf;
@@ -52,14 +58,22 @@ export class ReminderService implements TaskChangeListener {
     if ((await this.repo.countByTask(userId, taskId)) >= REMINDER_LIMITS.perTaskMax) {
       throw new DomainError("limit_reached", `a task has at most ${REMINDER_LIMITS.perTaskMax} reminders; remove one first`);
     }
-    if (isRelative(spec) && !task.dueDate) {
-      throw new DomainError("validation_error", "the task has no due date: give it one, or remind at a time (at)", { field: "spec" });
+    this.checkSpecs([spec], task);
+    return toReminder(await this.repo.insert(userId, taskId, spec, planFireAt(spec, task, await this.timeZoneOf(userId))));
+  }
+
+  checkSpecs(specs: ReminderSpec[], task: { dueDate: string | null }): void {
+    if (specs.length > REMINDER_LIMITS.perTaskMax) {
+      throw new DomainError("validation_error", `a task has at most ${REMINDER_LIMITS.perTaskMax} reminders`, { field: "reminders" });
     }
-    const fireAt = planFireAt(spec, task, await this.timeZoneOf(userId));
-    if ("at" in spec && fireAt && fireAt.getTime() <= this.clock().getTime()) {
-      throw new DomainError("validation_error", "that time has passed: remind at a time in the future", { field: "at" });
+    for (const spec of specs) {
+      if (isRelative(spec) && !task.dueDate) {
+        throw new DomainError("validation_error", "the task has no due date: give it one, or remind at a time (at)", { field: "spec" });
+      }
+      if ("at" in spec && new Date(spec.at).getTime() <= this.clock().getTime()) {
+        throw new DomainError("validation_error", "that time has passed: remind at a time in the future", { field: "at" });
+      }
     }
-    return toReminder(await this.repo.insert(userId, taskId, spec, fireAt));
   }
 
   async removeReminder(userId: string, taskId: string, reminderId: string): Promise<void> {

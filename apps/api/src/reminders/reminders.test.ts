@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
+import { connectMcp, toolText } from "../../test/mcp-client.ts";
 import { buildApp, drivers, signUp, silentLogger, type TestDatabase } from "../../test/support.ts";
 import type { Notifier, ReminderNotification } from "./notifier.ts";
 import { ReminderRepository } from "./reminders.repository.ts";
@@ -295,6 +296,63 @@ for (const driver of drivers) {
       clock.advance(scheduler.options.leaseMs + 1);
       assert.equal(await scheduler.runDue(), 1, "taken over after the lease");
       assert.equal(rec.sent.filter((s) => s.n.reminderId === r.id).length, 1);
+    });
+
+    test("the assistant sets reminders: at a time when adding, relative to the task it just named", async () => {
+      const alice = await signUp(built.app);
+      // 2026-12-01 is a Tuesday; "sunday at 6" is 6 December 18:00 in Paris (17:00Z).
+      const first = await alice.post("/api/chat", { message: "remind me to call mom on sunday at 6", timeZone: "Europe/Paris" });
+      assert.equal(first.status, 200, first.text);
+      assert.match(first.body.reply, /Call mom/);
+      const task = (await alice.get("/api/tasks/me")).body.find((t: { title: string }) => t.title === "Call mom");
+      assert.equal(task.dueDate, "2026-12-06");
+      let list = (await alice.get(`/api/tasks/${task.id}/reminders`)).body;
+      assert.deepEqual(
+        list.map((r: { spec: unknown; fireAt: string }) => [r.spec, r.fireAt]),
+        [[{ at: "2026-12-06T17:00:00.000Z" }, "2026-12-06T17:00:00.000Z"]],
+      );
+      const second = await alice.post("/api/chat", {
+        message: "remind me an hour before",
+        timeZone: "Europe/Paris",
+        conversationId: first.body.conversationId,
+      });
+      assert.equal(second.status, 200, second.text);
+      list = (await alice.get(`/api/tasks/${task.id}/reminders`)).body;
+      assert.deepEqual(list[1].spec, { minutesBefore: 60 });
+      assert.equal(list[1].fireAt, "2026-12-06T08:00:00.000Z", "an hour before 09:00 UTC on the due date (due times and zones land later)");
+    });
+
+    test("MCP: add_task and update_task take reminders; a bad one changes nothing; another person's task is out of reach", async () => {
+      const alice = await signUp(built.app);
+      const bob = await signUp(built.app);
+      const mcp = await connectMcp(built.app, alice.token!);
+      const added = toolText(
+        await mcp.callTool({
+          name: "add_task",
+          arguments: { title: "Renew passport", dueDate: "2026-12-09", reminders: [{ minutesBefore: 30 }, { daysBefore: 1, time: "18:00" }] },
+        }),
+      );
+      assert.equal(added.isError, false, added.text);
+      assert.match(added.text, /reminds 9 Dec, 08:30 UTC, 8 Dec, 18:00 UTC/);
+      assert.equal(added.structured.reminders.length, 2);
+      const n = added.structured.task.number;
+
+      const bad = toolText(await mcp.callTool({ name: "add_task", arguments: { title: "Undated", reminders: [{ minutesBefore: 30 }] } }));
+      assert.equal(bad.isError, true);
+      assert.equal(bad.structured.error.code, "validation_error");
+      assert.ok(!(await alice.get("/api/tasks/me")).body.some((t: { title: string }) => t.title === "Undated"), "no task was added");
+
+      const updated = toolText(await mcp.callTool({ name: "update_task", arguments: { number: n, reminders: [{ at: "2026-12-08T07:00:00Z" }] } }));
+      assert.equal(updated.isError, false, updated.text);
+      assert.equal((await alice.get(`/api/tasks/${added.structured.task.id}/reminders`)).body.length, 3);
+      const nothing = toolText(await mcp.callTool({ name: "update_task", arguments: { number: n } }));
+      assert.equal(nothing.isError, true);
+
+      const bobMcp = await connectMcp(built.app, bob.token!);
+      const reach = toolText(await bobMcp.callTool({ name: "update_task", arguments: { number: n, reminders: [{ minutesBefore: 5 }] } }));
+      assert.equal(reach.isError, true);
+      assert.equal(reach.structured.error.code, "not_found");
+      assert.equal((await alice.get(`/api/tasks/${added.structured.task.id}/reminders`)).body.length, 3, "Bob added nothing to Alice's task");
     });
   });
 }

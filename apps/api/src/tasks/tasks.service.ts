@@ -7,7 +7,7 @@ import { DomainError, notFound } from "../domain-error.ts";
 import { bestMatches, titleKeyPatterns } from "./tasks.match.ts";
 import { TaskRepository, toTask } from "./tasks.repository.ts";
 import type { Database } from "../db/client.ts";
-import type { TaskChangeListener } from "../reminders/reminders.service.ts";
+import type { TaskReminders } from "../reminders/reminders.service.ts";
 
 /** Candidates a title match ranks: those fitting most of the person's words come first. */
 const MATCH_CANDIDATES = 50;
@@ -32,7 +32,7 @@ export class TaskService {
   /** `reminders` re-plans a task's reminders after each change (due date, completion, deletion). */
   constructor(
     db: Database,
-    private readonly reminders?: TaskChangeListener,
+    readonly reminders?: TaskReminders,
   ) {
     this.repo = new TaskRepository(db);
   }
