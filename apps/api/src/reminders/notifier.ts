@@ -3,9 +3,9 @@
  * the bell, Web Push) implements it; the default only logs at debug.
  *
  * Delivery is at-least-once with a key: the scheduler calls `notify` after it has claimed the
- * reminder and marks it fired only once `notify` resolved. If the replica dies between the two
- * (a window of one UPDATE), another replica calls `notify` again for the same firing, so an
- * implementation that stores notifications should make (`reminderId`, `fireAt`) unique.
+ * reminder and marks it fired (with the rest of its batch) once `notify` resolved. If the replica
+ * dies in between, another replica calls `notify` again for the same firing after the claim runs
+ * out, so an implementation that stores notifications makes (`reminderId`, `fireAt`) unique.
  */
 import type { Logger } from "../logger.ts";
 

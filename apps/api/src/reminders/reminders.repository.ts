@@ -148,15 +148,20 @@ export class ReminderRepository {
     }));
   }
 
-  /** Marks a claimed reminder fired, if the claim is still this one's (not re-planned, not taken over). */
-  async markFired(id: string, token: ClaimToken, firedAt: Date, late: boolean): Promise<boolean> {
+  /**
+   * Marks delivered reminders fired, those whose claim is still this one's (not re-planned, not
+   * taken over); late when they fire more than `lateAfterMs` after their time. Returns how many.
+   */
+  async markFired(ids: string[], token: ClaimToken, firedAt: Date, lateAfterMs: number): Promise<number> {
+    if (ids.length === 0) return 0;
     const result = await this.db.execute(sql`
       update reminders
-         set state = 'fired', fired_at = ${firedAt.toISOString()}::timestamptz, late = ${late},
+         set state = 'fired', fired_at = ${firedAt.toISOString()}::timestamptz,
+             late = ${firedAt.toISOString()}::timestamptz - fire_at > ${lateAfterMs}::int * interval '1 millisecond',
              claimed_until = null, snoozed_until = null, updated_at = now()
-       where id = ${id} and state = 'pending'
+       where id = any(${`{${ids.join(",")}}`}::uuid[]) and state = 'pending'
          and claimed_until = timestamptz 'epoch' + ${token.toString()}::bigint * interval '1 microsecond'
       returning id`);
-    return rowsOf(result).length > 0;
+    return rowsOf(result).length;
   }
 }

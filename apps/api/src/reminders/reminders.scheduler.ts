@@ -4,7 +4,8 @@
  * marks it fired. The reminders table is the queue, so the embedded PGlite of `npm start` and
  * PostgreSQL run the same statements, and nothing but the database is shared between replicas.
  *
- * Exactly once: a reminder is marked fired by one claim only (the claim's lease end is its token).
+ * Exactly once: a reminder is marked fired by one claim only (the claim's lease end is its token);
+ * a batch is marked in one statement once its deliveries are done.
  * A replica that dies holding a claim loses it when the lease ends and another replica takes the
  * reminder over; one that fell due while every replica was down fires on the first tick after start,
  * `late` when it fires more than `lateAfterMs` after its time. The notifier is called before the
@@ -96,15 +97,20 @@ export class ReminderScheduler {
       const token = this.token(now);
       const batch = await this.deps.repo.claimDue(now, token, this.options.batchSize);
       if (batch.length === 0) return fired;
-      const results = await Promise.all(batch.map((r) => this.fire(r, token)));
-      fired += results.filter(Boolean).length;
+      const delivered = await Promise.all(batch.map((r) => this.deliver(r, now)));
+      fired += await this.deps.repo.markFired(
+        batch.filter((_, i) => delivered[i]).map((r) => r.id),
+        token,
+        now,
+        this.options.lateAfterMs,
+      );
       if (batch.length < this.options.batchSize || this.stopped) return fired;
     }
   }
 
-  private async fire(reminder: ClaimedReminder, token: ClaimToken): Promise<boolean> {
-    const { repo, notifier, logger } = this.deps;
-    const now = this.clock();
+  /** Hands one claimed reminder to the notifier; false when that failed (it is tried again later). */
+  private async deliver(reminder: ClaimedReminder, now: Date): Promise<boolean> {
+    const { notifier, logger } = this.deps;
     const late = now.getTime() - reminder.fireAt.getTime() > this.options.lateAfterMs;
     try {
       const timeZone = await this.deps.timeZoneOf(reminder.userId);
@@ -123,6 +129,6 @@ export class ReminderScheduler {
       logger.warn({ err, reminderId: reminder.id }, "delivering a reminder failed; it is tried again when its claim runs out");
       return false;
     }
-    return repo.markFired(reminder.id, token, now, late);
+    return true;
   }
 }
