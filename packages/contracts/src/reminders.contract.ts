@@ -5,6 +5,23 @@
 import { z } from "zod";
 import { REMINDER_LIMITS, REMINDER_STATES } from "./constants.ts";
 
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
+
+/**
+ * An instant as ISO 8601 with an offset or Z, on a date that exists. Checked in code rather than by
+ * zod's ISO pattern, whose JSON Schema (a leap-year pattern) would cost every tool definition ~400 bytes.
+ */
+export const InstantSchema = z
+  .string()
+  .superRefine((v, ctx) => {
+    const m = ISO_INSTANT.exec(v);
+    const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+    if (!m || !day || day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3]) || Number.isNaN(Date.parse(v))) {
+      ctx.addIssue({ code: "custom", message: "an ISO 8601 date-time with an offset, e.g. 2026-12-06T18:00:00+01:00" });
+    }
+  })
+  .meta({ format: "date-time" });
+
 /** `HH:MM`, 24-hour, local to the person's time zone. */
 const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM (24-hour)");
 
@@ -14,18 +31,14 @@ const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of
  * that many days before the due date, at that local time ("the day before at 9" is 1 and 09:00).
  */
 export const ReminderSpecSchema = z.union([
-  z.strictObject({
-    at: z.iso
-      .datetime({ offset: true, message: "an ISO 8601 date-time with an offset, e.g. 2026-12-06T18:00:00+01:00" })
-      .describe("When to remind, ISO 8601 with offset"),
-  }),
+  z.strictObject({ at: InstantSchema.describe("When to remind") }),
   z.strictObject({
     minutesBefore: z
       .number()
       .int("a whole number of minutes")
       .min(0, "0 or more minutes")
       .max(REMINDER_LIMITS.minutesBeforeMax, `at most ${REMINDER_LIMITS.minutesBeforeMax} minutes (30 days)`)
-      .describe("Minutes before the task's due time"),
+      .describe("Before the due time"),
   }),
   z.strictObject({
     daysBefore: z
@@ -57,5 +70,5 @@ export const ReminderSchema = z.object({
 export type Reminder = z.infer<typeof ReminderSchema>;
 
 export const SnoozeReminderSchema = z.strictObject({
-  until: z.iso.datetime({ offset: true, message: "an ISO 8601 date-time with an offset" }).describe("Fire again at this instant"),
+  until: InstantSchema.describe("Fire again at this instant"),
 });

@@ -44,7 +44,19 @@ const ListInput = ListTasksQuerySchema.omit({ offset: true }).extend({
 });
 const RefInput = TaskRefSchema.refine(refGiven, REF_MISSING);
 /** Reminders a tool sets along with the task it adds or changes (added to any it has). */
-const RemindersInput = z.array(ReminderSpecSchema).max(3).optional().describe("Reminders to add");
+const ToolReminder = z
+  .strictObject({
+    at: z.string().optional().describe("ISO date-time"),
+    minutesBefore: z.number().optional().describe("Before due"),
+    daysBefore: z.number().optional(),
+    time: z.string().optional().describe("HH:MM, with daysBefore"),
+  })
+  .refine((r) => [r.at, r.minutesBefore, r.daysBefore].filter((v) => v !== undefined).length === 1 && (r.daysBefore === undefined) === (r.time === undefined), {
+    message: "give one of: at, minutesBefore, or daysBefore with time",
+  })
+  .pipe(ReminderSpecSchema);
+/** Lean for the model (one flat object); checked as the REST body is (ReminderSpecSchema). */
+const RemindersInput = z.array(ToolReminder).max(3).optional().describe("Reminders to add");
 const AddInput = CreateTaskSchema.extend({ reminders: RemindersInput });
 const UpdateInput = TaskRefSchema.extend({ changes: UpdateTaskSchema.optional(), reminders: RemindersInput })
   .refine(refGiven, REF_MISSING)
