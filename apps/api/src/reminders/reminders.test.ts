@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { connectMcp, toolText } from "../../test/mcp-client.ts";
-import { buildApp, drivers, signUp, silentLogger, type TestDatabase } from "../../test/support.ts";
+import { buildApp, Client, drivers, signUp, silentLogger, type TestDatabase } from "../../test/support.ts";
 import type { Notifier, ReminderNotification } from "./notifier.ts";
 import { ReminderRepository } from "./reminders.repository.ts";
 import { ReminderScheduler } from "./reminders.scheduler.ts";
@@ -242,7 +242,7 @@ for (const driver of drivers) {
       const bobTask = (await bob.post("/api/tasks", { title: "Bob's", dueDate: "2026-12-05" })).body;
       assert.equal((await bob.delete(`/api/tasks/${bobTask.id}/reminders/${r.id}`)).status, 404, "not through his own task either");
       assert.equal((await alice.get(base)).body[0].state, "pending");
-      assert.equal((await new (await import("../../test/support.ts")).Client(built.app).get(base)).status, 401);
+      assert.equal((await new Client(built.app).get(base)).status, 401);
 
       clock.set("2026-12-05T09:00:00Z");
       await scheduler.runDue();
@@ -353,6 +353,14 @@ for (const driver of drivers) {
       assert.equal(reach.isError, true);
       assert.equal(reach.structured.error.code, "not_found");
       assert.equal((await alice.get(`/api/tasks/${added.structured.task.id}/reminders`)).body.length, 3, "Bob added nothing to Alice's task");
+    });
+
+    test("the OpenAPI document describes the reminder routes", async () => {
+      const doc = await new Client(built.app).get("/api/openapi.json");
+      assert.equal(doc.status, 200);
+      for (const path of ["/api/tasks/{id}/reminders", "/api/tasks/{id}/reminders/{reminderId}", "/api/reminders/{id}/snooze", "/api/reminders/{id}/dismiss"]) {
+        assert.ok(doc.body.paths[path], `documents ${path}`);
+      }
     });
   });
 }
