@@ -39,8 +39,16 @@ export interface SchedulerDeps {
   options?: Partial<SchedulerOptions>;
 }
 
-const dateTime = (d: Date, timeZone: string) =>
-  new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+const bodyFormatters = new Map<string, Intl.DateTimeFormat>();
+/** "6 Dec, 09:00" in the person's zone (one formatter per zone, made once). */
+function dateTime(d: Date, timeZone: string): string {
+  let made = bodyFormatters.get(timeZone);
+  if (!made) {
+    made = new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    bodyFormatters.set(timeZone, made);
+  }
+  return made.format(d);
+}
 
 export class ReminderScheduler {
   readonly options: SchedulerOptions;

@@ -7,18 +7,29 @@ import type { ReminderSpec } from "@todo/contracts";
 /** The local time a date-only due date means, until due times land. */
 export const DEFAULT_DUE_TIME = "09:00";
 
+/** One formatter per zone, made once: building one costs far more than using it. */
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+function partsFormatter(timeZone: string): Intl.DateTimeFormat {
+  let made = partsFormatters.get(timeZone);
+  if (!made) {
+    made = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    partsFormatters.set(timeZone, made);
+  }
+  return made;
+}
+
 /** The zone's offset from UTC, in minutes, at an instant (e.g. +60 for Berlin in winter). */
 function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(instant);
+  const parts = partsFormatter(timeZone).formatToParts(instant);
   const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
@@ -67,7 +78,9 @@ export function dueInstantFor(task: TaskTiming, timeZone: string): Date | null {
 
 /** The local due date a relative "days before at HH:MM" counts from. */
 function dueLocalDate(due: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(due);
+  const parts = partsFormatter(timeZone).formatToParts(due);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value;
+  return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
 /** When a spec fires for a task; null when it is relative and the task has no due time. */
