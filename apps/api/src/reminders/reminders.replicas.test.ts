@@ -57,13 +57,13 @@ describe("reminder schedulers as processes on one PostgreSQL", postgresOnly, () 
     await fleet.query(sql`delete from reminders`);
     await insertReminders(fleet, 1000, new Date(Date.now() - 60_000), 60_000);
     // Slow deliveries and a short lease, so the kill lands inside a batch and the takeover comes soon.
-    const env = { NOTIFY_DELAY_MS: "20", REMINDERS_BATCH: "50", REMINDERS_POLL_MS: "200", REMINDERS_LEASE_MS: "2000" };
+    const env = { NOTIFY_DELAY_MS: "200", REMINDERS_BATCH: "50", REMINDERS_POLL_MS: "200", REMINDERS_LEASE_MS: "2000" };
     const a = await startWorker(fleet.url, { ...env, WORKER_ID: "a" });
     const b = await startWorker(fleet.url, { ...env, WORKER_ID: "b" });
     workers.push(a, b);
     await waitFor("some firings by the replica to kill", async () => {
       const [row] = await fleet.query<{ n: number }>(sql`select count(*)::int as n from reminder_deliveries where worker = 'a'`);
-      return row!.n >= 100;
+      return row!.n >= 50;
     });
     const [held] = await fleet.query<{ n: number }>(sql`select count(*)::int as n from reminders where state = 'pending' and claimed_until is not null`);
     await a.kill();
