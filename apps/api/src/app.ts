@@ -24,6 +24,10 @@ import type { Logger } from "./logger.ts";
 import { requireMcpGrant, wellKnownRoutes } from "./mcp/mcp.auth.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
 import { createToolValidator, taskToolDefinitions } from "./mcp/mcp.server.ts";
+import { createLogNotifier, type Notifier } from "./reminders/notifier.ts";
+import { reminderRoutes } from "./reminders/reminders.routes.ts";
+import { ReminderScheduler } from "./reminders/reminders.scheduler.ts";
+import { ReminderService } from "./reminders/reminders.service.ts";
 import { taskRoutes } from "./tasks/tasks.routes.ts";
 import { TaskService } from "./tasks/tasks.service.ts";
 import { version } from "./version.ts";
@@ -35,6 +39,8 @@ export interface AppDeps {
   model: LanguageModel;
   lifecycle?: Lifecycle;
   clock?: () => Date;
+  /** Where fired reminders go (the notification centre); default: a debug log line. */
+  notifier?: Notifier;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -46,7 +52,17 @@ export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
   const lifecycle = deps.lifecycle ?? { draining: false };
   const auth = createAuth(database.db, config.auth, logger, config.mcp);
-  const tasks = new TaskService(database.db);
+  const reminders = new ReminderService(database.db, { clock: deps.clock });
+  const tasks = new TaskService(database.db, reminders);
+  // Built here, started by main.ts once the database is migrated (tests run it tick by tick).
+  const scheduler = new ReminderScheduler({
+    repo: reminders.repo,
+    notifier: deps.notifier ?? createLogNotifier(logger),
+    logger,
+    timeZoneOf: reminders.timeZoneOf,
+    clock: deps.clock,
+    options: config.reminders,
+  });
   // Built once per app: every turn's tools and every MCP request share them.
   const tools = { definitions: taskToolDefinitions(), jsonSchemaValidator: createToolValidator() };
   const chat = new ChatService(database.db, tasks, deps.model, logger, tools, deps.clock, {
@@ -91,11 +107,12 @@ export function createApp(deps: AppDeps) {
   app.route("/api/auth", authRoutes(auth, config.trustProxy, createRateLimitPruner(database.db, config.auth.rateLimit.windowSeconds, logger)));
 
   // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
-  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) app.use(path, signedIn);
+  for (const path of ["/api/tasks/*", "/api/reminders/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) app.use(path, signedIn);
   // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks));
+  app.route("/api", reminderRoutes(reminders));
   app.route("/api", chatRoutes(chat));
   app.route("/api/connected-apps", connectedAppsRoutes(new ConnectedAppsRepository(database.db)));
   app.route("/mcp", mcpRoutes(tasks, logger, tools.jsonSchemaValidator));
@@ -110,7 +127,7 @@ export function createApp(deps: AppDeps) {
     info: { title: "Todo Chatbot API", version, description: "Tasks, the assistant and its conversations. Auth lives under /api/auth (Better Auth)." },
   });
 
-  return { app, auth, chat };
+  return { app, auth, chat, reminders, scheduler };
 }
 
 export type App = ReturnType<typeof createApp>["app"];

@@ -52,6 +52,10 @@ const EnvSchema = z
     CHAT_TURN_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(660_000).default(35_000),
     DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
+    REMINDERS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    REMINDERS_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+    REMINDERS_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    REMINDERS_LATE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   })
   .refine((env) => env.DATABASE_POOL_MIN <= env.DATABASE_POOL_MAX, {
     path: ["DATABASE_POOL_MIN"],
@@ -117,6 +121,12 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** After SIGTERM, how long to keep serving while reporting not ready (lets a load balancer notice). */
   drainDelayMs: number;
+  /**
+   * The reminders scheduler every replica runs: how often an idle one polls, how many reminders one
+   * claim takes, how long a claim holds before another replica may take over, and when a firing is late.
+   * Absent (tests that build a Config by hand): the defaults.
+   */
+  reminders?: { pollMs: number; batchSize: number; leaseMs: number; lateAfterMs: number };
 }
 
 export class ConfigError extends Error {
@@ -225,5 +235,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     turnLeaseMs: env.CHAT_TURN_LEASE_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     drainDelayMs: env.DRAIN_DELAY_MS,
+    reminders: {
+      pollMs: env.REMINDERS_POLL_MS,
+      batchSize: env.REMINDERS_BATCH,
+      leaseMs: env.REMINDERS_LEASE_MS,
+      lateAfterMs: env.REMINDERS_LATE_AFTER_MS,
+    },
   };
 }

@@ -67,3 +67,12 @@ export type ToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
 
 /** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
 export const MUTATING_TOOL_NAMES: readonly ToolName[] = [TOOL_NAMES.add, TOOL_NAMES.complete, TOOL_NAMES.delete, TOOL_NAMES.update];
+
+/** Reminders: how many one task may have, and how far before its due time a relative one may be. */
+export const REMINDER_LIMITS = {
+  perTaskMax: 10,
+  /** 30 days, in minutes. */
+  minutesBeforeMax: 43_200,
+  daysBeforeMax: 30,
+} as const;
+export const REMINDER_STATES = ["pending", "fired", "cancelled"] as const;

@@ -3,7 +3,8 @@
  * rate_limit) keep the field names its Drizzle adapter expects; the app's own tables follow.
  * Migrations are generated from this file by drizzle-kit and committed under ./migrations.
  */
-import { DEFAULT_PRIORITY, PRIORITIES } from "@todo/contracts/constants";
+import { DEFAULT_PRIORITY, PRIORITIES, REMINDER_STATES } from "@todo/contracts/constants";
+import type { ReminderSpec } from "@todo/contracts";
 import { relations, sql } from "drizzle-orm";
 import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
@@ -309,6 +310,42 @@ export const tasks = pgTable(
     check("tasks_priority_check", sql`${t.priority} in ('low', 'medium', 'high')`),
     check("tasks_title_length_check", sql`char_length(${t.title}) between 1 and 200`),
     check("tasks_description_length_check", sql`char_length(${t.description}) <= 2000`),
+  ],
+);
+
+// ---- Reminders ---------------------------------------------------------------------------------
+
+/**
+ * A reminder of a task, and the scheduler's queue at once (reminders/reminders.scheduler.ts): a
+ * pending row whose `fire_at` has passed is claimed by one replica (`FOR UPDATE SKIP LOCKED`, a
+ * lease in `claimed_until`), handed to the notifier and marked fired. `fire_at` is computed from
+ * `spec` (and `snoozed_until`) whenever the task changes; null while a relative reminder's task has no due date.
+ */
+export const reminders = pgTable(
+  "reminders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    taskId: uuid("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    spec: jsonb("spec").$type<ReminderSpec>().notNull(),
+    fireAt: timestamp("fire_at", { withTimezone: true }),
+    state: text("state", { enum: REMINDER_STATES }).notNull().default("pending"),
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true }),
+    /** A replica is delivering it until then; past it (the replica died) another one takes it over. */
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
+    firedAt: timestamp("fired_at", { withTimezone: true }),
+    late: boolean("late").notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    index("reminders_task_idx").on(t.taskId),
+    // The scheduler's one query reads this small index only: pending rows in firing order.
+    index("reminders_due_idx").on(t.fireAt).where(sql`${t.state} = 'pending'`),
+    check("reminders_state_check", sql`${t.state} in ('pending', 'fired', 'cancelled')`),
   ],
 );
 

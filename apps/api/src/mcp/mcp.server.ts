@@ -13,6 +13,10 @@ import {
   CreateTaskSchema,
   ErrorSchema,
   ListTasksQuerySchema,
+  type Reminder,
+  ReminderSchema,
+  type ReminderSpec,
+  ReminderSpecSchema,
   TaskRefSchema,
   TaskSchema,
   UpdateTaskSchema,
@@ -29,7 +33,7 @@ import { version } from "../version.ts";
 
 /** A tool's output: its result, or (isError) the error. Both fit the declared outputSchema. */
 const ToolErrorField = ErrorSchema.omit({ field: true }).optional().describe("Present when isError");
-const TaskResult = z.object({ task: TaskSchema.optional(), error: ToolErrorField });
+const TaskResult = z.object({ task: TaskSchema.optional(), reminders: z.array(ReminderSchema).optional(), error: ToolErrorField });
 const TaskListResult = z.object({ tasks: z.array(TaskSchema).optional(), total: z.int().optional(), error: ToolErrorField });
 
 const refGiven = (r: { number?: number | undefined; match?: string | undefined }) => r.number !== undefined || r.match !== undefined;
@@ -39,7 +43,24 @@ const ListInput = ListTasksQuerySchema.omit({ offset: true }).extend({
   limit: z.int().min(1).max(100).default(50),
 });
 const RefInput = TaskRefSchema.refine(refGiven, REF_MISSING);
-const UpdateInput = TaskRefSchema.extend({ changes: UpdateTaskSchema }).refine(refGiven, REF_MISSING);
+/** Reminders a tool sets along with the task it adds or changes (added to any it has). */
+const ToolReminder = z
+  .strictObject({
+    at: z.string().optional().describe("ISO date-time"),
+    minutesBefore: z.number().optional().describe("Before due"),
+    daysBefore: z.number().optional(),
+    time: z.string().optional().describe("HH:MM, with daysBefore"),
+  })
+  .refine((r) => [r.at, r.minutesBefore, r.daysBefore].filter((v) => v !== undefined).length === 1 && (r.daysBefore === undefined) === (r.time === undefined), {
+    message: "give one of: at, minutesBefore, or daysBefore with time",
+  })
+  .pipe(ReminderSpecSchema);
+/** Lean for the model (one flat object); checked as the REST body is (ReminderSpecSchema). */
+const RemindersInput = z.array(ToolReminder).max(3).optional().describe("Reminders to add");
+const AddInput = CreateTaskSchema.extend({ reminders: RemindersInput });
+const UpdateInput = TaskRefSchema.extend({ changes: UpdateTaskSchema.optional(), reminders: RemindersInput })
+  .refine(refGiven, REF_MISSING)
+  .refine((v) => v.changes !== undefined || v.reminders !== undefined, { message: "give changes or reminders", path: ["changes"] });
 
 function describeTask(t: Task): string {
   const bits: string[] = [t.priority];
@@ -63,15 +84,38 @@ interface TaskTool<Input extends z.ZodType = z.ZodType> {
 const defineTool = <Input extends z.ZodType>(tool: TaskTool<Input>) => tool as unknown as TaskTool;
 const taskAnswer = (verb: string, task: Task): ToolAnswer => ({ text: `${verb} ${describeTask(task)}`, structuredContent: { task } });
 
+const when = (iso: string) =>
+  `${new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso))} UTC`;
+
+/** Sets `specs` on a task the tool just added or changed, and says so in its answer. */
+async function withReminders(tasks: TaskService, userId: string, answer: ToolAnswer, task: Task, specs: ReminderSpec[] | undefined): Promise<ToolAnswer> {
+  if (!specs?.length) return answer;
+  const added: Reminder[] = [];
+  for (const spec of specs) added.push(await tasks.reminders!.addReminder(userId, task.id, spec));
+  const text = `${answer.text} · reminds ${added.map((r) => (r.fireAt ? when(r.fireAt) : "when it has a due date")).join(", ")}`;
+  return { text, structuredContent: { ...answer.structuredContent, reminders: added } };
+}
+
+/** A tool given reminders checks them before it changes anything, so a bad one changes nothing. */
+function checkReminders(tasks: TaskService, specs: ReminderSpec[] | undefined, task: { dueDate: string | null }): void {
+  if (!specs?.length) return;
+  if (!tasks.reminders) throw new DomainError("unprocessable", "reminders are not available on this server");
+  tasks.reminders.checkSpecs(specs, task);
+}
+
 /** The five tools. Each reads or changes the person's tasks through the task service, nothing else. */
 export const TASK_TOOLS = {
   [TOOL_NAMES.add]: defineTool({
     title: "Add a task",
     description: "Add a task to the person's list.",
-    input: CreateTaskSchema,
+    input: AddInput,
     output: TaskResult,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    run: async (tasks, userId, input) => taskAnswer("Added", await tasks.createTask(userId, input)),
+    run: async (tasks, userId, { reminders, ...input }) => {
+      checkReminders(tasks, reminders, input);
+      const task = await tasks.createTask(userId, input);
+      return withReminders(tasks, userId, taskAnswer("Added", task), task, reminders);
+    },
   }),
   [TOOL_NAMES.list]: defineTool({
     title: "List tasks",
@@ -103,11 +147,16 @@ export const TASK_TOOLS = {
   }),
   [TOOL_NAMES.update]: defineTool({
     title: "Update a task",
-    description: "Change a task's fields, or reopen it.",
+    description: "Change a task's fields or add reminders, or reopen it.",
     input: UpdateInput,
     output: TaskResult,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    run: async (tasks, userId, { changes, ...ref }) => taskAnswer("Updated", await tasks.updateTaskByRef(userId, ref, changes)),
+    run: async (tasks, userId, { changes, reminders, ...ref }) => {
+      let task = await tasks.resolveTask(userId, ref);
+      checkReminders(tasks, reminders, changes?.dueDate !== undefined ? { dueDate: changes.dueDate } : task);
+      if (changes) task = await tasks.updateTask(userId, task.id, changes);
+      return withReminders(tasks, userId, taskAnswer("Updated", task), task, reminders);
+    },
   }),
 } satisfies Record<ToolName, TaskTool>;
 

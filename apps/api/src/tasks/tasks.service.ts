@@ -7,6 +7,7 @@ import { DomainError, notFound } from "../domain-error.ts";
 import { bestMatches, titleKeyPatterns } from "./tasks.match.ts";
 import { TaskRepository, toTask } from "./tasks.repository.ts";
 import type { Database } from "../db/client.ts";
+import type { TaskReminders } from "../reminders/reminders.service.ts";
 
 /** Candidates a title match ranks: those fitting most of the person's words come first. */
 const MATCH_CANDIDATES = 50;
@@ -28,7 +29,11 @@ function admitNewOpenTask(counts: { open: number; total: number }): void {
 export class TaskService {
   private readonly repo: TaskRepository;
 
-  constructor(db: Database) {
+  /** `reminders` re-plans a task's reminders after each change (due date, completion, deletion). */
+  constructor(
+    db: Database,
+    readonly reminders?: TaskReminders,
+  ) {
     this.repo = new TaskRepository(db);
   }
 
@@ -59,12 +64,14 @@ export class TaskService {
     }
     const row = await this.repo.update(userId, id, patch);
     if (!row) throw notFound("task");
+    await this.reminders?.replanTask(userId, id);
     return toTask(row);
   }
 
   async deleteTask(userId: string, id: string): Promise<Task> {
     const row = await this.repo.delete(userId, id);
     if (!row) throw notFound("task");
+    await this.reminders?.replanTask(userId, id);
     return toTask(row);
   }
 

@@ -132,6 +132,10 @@ export const CORPUS: CorpusEntry[] = [
   e("remind me to call mom tomorrow", add("Call mom", { dueDate: TOMORROW })),
   e("Remind me to call mom on Friday.", add("Call mom", { dueDate: FRI })),
   e("remind me to pay rent by dec 5 #home", add("Pay rent", { dueDate: "2026-12-05", tags: ["home"] })),
+  // Reminders at a time (Paris is UTC+1): a bare hour up to 7 is the evening; the task is due that day.
+  e("remind me to call mom on sunday at 6", add("Call mom", { dueDate: TODAY, reminders: [{ at: "2026-11-22T17:00:00.000Z" }] })),
+  e("remind me to call mom tomorrow at 9am", add("Call mom", { dueDate: TOMORROW, reminders: [{ at: "2026-11-23T08:00:00.000Z" }] })),
+  e("Remind me to pay rent on Friday at 5:30pm", add("Pay rent", { dueDate: FRI, reminders: [{ at: "2026-11-27T16:30:00.000Z" }] })),
   e("I need to call the dentist", add("Call the dentist")),
   e("i need to call the dentist tmrw", add("Call the dentist", { dueDate: TOMORROW })),
   e("I have to renew my passport", add("Renew my passport")),
@@ -338,6 +342,11 @@ export const CORPUS: CorpusEntry[] = [
   followUp(ADDED, "change it to buy oat milk", upd(7, { title: "Buy oat milk" })),
   followUp(ADDED, "rename it to Buy oat milk", upd(7, { title: "Buy oat milk" })),
   followUp(ADDED, "tag it shopping", upd(7, { tags: ["shopping"] })),
+  followUp(ADDED, "remind me an hour before", ["update_task", { number: 7, reminders: [{ minutesBefore: 60 }] }]),
+  followUp(ADDED, "remind me 30 minutes before", ["update_task", { number: 7, reminders: [{ minutesBefore: 30 }] }]),
+  followUp(ADDED, "remind me half an hour before", ["update_task", { number: 7, reminders: [{ minutesBefore: 30 }] }]),
+  followUp(ADDED, "remind me the day before at 9", ["update_task", { number: 7, reminders: [{ daysBefore: 1, time: "09:00" }] }]),
+  followUp(ADDED, "remind me 2 days before", ["update_task", { number: 7, reminders: [{ minutesBefore: 2880 }] }]),
   followUp(ADDED, "delete it", del(7)),
   followUp(ADDED, "Delete that.", del(7)),
   followUp(ADDED, "remove that one", del(7)),
@@ -350,6 +359,7 @@ export const CORPUS: CorpusEntry[] = [
   { say: "delete it", after: LISTED, calls: [], reply: WHICH },
   says("delete it", WHICH),
   says("make it tomorrow", WHICH),
+  says("remind me an hour before", WHICH),
   says("actually high priority", WHICH),
 
   // Not sure: says so and offers the closest thing.

@@ -2,8 +2,10 @@
  * The offline assistant's understanding: a person's sentence to one intent with its arguments.
  * Rule-based and deliberately forgiving; what it cannot place becomes a short helpful hint.
  */
+import type { ReminderSpec } from "@todo/contracts";
 import type { Priority, TaskSort, TaskStatus } from "@todo/contracts/constants";
 import { addDays, findDate } from "./offline.dates.ts";
+import { findReminderTime, parseRelativeReminder } from "./offline.reminders.ts";
 
 export interface TaskRefArgs {
   number?: number;
@@ -34,6 +36,7 @@ export interface AddArgs {
   priority?: Priority;
   dueDate?: string;
   tags?: string[];
+  reminders?: ReminderSpec[];
 }
 
 export type Intent =
@@ -43,7 +46,7 @@ export type Intent =
   | { kind: "list"; args: ListArgs; view?: "count" | "next" }
   | { kind: "complete"; args: TaskRefArgs }
   | { kind: "delete"; args: TaskRefArgs }
-  | { kind: "update"; args: TaskRefArgs & { changes: Changes } }
+  | { kind: "update"; args: TaskRefArgs & ({ changes: Changes } | { reminders: ReminderSpec[] }) }
   | { kind: "help" }
   | { kind: "greeting" }
   | { kind: "thanks" }
@@ -387,6 +390,9 @@ function addIntent(text: string, ctx: IntentContext): Intent {
     "",
   );
   if (!rest) return { kind: "unclear", reason: "empty-add" };
+  // "remind me to call mom on sunday at 6": a reminder at that time, the task due that day.
+  const remindAt = /^remind me to\b/i.test(body) ? findReminderTime(body, ctx.now, ctx.timeZone) : undefined;
+  if (remindAt) details.dueDate = remindAt.date;
   const tags = listTag && !details.tags.includes(listTag) ? [...details.tags, listTag] : details.tags;
   const items = splitItems(rest).map(
     (title): AddArgs => ({
@@ -394,6 +400,7 @@ function addIntent(text: string, ctx: IntentContext): Intent {
       ...(details.priority ? { priority: details.priority } : {}),
       ...(details.dueDate ? { dueDate: details.dueDate } : {}),
       ...(tags.length ? { tags } : {}),
+      ...(remindAt ? { reminders: [{ at: remindAt.at }] } : {}),
     }),
   );
   const [first, ...more] = items;
@@ -517,6 +524,9 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
     if (pronounMissing) return WHICH_TASK;
   }
 
+  // A reminder relative to the task just mentioned: "remind me an hour before", "the day before at 9".
+  const relative = parseRelativeReminder(tf);
+  if (relative) return ctx.lastTask ? { kind: "update", args: { number: ctx.lastTask, reminders: [relative] } } : WHICH_TASK;
   // A follow-up about the task just mentioned: "make it tomorrow", "actually high priority", "change that to friday".
   m = original
     .replace(followUp, "")
