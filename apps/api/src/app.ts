@@ -24,7 +24,7 @@ import type { Logger } from "./logger.ts";
 import { requireMcpGrant, wellKnownRoutes } from "./mcp/mcp.auth.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
 import { createToolValidator, taskToolDefinitions } from "./mcp/mcp.server.ts";
-import { taskRoutes } from "./tasks/tasks.routes.ts";
+import { changeRoutes, taskRoutes } from "./tasks/tasks.routes.ts";
 import { TaskService } from "./tasks/tasks.service.ts";
 import { version } from "./version.ts";
 
@@ -91,11 +91,12 @@ export function createApp(deps: AppDeps) {
   app.route("/api/auth", authRoutes(auth, config.trustProxy, createRateLimitPruner(database.db, config.auth.rateLimit.windowSeconds, logger)));
 
   // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
-  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) app.use(path, signedIn);
+  for (const path of ["/api/tasks/*", "/api/changes/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) app.use(path, signedIn);
   // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks));
+  app.route("/api/changes", changeRoutes(tasks));
   app.route("/api", chatRoutes(chat));
   app.route("/api/connected-apps", connectedAppsRoutes(new ConnectedAppsRepository(database.db)));
   app.route("/mcp", mcpRoutes(tasks, logger, tools.jsonSchemaValidator));

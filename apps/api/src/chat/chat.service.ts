@@ -230,7 +230,11 @@ export class ChatService {
       }
     };
     const { definitions, jsonSchemaValidator } = this.tools;
-    const server = createMcpServer(this.tasks, userId, { logger: this.logger, ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}) });
+    const server = createMcpServer(this.tasks, userId, {
+      logger: this.logger,
+      conversationId: slot.conversationId,
+      ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}),
+    });
     const connected = await connectTools(server, definitions, {
       ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}),
       onCall: record,
