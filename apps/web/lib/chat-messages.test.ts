@@ -16,6 +16,7 @@ const task = (over: Partial<Task> = {}): Task => ({
   createdAt: "2026-03-01T10:00:00.000Z",
   updatedAt: "2026-03-01T10:00:00.000Z",
   completedAt: null,
+  deletedAt: null,
   ...over,
 });
 
