@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps) {
     info: { title: "Todo Chatbot API", version, description: "Tasks, the assistant and its conversations. Auth lives under /api/auth (Better Auth)." },
   });
 
-  return { app, auth, chat };
+  return { app, auth, chat, tasks };
 }
 
 export type App = ReturnType<typeof createApp>["app"];

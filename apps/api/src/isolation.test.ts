@@ -30,7 +30,12 @@ for (const driver of drivers) {
     test("REST: another user's task id answers 404 on every route and nothing changes", async () => {
       const before = await aliceSnapshot();
       const path = `/api/tasks/${aliceTask.id}`;
-      for (const res of [await mallory.get(path), await mallory.patch(path, { title: "pwned", completed: true }), await mallory.delete(path), await mallory.post(`${path}/restore`)]) {
+      for (const res of [
+        await mallory.get(path),
+        await mallory.patch(path, { title: "pwned", completed: true }),
+        await mallory.delete(path),
+        await mallory.post(`${path}/restore`),
+      ]) {
         assert.equal(res.status, 404);
         assert.equal(res.body.error.code, "not_found");
       }

@@ -138,17 +138,25 @@ export const TaskRefSchema = z.strictObject({
 export type TaskRef = z.infer<typeof TaskRefSchema>;
 
 /** Which tasks a bulk change acts on: the filters of list_tasks, so it selects exactly what a list would show. */
-export const TaskFilterSchema = ListTasksQuerySchema.pick({ status: true, priority: true, tag: true, dueBefore: true, dueAfter: true, q: true });
+export const TaskFilterSchema = z.strictObject({
+  status: z.enum(TASK_STATUSES).default("all"),
+  priority: PrioritySchema.optional(),
+  tag: TagSchema.optional(),
+  // The same fields as ListTasksQuerySchema's, without descriptions: the model has read them in list_tasks.
+  dueBefore: DueDateSchema.optional(),
+  dueAfter: DueDateSchema.optional(),
+  q: storableText("q").trim().max(TASK_LIMITS.qMax, `q is at most ${TASK_LIMITS.qMax} characters`).optional(),
+});
 export type TaskFilter = z.output<typeof TaskFilterSchema>;
 
 /** What a bulk change does to every task it selects. */
 export const BulkChangesSchema = z
   .strictObject({
-    completed: z.boolean().describe("true completes, false reopens").optional(),
+    completed: z.boolean().describe("false reopens").optional(),
     priority: PrioritySchema.optional(),
     dueDate: DueDateSchema.nullable().describe("null clears it").optional(),
     addTag: TagSchema.optional(),
-    delete: z.literal(true).describe("Move them to the Trash").optional(),
+    delete: z.literal(true).describe("To the Trash").optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to change: give at least one field" })
   .refine((v) => !v.delete || Object.keys(v).length === 1, { message: "delete cannot be combined with other changes" });

@@ -46,7 +46,11 @@ for (const driver of drivers) {
           // MCP's default for destructiveHint is true (meaningful when not read-only): every other tool must say false.
           const destructive = a.readOnlyHint !== true && a.destructiveHint !== false;
           // update_tasks can delete, and undo can remove an added task: both are destructive.
-          assert.equal(destructive, ["delete_task", "update_tasks", "undo"].includes(tool.name), `${tool.name}: destructiveHint on delete_task, update_tasks, undo`);
+          assert.equal(
+            destructive,
+            ["delete_task", "update_tasks", "undo"].includes(tool.name),
+            `${tool.name}: destructiveHint on delete_task, update_tasks, undo`,
+          );
           assert.equal(a.idempotentHint === true, ["complete_task", "update_task", "update_tasks"].includes(tool.name), `${tool.name}: idempotentHint`);
         }
         const json = JSON.stringify(definitions);

@@ -7,9 +7,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { TRASH_DAYS, type Task } from "@todo/contracts";
-import { buildApp, drivers, signUp, type TestDatabase } from "../../test/support.ts";
+import { buildApp, drivers, signUp, silentLogger, type TestDatabase } from "../../test/support.ts";
 import { connectMcp, toolText } from "../../test/mcp-client.ts";
 import { TaskService } from "./tasks.service.ts";
+import { scheduleTrashPurge } from "./trash.purge.ts";
 
 type Person = Awaited<ReturnType<typeof signUp>>;
 
@@ -144,6 +145,13 @@ for (const driver of drivers) {
       assert.ok(purged.tasks >= 1);
       assert.ok(purged.changes >= 3);
       assert.deepEqual(await trash(me), []);
+      // The server's schedule runs the same purge, at once and then periodically (a fake clock here).
+      const late = (await me.post("/api/tasks", { title: "Deleted later" })).body;
+      await me.delete(`/api/tasks/${late.id}`);
+      const schedule = scheduleTrashPurge(service, silentLogger, () => new Date(Date.now() + (TRASH_DAYS + 1) * day));
+      await schedule.first;
+      schedule.stop();
+      assert.deepEqual(await trash(me), []);
       assert.deepEqual(
         (await all(me)).map((x) => x.id),
         [kept.id],
@@ -210,7 +218,9 @@ for (const driver of drivers) {
       let i = 0;
       for (const title of titles) {
         for (const priority of ["low", "medium", "high"]) {
-          const t = (await me.post("/api/tasks", { title, priority, dueDate: dates[i % 4], tags: [tags[i % 3]!, ...(i % 5 === 0 ? [tags[(i + 1) % 3]!] : [])] })).body;
+          const t = (
+            await me.post("/api/tasks", { title, priority, dueDate: dates[i % 4], tags: [tags[i % 3]!, ...(i % 5 === 0 ? [tags[(i + 1) % 3]!] : [])] })
+          ).body;
           if (i % 3 === 0) await me.patch(`/api/tasks/${t.id}`, { completed: true });
           if (i % 7 === 0) await me.delete(`/api/tasks/${t.id}`);
           i++;
@@ -240,7 +250,10 @@ for (const driver of drivers) {
           // The change itself touches exactly those tasks, then undo puts them back.
           const changed = await service.updateMany(me.userId, { status: "all", ...filter }, { addTag: "probe" });
           const tagged = await service.listTasks(me.userId, { status: "all", tag: "probe", sort: "created", limit: 100, offset: 0 });
-          assert.deepEqual(tagged.tasks.map((t) => t.number).sort((x, y) => x - y), listedNumbers);
+          assert.deepEqual(
+            tagged.tasks.map((t) => t.number).sort((x, y) => x - y),
+            listedNumbers,
+          );
           assert.equal(changed.count, listed.total);
           if (changed.count > 0) await service.undo(me.userId);
           assert.equal((await service.listTasks(me.userId, { status: "all", tag: "probe", sort: "created", limit: 100, offset: 0 })).total, 0);
