@@ -28,7 +28,7 @@ import { createLogNotifier, type Notifier } from "./reminders/notifier.ts";
 import { reminderRoutes } from "./reminders/reminders.routes.ts";
 import { ReminderScheduler } from "./reminders/reminders.scheduler.ts";
 import { ReminderService } from "./reminders/reminders.service.ts";
-import { taskRoutes } from "./tasks/tasks.routes.ts";
+import { changeRoutes, taskRoutes } from "./tasks/tasks.routes.ts";
 import { TaskService } from "./tasks/tasks.service.ts";
 import { version } from "./version.ts";
 
@@ -107,12 +107,15 @@ export function createApp(deps: AppDeps) {
   app.route("/api/auth", authRoutes(auth, config.trustProxy, createRateLimitPruner(database.db, config.auth.rateLimit.windowSeconds, logger)));
 
   // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
-  for (const path of ["/api/tasks/*", "/api/reminders/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) app.use(path, signedIn);
+  for (const path of ["/api/tasks/*", "/api/reminders/*", "/api/changes/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) {
+    app.use(path, signedIn);
+  }
   // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks));
   app.route("/api", reminderRoutes(reminders));
+  app.route("/api/changes", changeRoutes(tasks));
   app.route("/api", chatRoutes(chat));
   app.route("/api/connected-apps", connectedAppsRoutes(new ConnectedAppsRepository(database.db)));
   app.route("/mcp", mcpRoutes(tasks, logger, tools.jsonSchemaValidator));
@@ -127,7 +130,7 @@ export function createApp(deps: AppDeps) {
     info: { title: "Todo Chatbot API", version, description: "Tasks, the assistant and its conversations. Auth lives under /api/auth (Better Auth)." },
   });
 
-  return { app, auth, chat, reminders, scheduler };
+  return { app, auth, chat, tasks, reminders, scheduler };
 }
 
 export type App = ReturnType<typeof createApp>["app"];

@@ -16,6 +16,7 @@ import { createLanguageModel, describeModel } from "./chat/chat.model.ts";
 import { openDatabase } from "./db/client.ts";
 import { errorBody } from "./http/errors.ts";
 import { createLogger } from "./logger.ts";
+import { scheduleTrashPurge } from "./tasks/trash.purge.ts";
 import { version } from "./version.ts";
 
 const { full, live, ready } = backendService.health;
@@ -35,7 +36,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database);
   const lifecycle = { draining: false };
-  const { app, auth, chat, scheduler } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
+  const { app, auth, chat, tasks, scheduler } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
   let started = false;
   const stopWaiting = new AbortController();
 
@@ -53,9 +54,11 @@ async function main() {
   );
 
   let stopping = false;
+  let stopPurge = () => {};
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopPurge();
     lifecycle.draining = true;
     stopWaiting.abort();
     logger.info(
@@ -103,6 +106,7 @@ async function main() {
   started = true;
   // Its first tick fires what fell due while every replica was down (marked late).
   scheduler.start();
+  stopPurge = scheduleTrashPurge(tasks, logger).stop;
   logger.info(
     { port: config.port, database: database.kind, model: describeModel(config.llm), environment: config.environment },
     `backend listening on http://localhost:${config.port}`,

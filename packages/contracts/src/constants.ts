@@ -62,12 +62,14 @@ export const TOOL_NAMES = {
   complete: "complete_task",
   delete: "delete_task",
   update: "update_task",
+  /** Every task matching a filter at once: complete, reopen, reschedule, re-prioritise, tag or delete. */
+  updateMany: "update_tasks",
+  /** Reverts the latest change, or brings a deleted task back from the Trash. */
+  undo: "undo",
 } as const;
 export type ToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
 
 /** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
-export const MUTATING_TOOL_NAMES: readonly ToolName[] = [TOOL_NAMES.add, TOOL_NAMES.complete, TOOL_NAMES.delete, TOOL_NAMES.update];
-
 /** Reminders: how many one task may have, and how far before its due time a relative one may be. */
 export const REMINDER_LIMITS = {
   perTaskMax: 10,
@@ -76,3 +78,23 @@ export const REMINDER_LIMITS = {
   daysBeforeMax: 30,
 } as const;
 export const REMINDER_STATES = ["pending", "fired", "cancelled"] as const;
+export const MUTATING_TOOL_NAMES: readonly ToolName[] = [
+  TOOL_NAMES.add,
+  TOOL_NAMES.complete,
+  TOOL_NAMES.delete,
+  TOOL_NAMES.update,
+  TOOL_NAMES.updateMany,
+  TOOL_NAMES.undo,
+];
+
+/** Deleted tasks stay in the Trash, restorable, this many days; then they (and the change log as old) are purged. */
+export const TRASH_DAYS = 30;
+
+/** A change to more tasks than this at once asks the person for approval first (the web chat's approval card). */
+export const BULK_APPROVAL_THRESHOLD = 3;
+
+/** The most titles one add_task call adds ("eggs, bread and milk"). */
+export const ADD_MANY_MAX = 20;
+
+/** Tasks a bulk change or its preview names in its answer (it counts them all). */
+export const BULK_SAMPLE = 5;

@@ -51,7 +51,8 @@ export function systemPrompt(now: Date, timeZone: string): string {
   const weekday = formatter("weekday", timeZone).format(now);
   return [
     "You are the Todo Chatbot assistant. You manage the signed-in person's todo list, and only through your tools:",
-    "add_task, list_tasks, complete_task, delete_task and update_task. Always call a tool to read or change tasks;",
+    "add_task, list_tasks, complete_task, delete_task, update_task, update_tasks (every task a filter selects) and undo",
+    "(reverts your last change in this conversation; deleted tasks stay restorable). Always call a tool to read or change tasks;",
     "never invent tasks or claim a change you did not make. Refer to tasks by their number (#3). When the person",
     "names a task by words, pass those words as `match`. Dates are YYYY-MM-DD.",
     `Today is ${weekday} ${today} (time zone ${timeZone}). Keep replies short and friendly.`,
@@ -230,7 +231,11 @@ export class ChatService {
       }
     };
     const { definitions, jsonSchemaValidator } = this.tools;
-    const server = createMcpServer(this.tasks, userId, { logger: this.logger, ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}) });
+    const server = createMcpServer(this.tasks, userId, {
+      logger: this.logger,
+      conversationId: slot.conversationId,
+      ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}),
+    });
     const connected = await connectTools(server, definitions, {
       ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}),
       onCall: record,

@@ -219,7 +219,15 @@ for (const driver of drivers) {
         assert.equal((await me.get("/api/tasks/me")).body[0].title, "Buy oat milk");
 
         const [first, second] = fake.requests.slice(before);
-        assert.deepEqual(first!.tools!.map((t) => t.function.name).sort(), ["add_task", "complete_task", "delete_task", "list_tasks", "update_task"]);
+        assert.deepEqual(first!.tools!.map((t) => t.function.name).sort(), [
+          "add_task",
+          "complete_task",
+          "delete_task",
+          "list_tasks",
+          "undo",
+          "update_task",
+          "update_tasks",
+        ]);
         assert.match(first!.messages[0]!.content as string, /Today is Sunday 2026-11-22/);
         const toolMessage = second!.messages.find((m) => m.role === "tool");
         assert.match(String(toolMessage?.content), /Buy oat milk/, "the model is given the tool's result");

@@ -299,6 +299,8 @@ export const tasks = pgTable(
     dueDate: date("due_date", { mode: "string" }),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     completedAt: timestamp("completed_at", { withTimezone: true }),
+    /** Set when the task is deleted: it is in the Trash (restorable) until purged 30 days later. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -306,7 +308,9 @@ export const tasks = pgTable(
     index("tasks_user_created_idx").on(t.userId, t.createdAt),
     index("tasks_user_due_idx").on(t.userId, t.dueDate),
     // Counting a person's open tasks (the per-person limit) reads this small index only.
-    index("tasks_user_open_idx").on(t.userId).where(sql`${t.completed} = false`),
+    index("tasks_user_open_idx").on(t.userId).where(sql`${t.completed} = false and ${t.deletedAt} is null`),
+    // The Trash, and the purge of tasks deleted long ago.
+    index("tasks_deleted_idx").on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
     check("tasks_priority_check", sql`${t.priority} in ('low', 'medium', 'high')`),
     check("tasks_title_length_check", sql`char_length(${t.title}) between 1 and 200`),
     check("tasks_description_length_check", sql`char_length(${t.description}) <= 2000`),
@@ -347,6 +351,34 @@ export const reminders = pgTable(
     index("reminders_due_idx").on(t.fireAt).where(sql`${t.state} = 'pending'`),
     check("reminders_state_check", sql`${t.state} in ('pending', 'fired', 'cancelled')`),
   ],
+);
+
+// ---- The change log ----------------------------------------------------------------------------
+
+/**
+ * The change log: one row per task a change touched, with the task before and after (the stored
+ * row's fields; `before` null for an add). A batch is one action (one call, one bulk change); undo
+ * reverts a person's latest batch not yet undone and marks it. Written in the change's transaction.
+ */
+export const taskChanges = pgTable(
+  "task_changes",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    /** The conversation whose assistant made the change; null for the tasks page and MCP clients. */
+    conversationId: uuid("conversation_id"),
+    batchId: uuid("batch_id").notNull(),
+    /** Not a foreign key: an undone add removes its task, and the log outlives purged tasks until purged itself. */
+    taskId: uuid("task_id").notNull(),
+    op: text("op").notNull(),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    undoneAt: timestamp("undone_at", { withTimezone: true }),
+  },
+  (t) => [index("task_changes_user_idx").on(t.userId, t.id), index("task_changes_batch_idx").on(t.batchId), index("task_changes_created_idx").on(t.createdAt)],
 );
 
 // ---- Conversations -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * user id), re-planning a task's reminders, and the scheduler's claim and mark-fired statements.
  */
 import type { Reminder, ReminderSpec } from "@todo/contracts";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { reminders, tasks } from "../db/schema.ts";
 
@@ -56,7 +56,8 @@ export class ReminderRepository {
     const [row] = await this.db
       .select({ id: tasks.id, userId: tasks.userId, title: tasks.title, dueDate: tasks.dueDate, completed: tasks.completed })
       .from(tasks)
-      .where(and(eq(tasks.id, taskId), eq(tasks.userId, userId)));
+      // A task in the Trash has no reminders to plan: they are cancelled when it is deleted.
+      .where(and(eq(tasks.id, taskId), eq(tasks.userId, userId), isNull(tasks.deletedAt)));
     return row;
   }
 

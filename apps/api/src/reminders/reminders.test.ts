@@ -187,8 +187,13 @@ for (const driver of drivers) {
       const other = (await alice.post("/api/tasks", { title: "Gym", dueDate: "2026-12-28" })).body;
       await alice.post(`/api/tasks/${other.id}/reminders`, { minutesBefore: 10 });
       assert.equal((await alice.delete(`/api/tasks/${other.id}`)).status, 204);
-      const left = await db.handle.db.execute(sql`select count(*)::int as n from reminders where task_id = ${other.id}`);
-      assert.equal((left as unknown as { rows: { n: number }[] }).rows[0]!.n, 0, "a deleted task's reminders are gone");
+      // Deleting moves the task to the Trash: its reminders stay, cancelled (and go with the task when the Trash is purged).
+      const left = await db.handle.db.execute(sql`select state from reminders where task_id = ${other.id}`);
+      assert.deepEqual(
+        (left as unknown as { rows: { state: string }[] }).rows.map((r) => r.state),
+        ["cancelled"],
+        "a deleted task's reminders are cancelled",
+      );
       clock.set("2026-12-28T12:00:00Z");
       assert.equal(await scheduler.runDue(), 0);
     });

@@ -123,11 +123,22 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     setPage((p) => p && { tasks: p.tasks.filter((t) => t.id !== task.id), total: p.total - 1 });
     try {
       await tasksApi.remove(task.id);
-      toast.success(`Deleted “${task.title}”`);
+      toast.success(`Deleted “${task.title}”`, { action: { label: "Undo", onClick: () => void restore(task) } });
       changed();
     } catch (err) {
       toast.error(err instanceof ApiError ? err.message : "Could not delete the task.");
       void loadRef.current();
+    }
+  }
+
+  /** Undo of a delete: the task comes back from the Trash under its number. */
+  async function restore(task: Task) {
+    try {
+      await tasksApi.restore(task.id);
+      toast.success(`Restored “${task.title}”`);
+      changed();
+    } catch (err) {
+      toast.error(err instanceof ApiError ? err.message : "Could not restore the task.");
     }
   }
 

@@ -15,15 +15,30 @@ const line = (task: Task, today: string) => `${task.completed ? "✓" : "•"} #
 
 export function toolReply(toolName: string, output: unknown, today: string, asked?: Intent): string {
   const view = asked?.kind === "list" ? asked.view : undefined;
-  const value = output as { task?: Task; tasks?: Task[]; total?: number };
+  const value = output as { task?: Task; tasks?: Task[]; total?: number; count?: number; op?: string };
   const task = value.task;
   switch (toolName) {
     case TOOL_NAMES.add:
+      if (value.tasks && value.tasks.length > 1) return `Added ${value.tasks.length} tasks:\n${value.tasks.map((t) => line(t, today)).join("\n")}`;
       return task ? `Added #${task.number} “${task.title}” (${details(task, today)}).` : "Added it.";
+    case TOOL_NAMES.updateMany: {
+      const n = value.count ?? 0;
+      if (n === 0) return "No task matched, so nothing changed.";
+      const shown = value.tasks ?? [];
+      const more = n > shown.length ? `\n…and ${n - shown.length} more.` : "";
+      const verb = asked?.kind === "updateMany" && asked.args.changes.delete ? "Deleted" : "Updated";
+      return `${verb} ${n} ${n === 1 ? "task" : "tasks"}:\n${shown.map((t) => line(t, today)).join("\n")}${more}\nSay “undo” to put ${n === 1 ? "it" : "them"} back.`;
+    }
+    case TOOL_NAMES.undo: {
+      if (task) return `Restored #${task.number} “${task.title}” from the Trash.`;
+      const n = value.count ?? 0;
+      const shown = (value.tasks ?? []).map((t) => `#${t.number} “${t.title}”`).join(", ");
+      return `Undone: the ${value.op ?? "last"} change to ${n === 1 ? "1 task" : `${n} tasks`}${shown ? ` (${shown})` : ""}.`;
+    }
     case TOOL_NAMES.complete:
       return task ? `Nice work — #${task.number} “${task.title}” is done. ✓` : "Marked it done.";
     case TOOL_NAMES.delete:
-      return task ? `Deleted #${task.number} “${task.title}”.` : "Deleted it.";
+      return task ? `Deleted #${task.number} “${task.title}” (it's in the Trash; say “undo” to bring it back).` : "Deleted it.";
     case TOOL_NAMES.update:
       return task ? `Updated #${task.number} “${task.title}” (${task.completed ? "done" : "open"} · ${details(task, today)}).` : "Updated it.";
     case TOOL_NAMES.list: {
@@ -58,6 +73,8 @@ const VERB: Record<ToolName, string> = {
   [TOOL_NAMES.complete]: "complete that",
   [TOOL_NAMES.delete]: "delete that",
   [TOOL_NAMES.update]: "update that",
+  [TOOL_NAMES.updateMany]: "change those tasks",
+  [TOOL_NAMES.undo]: "undo that",
 };
 
 export function toolErrorReply(toolName: string, message: string): string {
@@ -72,7 +89,8 @@ export const HELP_TEXT = [
   "• “add eggs, bread and milk”; “add call mom”, then “make it tomorrow”",
   "• “complete 3” or “I'm done with the milk”",
   "• “move the milk to friday”, “make 2 low priority”, “rename 2 to Call the bank”",
-  "• “delete the meeting task”",
+  "• “delete the meeting task”, then “undo” (or later “bring back the meeting task”)",
+  "• “complete all shopping tasks”, “clear completed”, “mark all tasks as done”",
 ].join("\n");
 
 export function plainReply(intent: Intent): string {
