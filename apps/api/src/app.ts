@@ -23,6 +23,12 @@ import { errorBody, renderError } from "./http/errors.ts";
 import type { Logger } from "./logger.ts";
 import { requireMcpGrant, wellKnownRoutes } from "./mcp/mcp.auth.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
+import { NotificationHub } from "./notifications/notifications.hub.ts";
+import { PushSender } from "./notifications/notifications.push.ts";
+import { NotificationsRepository } from "./notifications/notifications.repository.ts";
+import { notificationRoutes, pushRoutes } from "./notifications/notifications.routes.ts";
+import { NotificationService, type SnoozeHook } from "./notifications/notifications.service.ts";
+import { createNotifier } from "./notifications/notifier.ts";
 import { createToolValidator, taskToolDefinitions } from "./mcp/mcp.server.ts";
 import { taskRoutes } from "./tasks/tasks.routes.ts";
 import { TaskService } from "./tasks/tasks.service.ts";
@@ -35,7 +41,14 @@ export interface AppDeps {
   model: LanguageModel;
   lifecycle?: Lifecycle;
   clock?: () => Date;
+  /** What snoozing a notification asks of the reminders engine (fire it again later). */
+  onSnooze?: SnoozeHook;
+  /** Milliseconds between heartbeat comments on the notification stream. */
+  notificationHeartbeatMs?: number;
 }
+
+/** Under the idle timeouts of common proxies and load balancers (60 s). */
+const NOTIFICATION_HEARTBEAT_MS = 25_000;
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -54,6 +67,14 @@ export function createApp(deps: AppDeps) {
     llmTimeoutMs: config.llmTimeoutMs,
     turnLeaseMs: config.turnLeaseMs,
     lifecycle,
+  });
+  const notificationsRepository = new NotificationsRepository(database.db);
+  const notificationHub = new NotificationHub(database, notificationsRepository, logger);
+  const notifications = new NotificationService(notificationsRepository, config.push, deps.clock, deps.onSnooze);
+  const notifier = createNotifier({
+    repository: notificationsRepository,
+    push: config.push && new PushSender(config.push, notificationsRepository, logger),
+    logger,
   });
   const readSession = createSessionReader(auth, database.db);
   const signedIn = requireUser(readSession);
@@ -91,13 +112,21 @@ export function createApp(deps: AppDeps) {
   app.route("/api/auth", authRoutes(auth, config.trustProxy, createRateLimitPruner(database.db, config.auth.rateLimit.windowSeconds, logger)));
 
   // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
-  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) app.use(path, signedIn);
+  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*", "/api/notifications/*", "/api/push/*"])
+    app.use(path, signedIn);
   // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks));
   app.route("/api", chatRoutes(chat));
   app.route("/api/connected-apps", connectedAppsRoutes(new ConnectedAppsRepository(database.db)));
+  app.route(
+    "/api/notifications",
+    notificationRoutes(notifications, notificationHub, notificationsRepository, logger, {
+      heartbeatMs: deps.notificationHeartbeatMs ?? NOTIFICATION_HEARTBEAT_MS,
+    }),
+  );
+  app.route("/api/push", pushRoutes(notifications));
   app.route("/mcp", mcpRoutes(tasks, logger, tools.jsonSchemaValidator));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -110,7 +139,8 @@ export function createApp(deps: AppDeps) {
     info: { title: "Todo Chatbot API", version, description: "Tasks, the assistant and its conversations. Auth lives under /api/auth (Better Auth)." },
   });
 
-  return { app, auth, chat };
+  /** notifier: what the reminders engine calls; notificationHub: close() ends the open streams on shutdown. */
+  return { app, auth, chat, notifier, notificationHub };
 }
 
 export type App = ReturnType<typeof createApp>["app"];

@@ -67,3 +67,18 @@ export type ToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
 
 /** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
 export const MUTATING_TOOL_NAMES: readonly ToolName[] = [TOOL_NAMES.add, TOOL_NAMES.complete, TOOL_NAMES.delete, TOOL_NAMES.update];
+
+/** Notifications (reminders delivered): the bell's list, snoozing and Web Push subscriptions. */
+export const NOTIFICATION_LIMITS = {
+  /** GET /api/notifications answers at most this many, newest first. */
+  listMax: 50,
+  snoozeMaxMinutes: 7 * 24 * 60,
+  /** A person's browsers with push on; past it the oldest subscription makes room. */
+  subscriptionsPerUser: 20,
+  endpointMax: 2048,
+  /** A resumed event stream (Last-Event-ID) replays at most this many missed notifications. */
+  replayMax: 50,
+} as const;
+
+/** The SSE event name a notification arrives under on GET /api/notifications/stream. */
+export const NOTIFICATION_EVENT = "notification";
