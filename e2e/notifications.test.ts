@@ -91,7 +91,7 @@ test("a reminder while the page is open: a toast and the bell's count; clicking 
   const item = page.getByTestId("notification-item").filter({ hasText: "Call mom" });
   await item.waitFor();
   await screenshot(page, "notification-centre");
-  await item.getByRole("button", { name: /Call mom/ }).click();
+  await item.getByRole("button", { name: /^Call mom/ }).click();
   await page.waitForURL((url) => url.pathname === "/tasks" && url.searchParams.get("task") === rhea.taskId);
   await page.locator(`#task-${rhea.taskId}[data-focused="true"]`).waitFor();
   await page.getByTestId("notification-count").waitFor({ state: "detached" });
