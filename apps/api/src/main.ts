@@ -36,7 +36,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database);
   const lifecycle = { draining: false };
-  const { app, auth, chat, tasks, scheduler } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
+  const { app, auth, chat, tasks, scheduler, notificationHub } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
   let started = false;
   const stopWaiting = new AbortController();
 
@@ -72,6 +72,8 @@ async function main() {
     force.unref();
     // Running turns go on from now (each bounded by LLM_TIMEOUT_MS) whether or not anyone listens;
     // the process ends only once they are stored.
+    // Open notification streams end now: their browsers reconnect (Last-Event-ID) to a replica that stays.
+    void notificationHub.close().catch((err: unknown) => logger.warn({ err: { type: (err as Error)?.name } }, "closing notification streams failed"));
     const turnsEnded = chat.runner.drain().then(() => logger.info("running chat turns ended"));
     // Reminders it claimed and has not delivered yet are taken over by another replica when the claim runs out.
     const remindersStopped = scheduler.stop();

@@ -69,7 +69,6 @@ export const TOOL_NAMES = {
 } as const;
 export type ToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
 
-/** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
 /** Reminders: how many one task may have, and how far before its due time a relative one may be. */
 export const REMINDER_LIMITS = {
   perTaskMax: 10,
@@ -78,6 +77,7 @@ export const REMINDER_LIMITS = {
   daysBeforeMax: 30,
 } as const;
 export const REMINDER_STATES = ["pending", "fired", "cancelled"] as const;
+/** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
 export const MUTATING_TOOL_NAMES: readonly ToolName[] = [
   TOOL_NAMES.add,
   TOOL_NAMES.complete,
@@ -98,3 +98,18 @@ export const ADD_MANY_MAX = 20;
 
 /** Tasks a bulk change or its preview names in its answer (it counts them all). */
 export const BULK_SAMPLE = 5;
+
+/** Notifications (reminders delivered): the bell's list, snoozing and Web Push subscriptions. */
+export const NOTIFICATION_LIMITS = {
+  /** GET /api/notifications answers at most this many, newest first. */
+  listMax: 50,
+  snoozeMaxMinutes: 7 * 24 * 60,
+  /** A person's browsers with push on; past it the oldest subscription makes room. */
+  subscriptionsPerUser: 20,
+  endpointMax: 2048,
+  /** A resumed event stream (Last-Event-ID) replays at most this many missed notifications. */
+  replayMax: 50,
+} as const;
+
+/** The SSE event name a notification arrives under on GET /api/notifications/stream. */
+export const NOTIFICATION_EVENT = "notification";

@@ -481,3 +481,51 @@ export const chatTurnChunks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.turnId, t.seq] })],
 );
+
+// ---- Notifications -----------------------------------------------------------------------------
+
+/**
+ * What a reminder delivered to a person (the notifier writes one row per firing): the bell's list,
+ * and what a resumed event stream (Last-Event-ID) replays. Gone with the task or the person.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    taskId: uuid("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    /** The reminders engine's id for the reminder (no foreign key: that table is the engine's). */
+    reminderId: text("reminder_id").notNull(),
+    /** The firing it tells of: with the reminder, unique (a firing re-delivered after a crash is stored once). */
+    fireAt: timestamp("fire_at", { withTimezone: true }).notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true }),
+    late: boolean("late").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+    dismissedAt: timestamp("dismissed_at", { withTimezone: true }),
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true }),
+  },
+  (t) => [index("notifications_user_created_idx").on(t.userId, t.createdAt), uniqueIndex("notifications_firing_idx").on(t.reminderId, t.fireAt)],
+);
+
+/** A browser's Web Push subscription (one per endpoint: a browser signed in as someone else moves over). */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    endpoint: text("endpoint").notNull().unique(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("push_subscriptions_user_idx").on(t.userId)],
+);

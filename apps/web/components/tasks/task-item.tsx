@@ -46,7 +46,13 @@ export function TaskItem({
 
   const overdue = isOverdue(task.dueDate, task.completed);
   return (
-    <li className="flex items-start gap-3 p-3 sm:p-4" data-testid="task-item" data-task-number={task.number} data-completed={task.completed}>
+    <li
+      id={`task-${task.id}`}
+      className="flex items-start gap-3 p-3 sm:p-4 data-[focused=true]:ring-2 data-[focused=true]:ring-ring"
+      data-testid="task-item"
+      data-task-number={task.number}
+      data-completed={task.completed}
+    >
       {/* The checkbox alone completes: its label is a 44×44 px hit area (WCAG 2.5.5) around the 20 px box,
           its negative margins keeping the row's layout. The title opens the task instead. */}
       <label className="-mx-3 -mb-3 -mt-2.5 flex size-11 shrink-0 cursor-pointer items-center justify-center" data-testid="task-check">
