@@ -1,6 +1,12 @@
 "use client";
-/** One task: tick it off (the checkbox), open it to edit in place (its title or Edit), see its priority, due date and tags, or delete it. */
+/**
+ * One task: tick it off (the checkbox), open it to edit in place (its title or Edit), see its due date,
+ * tags and a priority other than the default, or delete it. The row itself takes focus (the list's
+ * roving focus, arrow keys in tasks-view.tsx) and answers `x` (complete), `e` (edit) and Delete.
+ */
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { DEFAULT_PRIORITY } from "@todo/contracts/constants";
+import { isTypingTarget } from "@/lib/shortcuts";
 import { CalendarDays, Pencil, Trash2 } from "lucide-react";
 import type { Priority, Task, UpdateTaskInput } from "@todo/contracts";
 import { formatDue, isOverdue } from "@/lib/dates";
@@ -18,7 +24,12 @@ export function TaskItem({
   onSave,
   onDelete,
   onTagClick,
+  tabIndex = -1,
+  onRowFocus,
 }: {
+  /** 0 for the one row of the list that Tab reaches (roving focus), -1 for the others. */
+  tabIndex?: number;
+  onRowFocus?: () => void;
   task: Task;
   onToggle: () => void;
   onSave: (patch: UpdateTaskInput) => Promise<boolean>;
@@ -46,7 +57,29 @@ export function TaskItem({
 
   const overdue = isOverdue(task.dueDate, task.completed);
   return (
-    <li className="flex items-start gap-3 p-3 sm:p-4" data-testid="task-item" data-task-number={task.number} data-completed={task.completed}>
+    <li
+      className="flex items-start gap-3 px-3 py-2 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-ring"
+      data-testid="task-item"
+      data-task-row=""
+      data-task-number={task.number}
+      data-completed={task.completed}
+      tabIndex={tabIndex}
+      aria-label={`${task.title}${task.completed ? ", done" : ""}`}
+      onFocus={onRowFocus}
+      onKeyDown={(e) => {
+        if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+        if (e.key === "x") {
+          e.preventDefault();
+          onToggle();
+        } else if (e.key === "e") {
+          e.preventDefault();
+          setEditing(true);
+        } else if (e.key === "Delete") {
+          e.preventDefault();
+          setConfirming(true);
+        }
+      }}
+    >
       {/* The checkbox alone completes: its label is a 44×44 px hit area (WCAG 2.5.5) around the 20 px box,
           its negative margins keeping the row's layout. The title opens the task instead. */}
       <label className="-mx-3 -mb-3 -mt-2.5 flex size-11 shrink-0 cursor-pointer items-center justify-center" data-testid="task-check">
@@ -71,12 +104,15 @@ export function TaskItem({
           {task.title}
         </button>
         {task.description && <p className="mt-0.5 line-clamp-2 break-words text-sm text-muted-foreground">{task.description}</p>}
-        <div className="mt-1.5 flex flex-wrap items-center gap-1.5 text-xs">
+        <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs">
           <span className="text-muted-foreground">#{task.number}</span>
-          <Badge variant={task.priority} data-testid="task-priority">
-            <span className="sr-only">Priority: </span>
-            {task.priority}
-          </Badge>
+          {/* Only what departs from the default: a "medium" badge on every row says nothing. */}
+          {task.priority !== DEFAULT_PRIORITY && (
+            <Badge variant={task.priority} data-testid="task-priority">
+              <span className="sr-only">Priority: </span>
+              {task.priority}
+            </Badge>
+          )}
           {task.dueDate && (
             <Badge variant={overdue ? "overdue" : "outline"} data-testid="task-due" title={task.dueDate}>
               <CalendarDays className="size-3" aria-hidden />
