@@ -55,6 +55,8 @@ export function systemPrompt(now: Date, timeZone: string): string {
     "add_task, list_tasks, complete_task, delete_task and update_task. Always call a tool to read or change tasks;",
     "never invent tasks or claim a change you did not make. Refer to tasks by their number (#3). When the person",
     "names a task by words, pass those words as `match`. Dates are YYYY-MM-DD.",
+    "The person sees each list_tasks result as a card with the tasks on it: do not list them again;",
+    "sum them up in a sentence instead (for example “5 due this week, 2 overdue”).",
     `Today is ${weekday} ${today} (time zone ${timeZone}). Keep replies short and friendly.`,
   ].join(" ");
 }

@@ -88,9 +88,13 @@ for (const driver of drivers) {
 
       await me.post("/api/chat", { message: "add team meeting on friday #work", conversationId });
       const left = await me.post("/api/chat", { message: "what's left?", conversationId });
-      assert.match(left.body.reply, /You have 2 tasks/);
-      assert.match(left.body.reply, /#1 Buy milk/);
-      assert.match(left.body.reply, /#2 Team meeting/);
+      // The reply sums up; the tasks themselves come on the tool's card (its result).
+      assert.match(left.body.reply, /^You have 2 open tasks\b/);
+      assert.doesNotMatch(left.body.reply, /Buy milk|Team meeting/, "the list is not said twice");
+      assert.deepEqual(
+        left.body.toolCalls[0].result.tasks.map((t: { number: number; title: string }) => `#${t.number} ${t.title}`),
+        ["#1 Buy milk", "#2 Team meeting"],
+      );
 
       const done = await me.post("/api/chat", { message: "I'm done with the milk", conversationId });
       assert.equal(done.body.toolCalls[0].name, "complete_task");
@@ -98,7 +102,7 @@ for (const driver of drivers) {
       assert.equal((await me.get("/api/tasks?status=completed")).body.tasks[0].title, "Buy milk");
 
       const after = await me.post("/api/chat", { message: "what's left?", conversationId });
-      assert.match(after.body.reply, /You have 1 task:/);
+      assert.match(after.body.reply, /You have 1 open task: • #2 Team meeting/);
       assert.doesNotMatch(after.body.reply, /Buy milk/);
 
       const removed = await me.post("/api/chat", { message: "delete the meeting task", conversationId });
