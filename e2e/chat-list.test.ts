@@ -60,7 +60,7 @@ for (const viewport of [
     assert.deepEqual(await groups(), ["overdue", "today", "upcoming"], "grouped, the first 8 rows shown");
     assert.equal(await card.getByTestId("list-card-task").count(), 8);
     const overdue = card.locator('section[data-group="overdue"]');
-    assert.match(await overdue.innerText(), /Overdue\s+2/);
+    assert.match(await overdue.innerText(), /Overdue\s+2/i);
     assert.match(await overdue.getByTestId("list-card-task").first().innerText(), /#1 File taxes · overdue, due /);
 
     // Show all.

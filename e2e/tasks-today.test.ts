@@ -95,7 +95,7 @@ for (const viewport of [
     // Only what departs from the default: no "medium" badge, the others say theirs.
     const row = (title: string) => page.getByTestId("task-item").filter({ hasText: title });
     assert.equal(await row("Walk the dog").getByTestId("task-priority").count(), 0);
-    assert.equal(await row("Book dentist").getByTestId("task-priority").innerText(), "Priority: low");
+    assert.equal(await row("Book dentist").getByTestId("task-priority").textContent(), "Priority: low");
     assert.equal(await page.getByText("medium", { exact: true }).count(), 0);
 
     // Done tasks behind a toggle.

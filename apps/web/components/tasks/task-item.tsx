@@ -58,7 +58,7 @@ export function TaskItem({
   const overdue = isOverdue(task.dueDate, task.completed);
   return (
     <li
-      className="flex items-start gap-3 px-3 py-2 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-ring"
+      className="flex items-start gap-3 px-3 py-2 sm:items-center sm:py-1.5 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-ring"
       data-testid="task-item"
       data-task-row=""
       data-task-number={task.number}
@@ -91,20 +91,20 @@ export function TaskItem({
           aria-label={`${task.completed ? "Mark as not done" : "Mark as done"}: ${task.title}`}
         />
       </label>
-      <div className="min-w-0 flex-1">
+      {/* One line on a wide screen (title, then number, badges and tags); two on a phone. */}
+      <div className="flex min-w-0 flex-1 flex-col sm:flex-row sm:flex-wrap sm:items-center sm:gap-x-3">
         <button
           type="button"
           onClick={() => setEditing(true)}
           className={cn(
-            "block w-full cursor-pointer break-words rounded-sm text-left font-medium hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+            "block w-full cursor-pointer break-words rounded-sm text-left font-medium sm:w-auto sm:max-w-full hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
             task.completed && "text-muted-foreground line-through",
           )}
           data-testid="task-title"
         >
           {task.title}
         </button>
-        {task.description && <p className="mt-0.5 line-clamp-2 break-words text-sm text-muted-foreground">{task.description}</p>}
-        <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs">
+        <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs sm:mt-0">
           <span className="text-muted-foreground">#{task.number}</span>
           {/* Only what departs from the default: a "medium" badge on every row says nothing. */}
           {task.priority !== DEFAULT_PRIORITY && (
@@ -132,6 +132,7 @@ export function TaskItem({
             </button>
           ))}
         </div>
+        {task.description && <p className="mt-0.5 line-clamp-2 break-words text-sm text-muted-foreground sm:basis-full">{task.description}</p>}
       </div>
       <div className="flex shrink-0 gap-1">
         <Button ref={editButton} variant="ghost" size="icon-sm" onClick={() => setEditing(true)} aria-label={`Edit: ${task.title}`}>
