@@ -91,8 +91,8 @@ test("create, search, filter by status, priority, tag and due date, and sort", a
   assert.deepEqual(await milk.getByRole("button", { name: /Show tasks tagged/ }).allInnerTexts(), ["#groceries", "#weekly"]);
 
   // The form checks input with the shared schema before sending.
-  await page.getByLabel(/^Tags/).fill("two words!");
   await page.getByLabel("New task title").fill("Bad tags");
+  await page.getByLabel(/^Tags/).fill("two words!");
   await page.getByRole("button", { name: "Add task" }).click();
   await page.getByText("tags are single words").waitFor();
   await page.getByLabel(/^Tags/).fill("");

@@ -18,6 +18,9 @@ import { PriorityOptions } from "./priority-options";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, Input, Select, Textarea } from "@/components/ui/input";
 
+/** The task whose editor just saved: its row takes focus back to Edit, even as a new row in another group. */
+let refocusAfterSave: string | null = null;
+
 export function TaskItem({
   task,
   onToggle,
@@ -41,16 +44,28 @@ export function TaskItem({
   const editButton = useRef<HTMLButtonElement>(null);
   const wasEditing = useRef(false);
 
-  // Focus returns to the Edit button when the editor closes, so keyboard users don't lose their place.
+  // Focus returns to the Edit button when the editor closes, so keyboard users don't lose their place,
+  // also when a saved change (a new due date) moved the task to another group, where it is a new row.
   useEffect(() => {
-    if (wasEditing.current && !editing) editButton.current?.focus();
+    if ((wasEditing.current && !editing) || (!editing && refocusAfterSave === task.id)) {
+      refocusAfterSave = null;
+      editButton.current?.focus();
+    }
     wasEditing.current = editing;
-  }, [editing]);
+  }, [editing, task.id]);
 
   if (editing) {
     return (
       <li className="bg-muted/30 p-3 sm:p-4" data-testid="task-item" data-task-number={task.number}>
-        <TaskEditor task={task} onCancel={() => setEditing(false)} onSave={async (patch) => (await onSave(patch)) && setEditing(false)} />
+        <TaskEditor
+          task={task}
+          onCancel={() => setEditing(false)}
+          onSave={async (patch) => {
+            refocusAfterSave = task.id;
+            if (await onSave(patch)) setEditing(false);
+            else refocusAfterSave = null;
+          }}
+        />
       </li>
     );
   }
