@@ -139,6 +139,7 @@ for (const driver of drivers) {
       const id = mine.body.conversationId;
       assert.equal((await mallory.get(`/api/conversations/${id}`)).status, 404);
       assert.equal((await mallory.delete(`/api/conversations/${id}`)).status, 404);
+      assert.equal((await mallory.patch(`/api/conversations/${id}`, { title: "pwned" })).status, 404, "cannot rename it");
       const hijack = await mallory.post("/api/chat", { message: "what's left?", conversationId: id });
       assert.equal(hijack.status, 404, "cannot continue someone else's conversation");
       const list = await mallory.get("/api/conversations");
@@ -146,6 +147,7 @@ for (const driver of drivers) {
       const still = await alice.get(`/api/conversations/${id}`);
       assert.equal(still.status, 200);
       assert.equal(still.body.messages.length, 2);
+      assert.notEqual(still.body.title, "pwned");
     });
   });
 }

@@ -105,6 +105,7 @@ describe("summarizeToolCall", () => {
       status: "done",
       label: "Found 7 tasks",
       tasks,
+      total: 7,
     });
     assert.equal(summarizeToolCall({ toolName: "list_tasks", state: "output-available", output: ok({ tasks: [task()] }) }).label, "Found 1 task");
   });

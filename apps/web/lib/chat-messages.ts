@@ -76,7 +76,7 @@ const FAILED: Record<ToolName, string> = {
   [TOOL_NAMES.undo]: "Couldn't undo",
 };
 
-export type ToolSummary = { status: "running" | "done" | "error"; label: string; detail?: string; code?: ErrorCode; tasks?: Task[] };
+export type ToolSummary = { status: "running" | "done" | "error"; label: string; detail?: string; code?: ErrorCode; tasks?: Task[]; total?: number };
 
 /** A failed call's headline, by its code (never by its wording); the message under it says the rest. */
 function failureLabel(toolName: string, code: ErrorCode | undefined): string {
@@ -139,7 +139,7 @@ export function summarizeToolCall(part: { toolName: string; state: string; input
       const out = result as { tasks?: Task[]; total?: number } | undefined;
       const tasks = out?.tasks ?? [];
       const total = out?.total ?? tasks.length;
-      return { status: "done", label: `Found ${total} task${total === 1 ? "" : "s"}`, tasks };
+      return { status: "done", label: `Found ${total} task${total === 1 ? "" : "s"}`, tasks, total };
     }
     default:
       return { status: "done", label: `Used ${name}` };

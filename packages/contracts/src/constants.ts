@@ -44,6 +44,8 @@ export const TASK_NUMBER_MAX = 2_147_483_647;
 
 export const CHAT_LIMITS = {
   messageMax: 4000,
+  /** A conversation's name in the history (made from the first request, or given by the person). */
+  titleMax: 80,
   /** Per person and per conversation: far beyond real use, and what keeps one person's data bounded. */
   conversationsMax: 200,
   messagesPerConversation: 2000,

@@ -55,7 +55,7 @@ describe("the offline assistant in a conversation", () => {
 
     const finished = await say("what did I finish?", id);
     assert.deepEqual(finished.toolCalls[0]!.arguments, { status: "completed" });
-    assert.match(finished.reply, /You've finished 1 task:\n✓ #2 Bread/);
+    assert.match(finished.reply, /You've finished 1 task: ✓ #2 Bread/);
     const unsure = await say("what did I finish yesterday?", id);
     assert.deepEqual(unsure.toolCalls, []);
     assert.match(unsure.reply, /not sure[\s\S]*“show done tasks”/);

@@ -2,7 +2,7 @@
 import type { Task } from "@todo/contracts";
 import { TOOL_NAMES, type ToolName } from "@todo/contracts/constants";
 import { describeDate } from "./offline.dates.ts";
-import type { Intent } from "./offline.intent.ts";
+import type { Intent, ListArgs } from "./offline.intent.ts";
 
 function details(task: Task, today: string): string {
   const bits: string[] = [task.priority];
@@ -12,6 +12,37 @@ function details(task: Task, today: string): string {
 }
 
 const line = (task: Task, today: string) => `${task.completed ? "✓" : "•"} #${task.number} ${task.title} — ${details(task, today)}`;
+
+/**
+ * A list answer's words. The chat shows the tasks themselves on the tool's card (grouped, overdue
+ * marked, each with a checkbox), so the reply only sums them up: "You have 5 tasks due by Sat — 2
+ * overdue, 1 due today." One task is named, so "make it tomorrow" has something to point at.
+ */
+function listSummary(tasks: Task[], total: number, today: string, args: ListArgs): string {
+  const noun = total === 1 ? "task" : "tasks";
+  if (args.status === "completed") return total === 1 ? `You've finished 1 task: ${line(tasks[0]!, today)}.` : `You've finished ${total} tasks.`;
+  const open = tasks.filter((t) => !t.completed);
+  const overdue = open.filter((t) => t.dueDate !== null && t.dueDate < today).length;
+  const dueToday = open.filter((t) => t.dueDate === today).length;
+  const { dueAfter, dueBefore } = args;
+  const scope =
+    dueAfter && dueBefore && dueAfter === dueBefore
+      ? ` due ${describeDate(dueAfter, today)}`
+      : dueBefore && dueBefore < today && !dueAfter
+        ? " overdue"
+        : dueBefore
+          ? ` due by ${describeDate(dueBefore, today)}`
+          : dueAfter
+            ? ` due from ${describeDate(dueAfter, today)}`
+            : "";
+  const kind = !scope && args.status === "pending" ? " open" : "";
+  const notes: string[] = [];
+  if (overdue > 0 && scope !== " overdue") notes.push(`${overdue} overdue`);
+  if (dueToday > 0 && scope !== " due today") notes.push(`${dueToday} due today`);
+  const head = `You have ${total}${kind} ${noun}${scope}${args.tag ? ` tagged #${args.tag}` : ""}`;
+  if (total === 1 && tasks[0]) return `${head}: ${line(tasks[0], today)}.`;
+  return `${head}${notes.length ? ` — ${notes.join(", ")}` : ""}.`;
+}
 
 export function toolReply(toolName: string, output: unknown, today: string, asked?: Intent): string {
   const view = asked?.kind === "list" ? asked.view : undefined;
@@ -57,10 +88,7 @@ export function toolReply(toolName: string, output: unknown, today: string, aske
         return `Next up: #${first.number} “${first.title}” (${details(first, today)}).${after}`;
       }
       if (tasks.length === 0) return "Nothing here — your list is clear for that. Add one with “add …”.";
-      const more = (value.total ?? tasks.length) > tasks.length ? `\n…and ${value.total! - tasks.length} more.` : "";
-      const noun = tasks.length === 1 ? "task" : "tasks";
-      const finished = asked?.kind === "list" && asked.args.status === "completed";
-      return `${finished ? "You've finished" : "You have"} ${value.total ?? tasks.length} ${noun}:\n${tasks.map((t) => line(t, today)).join("\n")}${more}`;
+      return listSummary(tasks, value.total ?? tasks.length, today, asked?.kind === "list" ? asked.args : {});
     }
     default:
       return "Done.";
