@@ -67,3 +67,9 @@ export type ToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
 
 /** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
 export const MUTATING_TOOL_NAMES: readonly ToolName[] = [TOOL_NAMES.add, TOOL_NAMES.complete, TOOL_NAMES.delete, TOOL_NAMES.update];
+
+/**
+ * A change to this many tasks or more at once waits for the person's approval in the web chat (and
+ * the JSON chat API): a bulk tool's preview count at or above it asks first. Deleting always asks.
+ */
+export const BULK_APPROVAL_THRESHOLD = 3;
