@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { UIMessageChunk } from "ai";
-import type { ChatMessage } from "./chat-messages.ts";
-import { applyChunk, applyToEarlier, readEvents } from "./chat-stream.ts";
+import { type ChatMessage, summarizeToolCall } from "./chat-messages.ts";
+import { applyChunk, applyToEarlier, expireApprovals, readEvents } from "./chat-stream.ts";
 
 /** A body that arrives in the given pieces, as a network delivers it. */
 function body(...pieces: string[]): ReadableStream<Uint8Array> {
@@ -151,5 +151,12 @@ describe("approvals in the stream", () => {
     assert.equal(denied?.[1]?.parts.find((p) => p.type === "dynamic-tool")?.state, "output-denied");
     assert.equal(applyToEarlier(conversation, { type: "tool-output-denied", toolCallId: "other" }), undefined);
     assert.equal(applyToEarlier(conversation, { type: "text-delta", id: "t", delta: "x" }), undefined);
+  });
+
+  it("a new message lets the cards still asking expire, as the server records them", () => {
+    const [, expired] = expireApprovals([{ id: "u1", role: "user", parts: [] }, asked]);
+    const part = expired?.parts.find((p) => p.type === "dynamic-tool");
+    assert.equal(part?.state, "output-denied");
+    assert.equal(summarizeToolCall(part!).label, "Not approved: the conversation moved on");
   });
 });

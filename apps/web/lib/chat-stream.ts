@@ -171,6 +171,30 @@ export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Ma
   }
 }
 
+/**
+ * A new message lets the approvals still asked expire (the server records them so): their cards
+ * stop asking, as they read after a reload.
+ */
+export function expireApprovals(messages: ChatMessage[]): ChatMessage[] {
+  const asking = (p: Part) => p.type === "dynamic-tool" && p.state === "approval-requested";
+  return messages.map((m) =>
+    m.parts.some(asking)
+      ? {
+          ...m,
+          parts: m.parts.map((p) =>
+            p.type === "dynamic-tool" && p.state === "approval-requested"
+              ? {
+                  ...p,
+                  state: "output-denied" as const,
+                  approval: { ...p.approval, approved: false as const, descriptor: { ...(p.approval.descriptor as object), state: "expired" } },
+                }
+              : p,
+          ),
+        }
+      : m,
+  );
+}
+
 /** Unique enough for React keys; crypto.randomUUID needs a secure context, and plain-http deploys aren't one. */
 function newId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -371,7 +395,9 @@ export function useChatStream({
 
   const sendMessage = useCallback(
     (text: string) =>
-      run([...current.current, { id: newId(), role: "user", parts: [{ type: "text", text }] }], (signal) => latest.current.request(current.current, signal)),
+      run([...expireApprovals(current.current), { id: newId(), role: "user", parts: [{ type: "text", text }] }], (signal) =>
+        latest.current.request(current.current, signal),
+      ),
     [run],
   );
 
