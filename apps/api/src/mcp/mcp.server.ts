@@ -4,7 +4,8 @@
  * another user's tasks. The same server serves the assistant (in-memory transport) and outside
  * MCP clients (POST /mcp). Every tool answers a text (`content`) and `structuredContent`; a failed
  * call answers `isError` with `structuredContent: { error: { code, message } }`, the code from the
- * contracts' one union.
+ * contracts' one union. A change that needs approval (mcp.approval.ts) is confirmed through
+ * elicitation when the client supports it.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
@@ -169,7 +170,7 @@ export const createToolValidator = () => new AjvJsonSchemaValidator();
 async function confirmed(server: McpServer, preview: ApprovalPreview): Promise<boolean> {
   try {
     const answer = await server.server.elicitInput({
-      message: `${preview.description}? This cannot be undone.`,
+      message: `${preview.description}?`,
       requestedSchema: {
         type: "object",
         properties: { confirm: { type: "boolean", title: "Yes, do it", description: preview.description } },
