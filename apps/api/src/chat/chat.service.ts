@@ -111,8 +111,10 @@ export function toModelMessages(rows: HistoryRow[], answering: ReadonlySet<strin
             // The model is told why a call did not run (a provider would otherwise say only "denied").
             ...(approval.state === "approved" ? {} : { reason: tc.text }),
           });
-        } else if (approval && approval.state !== "approved") {
-          results.push({ type: "tool-result", toolCallId, toolName: tc.name, output: { type: "execution-denied", reason: tc.text } });
+        } else if (approval && (approval.state !== "approved" || !tc.text)) {
+          // Declined, expired, or approved in a turn that failed before the call ran.
+          const reason = tc.text || "not run: the reply stopped before it ran";
+          results.push({ type: "tool-result", toolCallId, toolName: tc.name, output: { type: "execution-denied", reason } });
         } else {
           // Earlier results go in as the tool's text answer ("3 task(s): #1 Buy milk · high …"), not
           // the full JSON: a 50-task list is ~13 KB of JSON per earlier turn, tokens a real model
