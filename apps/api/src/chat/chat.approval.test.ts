@@ -12,6 +12,8 @@ import { TaskService } from "../tasks/tasks.service.ts";
 import { buildApp, drivers, signUp, type TestDatabase } from "../../test/support.ts";
 import { lastRole, startFakeOpenAI, type ChatCompletionRequest, type FakeOpenAI } from "../../test/fake-openai.ts";
 import { bulkApproval, previewApproval } from "../mcp/mcp.approval.ts";
+import { toModelMessages } from "./chat.service.ts";
+import type { HistoryRow } from "./conversations.repository.ts";
 
 const clock = () => new Date("2026-11-22T09:00:00Z");
 
@@ -36,6 +38,50 @@ const lastAssistant = async (me: Me, conversationId: string) => {
   const conversation = (await me.get(`/api/conversations/${conversationId}`)).body;
   return conversation.messages.filter((m: { role: string }) => m.role === "assistant");
 };
+
+describe("the history a model is given, with approvals", () => {
+  const approval = (id: string, state: "requested" | "approved" | "denied" | "expired") => ({
+    id,
+    state,
+    toolCallId: `call-${id}`,
+    description: "Delete #1 “Buy milk”",
+    tasks: [{ number: 1, title: "Buy milk" }],
+    total: 1,
+  });
+  const row = (id: string, state: "requested" | "approved" | "denied" | "expired", text = "", content = ""): HistoryRow[] => [
+    { id: `u-${id}`, role: "user", content: "delete the milk", toolCalls: [] },
+    { id: `a-${id}`, role: "assistant", content, toolCalls: [{ name: "delete_task", arguments: { number: 1 }, text, approval: approval(id, state) }] },
+  ];
+
+  test("the approvals being answered come last, as the SDK's request and response", () => {
+    const messages = toModelMessages([...row("old", "denied", "not run: the person declined"), ...row("now", "approved", "", "Sure?")], new Set(["now"]));
+    const last = messages.at(-1)!;
+    assert.equal(last.role, "tool");
+    assert.deepEqual(last.content, [{ type: "tool-approval-response", approvalId: "now", approved: true }]);
+    const asking = messages.at(-2)!;
+    assert.deepEqual(
+      (asking.content as { type: string }[]).map((p) => p.type),
+      ["text", "tool-call", "tool-approval-request"],
+      "what the reply said goes before its calls",
+    );
+    const denied = messages[2]!.role === "assistant" ? messages[3]! : messages[2]!;
+    assert.deepEqual((denied.content as { output: unknown }[])[0]!.output, { type: "execution-denied", reason: "not run: the person declined" });
+  });
+
+  test("later, a call reads as what became of it: its answer, or why it did not run", () => {
+    const messages = toModelMessages([
+      ...row("ran", "approved", "Deleted #1 Buy milk"),
+      ...row("stopped", "approved"),
+      ...row("expired", "expired", "not run: the person moved on without approving it"),
+    ]);
+    const outputs = messages.filter((m) => m.role === "tool").map((m) => (m.content as { output: unknown }[])[0]!.output);
+    assert.deepEqual(outputs, [
+      { type: "text", value: "Deleted #1 Buy milk" },
+      { type: "execution-denied", reason: "not run: the reply stopped before it ran" },
+      { type: "execution-denied", reason: "not run: the person moved on without approving it" },
+    ]);
+  });
+});
 
 for (const driver of drivers) {
   describe(`approval before deleting, offline assistant, on ${driver.name}`, () => {
