@@ -47,6 +47,13 @@ for (const viewport of [
     await reply.getByTestId("tool-card").waitFor();
     await ask(page, "what's left?");
     found.push(...(await audit(page, "chat with replies and tool cards")));
+    // A delete waits for approval: the card with its Approve / Deny. (Denied, so the task stays.)
+    await ask(page, "delete the milk");
+    const approval = page.getByRole("group", { name: /Approval needed/ });
+    await approval.waitFor();
+    found.push(...(await audit(page, "chat with an approval card")));
+    await approval.getByRole("button", { name: "Deny" }).click();
+    await page.locator('[data-testid="tool-card"][data-status="declined"]').waitFor();
     if (viewport.name === "phone") {
       await page.getByRole("button", { name: "History" }).click();
       await page.getByRole("dialog").getByRole("link").first().waitFor();

@@ -31,7 +31,15 @@ for (const driver of drivers) {
     const times: number[] = [];
     for (let i = 0; i < N; i++) {
       const start = performance.now();
-      await a.notifier.notify(person.userId, { reminderId: `r${i}`, taskId, title: `n${i}`, body: "", dueAt: null, late: false, fireAt: new Date().toISOString() });
+      await a.notifier.notify(person.userId, {
+        reminderId: `r${i}`,
+        taskId,
+        title: `n${i}`,
+        body: "",
+        dueAt: null,
+        late: false,
+        fireAt: new Date().toISOString(),
+      });
       await reader.nextNamed(NOTIFICATION_EVENT);
       times.push(performance.now() - start);
     }

@@ -166,25 +166,26 @@ for (const driver of drivers) {
           "/api/chat": (await you.post("/api/tasks", { title: "Walk the dog" })).body.id as string,
           "/api/chat/stream": (await you.post("/api/tasks", { title: "Feed the cat" })).body.id as string,
         };
-        for (const [path, gone] of Object.entries(targets)) {
+        // complete_task: a delete would wait for the person's approval (chat.approval.test.ts) and not run at all.
+        for (const [path, done] of Object.entries(targets)) {
           const words = path === "/api/chat" ? "dog" : "cat";
           script = (req) =>
             lastRole(req) === "tool"
               ? { status: 500, error: "model crashed after the tool" }
-              : { toolCalls: [{ name: "delete_task", arguments: { match: words } }] };
-          const res = await you.post(path, { message: `delete the ${words}` });
+              : { toolCalls: [{ name: "complete_task", arguments: { match: words } }] };
+          const res = await you.post(path, { message: `complete the ${words}` });
           if (path === "/api/chat") assert.equal(res.status, 502);
-          assert.equal((await you.get(`/api/tasks/${gone}`)).status, 404, "the tool really deleted it");
+          assert.equal((await you.get(`/api/tasks/${done}`)).body.completed, true, "the tool really completed it");
           const list = (await you.get("/api/conversations")).body.conversations as { id: string }[];
           const conversation = (await you.get(`/api/conversations/${list[0]!.id}`)).body;
           const stored = conversation.messages as { role: string; content: string; toolCalls: { name: string; isError?: boolean }[] }[];
           assert.equal(stored[0]!.role, "user");
-          assert.match(stored[0]!.content, /delete the/);
+          assert.match(stored[0]!.content, /complete the/);
           const assistant = stored.find((m) => m.role === "assistant");
           assert.ok(assistant, `${path}: the history shows what the tool did`);
           assert.deepEqual(
             assistant.toolCalls.map((c) => c.name),
-            ["delete_task"],
+            ["complete_task"],
           );
           assert.notEqual(assistant.toolCalls[0]!.isError, true);
         }

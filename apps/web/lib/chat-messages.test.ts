@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Message, Task } from "@todo/contracts";
-import { MUTATING_TOOLS, summarizeToolCall, toUIMessages } from "./chat-messages.ts";
+import { approvalOf, MUTATING_TOOLS, summarizeToolCall, toUIMessages } from "./chat-messages.ts";
 
 const task = (over: Partial<Task> = {}): Task => ({
   id: "8f7c1f2e-54a1-4c55-9d43-6f1d3c1b2a01",
@@ -140,5 +140,40 @@ describe("summarizeToolCall", () => {
     assert.equal(done("add_task", { task: task(), tasks: [task(), task({ number: 4 })] }).label, "Added 2 tasks");
     assert.equal(done("undo", { op: "bulk", count: 3, tasks: [] }).label, "Undid the last change (3 tasks)");
     assert.equal(done("undo", { task: task() }).label, "Restored: Buy milk");
+  });
+});
+
+describe("approvals", () => {
+  const approval = {
+    id: "ap1",
+    toolCallId: "call_1",
+    description: "Delete #3 “Buy milk”",
+    tasks: [{ number: 3, title: "Buy milk" }],
+    total: 1,
+  };
+  const stored = (state: "requested" | "approved" | "denied" | "expired", result: unknown = null, text = ""): Message => ({
+    id: "m1",
+    role: "assistant",
+    content: "",
+    toolCalls: [{ name: "delete_task", arguments: { number: 3 }, result, text, approval: { ...approval, state } }],
+    createdAt: "2026-03-01T10:00:00.000Z",
+  });
+  const partOf = (m: Message) => toUIMessages([m])[0]!.parts[0] as Parameters<typeof summarizeToolCall>[0] & { toolCallId: string };
+
+  it("a pending approval is still asking after a reload, under the id its stream gave it", () => {
+    const part = partOf(stored("requested"));
+    assert.equal(part.state, "approval-requested");
+    assert.equal(part.toolCallId, "call_1");
+    assert.equal(approvalOf(part)?.description, "Delete #3 “Buy milk”");
+    assert.deepEqual(summarizeToolCall(part), { status: "asking", label: "Delete this task?" });
+  });
+
+  it("answered: running, done, declined or expired", () => {
+    assert.equal(partOf(stored("approved")).state, "approval-responded");
+    const done = partOf(stored("approved", { task: task() }, "Deleted #3 Buy milk"));
+    assert.equal(done.state, "output-available");
+    assert.equal(summarizeToolCall(done).label, "Deleted: Buy milk");
+    assert.deepEqual(summarizeToolCall(partOf(stored("denied", null, "not run"))), { status: "declined", label: "Declined: the task was not deleted" });
+    assert.equal(summarizeToolCall(partOf(stored("expired"))).label, "Not approved: the conversation moved on");
   });
 });

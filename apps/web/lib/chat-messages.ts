@@ -2,8 +2,8 @@
  * Chat message shapes for the UI: stored conversation messages become AI SDK UI messages (so a
  * resumed chat renders like a live one), and each tool call becomes a one-line summary for its card.
  */
-import type { UIMessage } from "ai";
-import type { ErrorCode, ErrorPayload, Message, Task } from "@todo/contracts";
+import type { DynamicToolUIPart, UIMessage } from "ai";
+import type { ErrorCode, ErrorPayload, Message, Task, ToolApproval } from "@todo/contracts";
 import { MUTATING_TOOL_NAMES, TOOL_NAMES, type ToolName } from "@todo/contracts/constants";
 import { formatDue } from "./dates";
 
@@ -26,6 +26,10 @@ export function toUIMessages(messages: Message[]): ChatMessage[] {
   return messages.map((m) => {
     const parts: ChatMessage["parts"] = [];
     m.toolCalls.forEach((call, i) => {
+      if (call.approval) {
+        parts.push(approvalPart(call, call.approval));
+        return;
+      }
       const output: ToolResult = {
         content: [{ type: "text", text: call.text }],
         ...(isRecord(call.result) ? { structuredContent: call.result } : {}),
@@ -37,6 +41,42 @@ export function toUIMessages(messages: Message[]): ChatMessage[] {
     if (m.content) parts.push({ type: "text", text: m.content });
     return { id: m.id, role: m.role, parts };
   });
+}
+
+/**
+ * A stored call that waited for approval, as the AI SDK's tool part: asked (approval-requested),
+ * answered and not yet run (approval-responded), run (output-available), or not run
+ * (output-denied: declined, or expired). Its id is the one its stream gave it, so a turn that goes on
+ * from the answer finds the card; `approval.descriptor` is what the card shows (the ToolApproval).
+ */
+function approvalPart(call: Message["toolCalls"][number], approval: ToolApproval): DynamicToolUIPart {
+  const base = { type: "dynamic-tool" as const, toolName: call.name, toolCallId: approval.toolCallId, input: call.arguments };
+  switch (approval.state) {
+    case "requested":
+      return { ...base, state: "approval-requested", approval: { id: approval.id, descriptor: approval } };
+    case "approved": {
+      if (call.result == null && !call.text)
+        return { ...base, state: "approval-responded", approval: { id: approval.id, approved: true, descriptor: approval } };
+      const output: ToolResult = {
+        content: [{ type: "text", text: call.text }],
+        ...(isRecord(call.result) ? { structuredContent: call.result } : {}),
+        ...(call.isError ? { isError: true } : {}),
+      };
+      return { ...base, state: "output-available", output, approval: { id: approval.id, approved: true, descriptor: approval } };
+    }
+    default:
+      return {
+        ...base,
+        state: "output-denied",
+        approval: { id: approval.id, approved: false, descriptor: approval, ...(approval.reason ? { reason: approval.reason } : {}) },
+      };
+  }
+}
+
+/** What an approval card shows (sent with the request as its descriptor), if the part has one. */
+export function approvalOf(part: { approval?: { descriptor?: unknown } }): ToolApproval | undefined {
+  const d = part.approval?.descriptor;
+  return isRecord(d) && typeof d.description === "string" ? (d as ToolApproval) : undefined;
 }
 
 /** The error of a failed tool result: its code and message (a call stored before codes existed has no code). */
@@ -76,7 +116,25 @@ const FAILED: Record<ToolName, string> = {
   [TOOL_NAMES.undo]: "Couldn't undo",
 };
 
-export type ToolSummary = { status: "running" | "done" | "error"; label: string; detail?: string; code?: ErrorCode; tasks?: Task[]; total?: number };
+/** The headline of a call that waits for the person's approval (the card says what, to which tasks, under it). */
+const ASKING: Partial<Record<ToolName, string>> = {
+  [TOOL_NAMES.delete]: "Delete this task?",
+  [TOOL_NAMES.updateMany]: "Change these tasks?",
+};
+
+const DECLINED: Partial<Record<ToolName, string>> = {
+  [TOOL_NAMES.delete]: "the task was not deleted",
+  [TOOL_NAMES.updateMany]: "the tasks were not changed",
+};
+
+export type ToolSummary = {
+  status: "running" | "done" | "error" | "asking" | "declined";
+  label: string;
+  detail?: string;
+  code?: ErrorCode;
+  tasks?: Task[];
+  total?: number;
+};
 
 /** A failed call's headline, by its code (never by its wording); the message under it says the rest. */
 function failureLabel(toolName: string, code: ErrorCode | undefined): string {
@@ -102,8 +160,23 @@ function structuredOf(output: unknown): Record<string, unknown> | undefined {
   return isRecord(output) && isRecord(output.structuredContent) ? output.structuredContent : undefined;
 }
 
-export function summarizeToolCall(part: { toolName: string; state: string; input?: unknown; output?: unknown; errorText?: string }): ToolSummary {
+export function summarizeToolCall(part: {
+  toolName: string;
+  state: string;
+  input?: unknown;
+  output?: unknown;
+  errorText?: string;
+  approval?: { approved?: boolean; descriptor?: unknown };
+}): ToolSummary {
   const name = part.toolName;
+  if (part.state === "approval-requested") return { status: "asking", label: ASKING[name as ToolName] ?? `Run ${name}?` };
+  if (part.state === "approval-responded") {
+    return part.approval?.approved ? { status: "running", label: RUNNING[name as ToolName] ?? `Running ${name}…` } : { status: "declined", label: "Declined" };
+  }
+  if (part.state === "output-denied") {
+    const expired = approvalOf(part)?.state === "expired";
+    return { status: "declined", label: expired ? "Not approved: the conversation moved on" : `Declined: ${DECLINED[name as ToolName] ?? "nothing ran"}` };
+  }
   if (part.state === "input-streaming" || part.state === "input-available") {
     return { status: "running", label: RUNNING[name as ToolName] ?? `Running ${name}…` };
   }

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { UIMessageChunk } from "ai";
-import type { ChatMessage } from "./chat-messages.ts";
-import { applyChunk, readEvents } from "./chat-stream.ts";
+import { type ChatMessage, summarizeToolCall } from "./chat-messages.ts";
+import { applyChunk, applyToEarlier, expireApprovals, readEvents } from "./chat-stream.ts";
 
 /** A body that arrives in the given pieces, as a network delivers it. */
 function body(...pieces: string[]): ReadableStream<Uint8Array> {
@@ -115,5 +115,48 @@ describe("applyChunk", () => {
       { type: "error", errorText: "the assistant is busy" },
     ]);
     assert.deepEqual(after, before);
+  });
+});
+
+describe("approvals in the stream", () => {
+  const descriptor = {
+    id: "ap1",
+    state: "requested",
+    toolCallId: "c1",
+    description: "Delete #3 “Buy milk”",
+    tasks: [{ number: 3, title: "Buy milk" }],
+    total: 1,
+  };
+  const asked = fold([
+    { type: "start", messageId: "m1" },
+    { type: "tool-input-start", toolCallId: "c1", toolName: "delete_task", dynamic: true },
+    { type: "tool-input-available", toolCallId: "c1", toolName: "delete_task", input: { number: 3 }, dynamic: true },
+    { type: "tool-approval-request", approvalId: "ap1", toolCallId: "c1", approvalDescriptor: descriptor },
+    { type: "finish" },
+  ]);
+
+  it("a tool-approval-request makes the card ask, with what it will change", () => {
+    const part = asked.parts.find((p) => p.type === "dynamic-tool");
+    assert.equal(part?.state, "approval-requested");
+    assert.deepEqual(part?.approval, { id: "ap1", descriptor });
+  });
+
+  it("the turn that goes on from the answer updates the card in the earlier message, not the new one", () => {
+    const conversation: ChatMessage[] = [{ id: "u1", role: "user", parts: [{ type: "text", text: "delete the milk" }] }, asked];
+    const ran = applyToEarlier(conversation, { type: "tool-output-available", toolCallId: "c1", output: { content: [], structuredContent: {} } });
+    const part = ran?.[1]?.parts.find((p) => p.type === "dynamic-tool");
+    assert.equal(part?.state, "output-available");
+    assert.equal(part?.approval?.id, "ap1", "it keeps its approval");
+    const denied = applyToEarlier(conversation, { type: "tool-output-denied", toolCallId: "c1" });
+    assert.equal(denied?.[1]?.parts.find((p) => p.type === "dynamic-tool")?.state, "output-denied");
+    assert.equal(applyToEarlier(conversation, { type: "tool-output-denied", toolCallId: "other" }), undefined);
+    assert.equal(applyToEarlier(conversation, { type: "text-delta", id: "t", delta: "x" }), undefined);
+  });
+
+  it("a new message lets the cards still asking expire, as the server records them", () => {
+    const [, expired] = expireApprovals([{ id: "u1", role: "user", parts: [] }, asked]);
+    const part = expired?.parts.find((p) => p.type === "dynamic-tool");
+    assert.equal(part?.state, "output-denied");
+    assert.equal(summarizeToolCall(part!).label, "Not approved: the conversation moved on");
   });
 });

@@ -56,6 +56,21 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
 const RESUME_ATTEMPTS = 4;
 
 /** Folds one chunk into the assistant message being written (an error chunk is kept by the caller). */
+/**
+ * A turn that goes on from approvals answers calls asked in an earlier message (their output, or
+ * their denial): those chunks go to the message that holds the call. Undefined when the chunk is
+ * not such an answer, or no earlier message holds its call.
+ */
+export function applyToEarlier(messages: ChatMessage[], chunk: UIMessageChunk): ChatMessage[] | undefined {
+  if (chunk.type !== "tool-output-available" && chunk.type !== "tool-output-error" && chunk.type !== "tool-output-denied") return undefined;
+  const holds = (m: ChatMessage) => m.parts.some((p) => p.type === "dynamic-tool" && p.toolCallId === chunk.toolCallId);
+  const at = messages.findLastIndex(holds);
+  if (at < 0) return undefined;
+  const next = [...messages];
+  next[at] = applyChunk(messages[at]!, chunk, new Map());
+  return next;
+}
+
 export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Map<string, TextPart>): ChatMessage {
   const tool = (id: string) => message.parts.find((p): p is DynamicToolUIPart => p.type === "dynamic-tool" && p.toolCallId === id);
   const setTool = (next: DynamicToolUIPart) => {
@@ -110,13 +125,35 @@ export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Ma
         input: chunk.input,
         errorText: chunk.errorText,
       });
+    case "tool-approval-request": {
+      const part = tool(chunk.toolCallId);
+      if (!part) return message;
+      const approval = { id: chunk.approvalId, ...(chunk.approvalDescriptor != null ? { descriptor: chunk.approvalDescriptor } : {}) };
+      return setTool({ type: "dynamic-tool", toolName: part.toolName, toolCallId: part.toolCallId, state: "approval-requested", input: part.input, approval });
+    }
+    case "tool-output-denied": {
+      const part = tool(chunk.toolCallId);
+      if (!part) return message;
+      const approval = { ...part.approval, id: part.approval?.id ?? "", approved: false as const };
+      return setTool({ type: "dynamic-tool", toolName: part.toolName, toolCallId: part.toolCallId, state: "output-denied", input: part.input, approval });
+    }
     case "tool-output-available":
     case "tool-output-error": {
       const part = tool(chunk.toolCallId);
       if (!part) return message;
+      // A call run once approved keeps its approval (the card says it was asked).
+      const approval = part.approval ? { approval: { ...part.approval, id: part.approval.id, approved: true as const } } : {};
       return setTool(
         chunk.type === "tool-output-available"
-          ? { type: "dynamic-tool", toolName: part.toolName, toolCallId: part.toolCallId, state: "output-available", input: part.input, output: chunk.output }
+          ? {
+              type: "dynamic-tool",
+              toolName: part.toolName,
+              toolCallId: part.toolCallId,
+              state: "output-available",
+              input: part.input,
+              output: chunk.output,
+              ...approval,
+            }
           : {
               type: "dynamic-tool",
               toolName: part.toolName,
@@ -124,6 +161,7 @@ export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Ma
               state: "output-error",
               input: part.input,
               errorText: chunk.errorText,
+              ...approval,
             },
       );
     }
@@ -131,6 +169,30 @@ export function applyChunk(message: ChatMessage, chunk: UIMessageChunk, open: Ma
       // Tool input deltas (the card shows the tool's name, not its partial input), sources, files, data parts, aborts.
       return message;
   }
+}
+
+/**
+ * A new message lets the approvals still asked expire (the server records them so): their cards
+ * stop asking, as they read after a reload.
+ */
+export function expireApprovals(messages: ChatMessage[]): ChatMessage[] {
+  const asking = (p: Part) => p.type === "dynamic-tool" && p.state === "approval-requested";
+  return messages.map((m) =>
+    m.parts.some(asking)
+      ? {
+          ...m,
+          parts: m.parts.map((p) =>
+            p.type === "dynamic-tool" && p.state === "approval-requested"
+              ? {
+                  ...p,
+                  state: "output-denied" as const,
+                  approval: { ...p.approval, approved: false as const, descriptor: { ...(p.approval.descriptor as object), state: "expired" } },
+                }
+              : p,
+          ),
+        }
+      : m,
+  );
 }
 
 /** Unique enough for React keys; crypto.randomUUID needs a secure context, and plain-http deploys aren't one. */
@@ -169,6 +231,7 @@ export function useChatStream({
   initialTurn,
   request,
   resume,
+  respond,
   reload,
   onFinish,
   throttleMs = 50,
@@ -180,6 +243,8 @@ export function useChatStream({
   request: (messages: ChatMessage[], signal: AbortSignal) => Promise<Response>;
   /** GET /api/chat/{id}/stream?after=…: the running turn's chunks after `after`; 204 when none runs. */
   resume?: (after: number, signal: AbortSignal) => Promise<Response> | undefined;
+  /** POST the answers to the last reply's approvals: the turn that goes on from them (a UI-message stream). */
+  respond?: (answers: { id: string; approved: boolean; reason?: string }[], signal: AbortSignal) => Promise<Response>;
   /** The stored conversation (its latest messages) and its latest turn. */
   reload?: () => Promise<{ messages: ChatMessage[]; turn: TurnInfo | null } | undefined>;
   onFinish: (finish: Finish) => void;
@@ -191,8 +256,8 @@ export function useChatStream({
   const [error, setError] = useState<ApiError | undefined>(() => endedBadly(initialTurn));
   const current = useRef(messages);
   const abort = useRef<AbortController | null>(null);
-  const latest = useRef({ request, onFinish, resume, reload });
-  latest.current = { request, onFinish, resume, reload };
+  const latest = useRef({ request, onFinish, resume, respond, reload });
+  latest.current = { request, onFinish, resume, respond, reload };
 
   // Leaving the page stops reading (the server still finishes and stores the turn); a chat that
   // is gone reports nothing, or its URL change would land on whatever page is open now.
@@ -218,6 +283,8 @@ export function useChatStream({
       setError(undefined);
       setStatus("submitted");
       let message: ChatMessage = { id: newId(), role: "assistant", parts: [] };
+      /** The conversation before this reply (a turn going on from approvals updates the cards in it). */
+      let before = conversation;
       let written = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const flush = () => {
@@ -244,8 +311,12 @@ export function useChatStream({
               streamError = chunk.errorText;
               ended = true;
             }
-            message = applyChunk(message, chunk, textParts);
-            current.current = [...conversation, message];
+            const earlier = message.parts.some((p) => p.type === "dynamic-tool" && "toolCallId" in chunk && p.toolCallId === chunk.toolCallId)
+              ? undefined
+              : applyToEarlier(before, chunk);
+            if (earlier) before = earlier;
+            else message = applyChunk(message, chunk, textParts);
+            current.current = [...before, message];
             if (!written) {
               written = true;
               setStatus("streaming");
@@ -324,7 +395,9 @@ export function useChatStream({
 
   const sendMessage = useCallback(
     (text: string) =>
-      run([...current.current, { id: newId(), role: "user", parts: [{ type: "text", text }] }], (signal) => latest.current.request(current.current, signal)),
+      run([...expireApprovals(current.current), { id: newId(), role: "user", parts: [{ type: "text", text }] }], (signal) =>
+        latest.current.request(current.current, signal),
+      ),
     [run],
   );
 
@@ -341,6 +414,36 @@ export function useChatStream({
     setStatus((s) => (s === "error" ? "ready" : s));
   }, []);
 
+  /**
+   * useChat's addToolApprovalResponse: answers an approval of the last reply. Once every approval
+   * of it is answered (useChat's lastAssistantMessageIsCompleteWithApprovalResponses), the answers
+   * go to the server (`respond`) and the reply goes on from them; nothing ran before.
+   */
+  const addToolApprovalResponse = useCallback(
+    ({ id, approved, reason }: { id: string; approved: boolean; reason?: string }) => {
+      const messages = current.current;
+      const last = messages[messages.length - 1];
+      if (last?.role !== "assistant" || abort.current) return;
+      const parts = last.parts.map((p) =>
+        p.type === "dynamic-tool" && p.state === "approval-requested" && p.approval.id === id
+          ? { ...p, state: "approval-responded" as const, approval: { ...p.approval, approved, ...(reason ? { reason } : {}) } }
+          : p,
+      );
+      const conversation = [...messages.slice(0, -1), { ...last, parts }];
+      current.current = conversation;
+      setMessages(conversation);
+      if (parts.some((p) => p.type === "dynamic-tool" && p.state === "approval-requested")) return;
+      const answers = parts.flatMap((p) =>
+        p.type === "dynamic-tool" && p.state === "approval-responded"
+          ? [{ id: p.approval.id, approved: p.approval.approved, ...(p.approval.reason ? { reason: p.approval.reason } : {}) }]
+          : [],
+      );
+      if (answers.length === 0) return;
+      return run(conversation, (signal) => latest.current.respond?.(answers, signal));
+    },
+    [run],
+  );
+
   /** Older stored messages, put before the ones shown (the conversation is read a page at a time). */
   const prependMessages = useCallback((older: ChatMessage[]) => {
     const known = new Set(current.current.map((m) => m.id));
@@ -348,5 +451,5 @@ export function useChatStream({
     setMessages(current.current);
   }, []);
 
-  return { messages, status, error, sendMessage, regenerate, stop, clearError, prependMessages };
+  return { messages, status, error, sendMessage, regenerate, stop, clearError, prependMessages, addToolApprovalResponse };
 }

@@ -92,7 +92,10 @@ export const MUTATING_TOOL_NAMES: readonly ToolName[] = [
 /** Deleted tasks stay in the Trash, restorable, this many days; then they (and the change log as old) are purged. */
 export const TRASH_DAYS = 30;
 
-/** A change to more tasks than this at once asks the person for approval first (the web chat's approval card). */
+/**
+ * A change to this many tasks or more at once waits for the person's approval in the web chat (and
+ * the JSON chat API): a bulk tool's preview count at or above it asks first. Deleting always asks.
+ */
 export const BULK_APPROVAL_THRESHOLD = 3;
 
 /** The most titles one add_task call adds ("eggs, bread and milk"). */

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   "ambiguous",
   /** A per-person limit (open tasks, conversations, tool calls of one request). */
   "limit_reached",
+  /** An approval that was already answered (or expired when the conversation moved on): nothing runs again. */
+  "approval_decided",
   "payload_too_large",
   "batch_too_large",
   "unsupported_media_type",

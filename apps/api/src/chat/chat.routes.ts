@@ -16,8 +16,8 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json
 const errors = {
   400: { description: "Invalid input", ...json(ErrorBodySchema) },
   401: { description: "Not signed in", ...json(ErrorBodySchema) },
-  404: { description: "No such conversation for this user", ...json(ErrorBodySchema) },
-  409: { description: "A per-person limit is reached (limit_reached)", ...json(ErrorBodySchema) },
+  404: { description: "No such conversation (or pending approval in it) for this user", ...json(ErrorBodySchema) },
+  409: { description: "A per-person limit is reached (limit_reached), or an approval was already answered (approval_decided)", ...json(ErrorBodySchema) },
   429: { description: "Too many turns at once (busy); see Retry-After", ...json(ErrorBodySchema) },
 } as const;
 const security = [{ bearerAuth: [] }];

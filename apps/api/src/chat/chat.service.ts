@@ -13,26 +13,39 @@ import {
   RetryError,
   stepCountIs,
   streamText,
+  type AssistantContent,
   type LanguageModel,
   type ModelMessage,
+  type ToolContent,
   type StepResult,
   type ToolSet,
 } from "ai";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { ChatRequest, ChatResponse, Conversation, ConversationQuery, ConversationSummary, ErrorPayload, ToolCall } from "@todo/contracts";
+import type {
+  ChatRequest,
+  ChatResponse,
+  Conversation,
+  ConversationQuery,
+  ConversationSummary,
+  ErrorPayload,
+  PendingApproval,
+  ToolApproval,
+  ToolCall,
+} from "@todo/contracts";
 import { CHAT_LIMITS } from "@todo/contracts/constants";
 import type { Database } from "../db/client.ts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { describeError } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
 import { createMcpServer, type ToolDefinition } from "../mcp/mcp.server.ts";
+import { previewApproval, type ApprovalPreview } from "../mcp/mcp.approval.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
 import type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { TurnLimiter } from "./chat.limits.ts";
 import { STREAM_HEADERS, TurnRunner } from "./chat.turns.ts";
 import { TurnRepository } from "./turns.repository.ts";
 import { connectTools, toToolCall } from "./chat.tools.ts";
-import { ConversationRepository, toMessage, toSummary, type HistoryRow } from "./conversations.repository.ts";
+import { ConversationRepository, toMessage, toSummary, type DecidedApprovals, type HistoryRow, type TurnSlot } from "./conversations.repository.ts";
 import { formatter, localDate } from "./offline/offline.dates.ts";
 
 /** How much history the model sees: the latest messages (a turn is two). */
@@ -62,11 +75,19 @@ export function systemPrompt(now: Date, timeZone: string): string {
   ].join(" ");
 }
 
+/** A stored call's id in the model's messages: an approval keeps the id its stream gave it (the web app's card is found by it). */
+const callId = (row: HistoryRow, call: HistoryRow["toolCalls"][number], i: number) => call.approval?.toolCallId ?? `${row.id}-${i}`;
+
 /**
  * Stored history as model messages, so a resumed chat has context: every message, and the tool calls
  * (with their answers) of the latest TOOL_HISTORY_TURNS turns, or of a reply that has no text.
+ *
+ * A call that waited for approval reads as what became of it: its answer once it ran, or
+ * "execution denied" (declined, or never answered). The approvals being answered now (`answering`,
+ * the last reply's) read as the AI SDK's tool-approval-request and tool-approval-response, last, so
+ * the SDK runs the approved calls and tells the model of the declined ones.
  */
-export function toModelMessages(rows: HistoryRow[]): ModelMessage[] {
+export function toModelMessages(rows: HistoryRow[], answering: ReadonlySet<string> = new Set()): ModelMessage[] {
   const out: ModelMessage[] = [];
   const recent = new Set(rows.filter((row) => row.role === "assistant").slice(-TOOL_HISTORY_TURNS));
   for (const row of rows) {
@@ -74,24 +95,40 @@ export function toModelMessages(rows: HistoryRow[]): ModelMessage[] {
       out.push({ role: "user", content: row.content });
       continue;
     }
-    if (row.toolCalls.length > 0 && (recent.has(row) || !row.content)) {
-      const ids = row.toolCalls.map((_, i) => `${row.id}-${i}`);
-      out.push({
-        role: "assistant",
-        content: row.toolCalls.map((tc, i) => ({ type: "tool-call", toolCallId: ids[i]!, toolName: tc.name, input: tc.arguments })),
-      });
-      out.push({
-        role: "tool",
-        content: row.toolCalls.map((tc, i) => ({
-          type: "tool-result",
-          toolCallId: ids[i]!,
-          toolName: tc.name,
+    const asks = row.toolCalls.some((tc) => tc.approval && answering.has(tc.approval.id));
+    if (row.toolCalls.length > 0 && (recent.has(row) || !row.content || asks)) {
+      const calls: AssistantContent = [];
+      const results: ToolContent = [];
+      const responses: ToolContent = [];
+      // What the reply said goes before its calls when they are being answered: the answers come last.
+      if (asks && row.content) calls.push({ type: "text", text: row.content });
+      row.toolCalls.forEach((tc, i) => {
+        const toolCallId = callId(row, tc, i);
+        calls.push({ type: "tool-call", toolCallId, toolName: tc.name, input: tc.arguments });
+        const approval = tc.approval;
+        if (approval && answering.has(approval.id)) {
+          calls.push({ type: "tool-approval-request", approvalId: approval.id, toolCallId });
+          responses.push({
+            type: "tool-approval-response",
+            approvalId: approval.id,
+            approved: approval.state === "approved",
+            // The model is told why a call did not run (a provider would otherwise say only "denied").
+            ...(approval.state === "approved" ? {} : { reason: tc.text }),
+          });
+        } else if (approval && (approval.state !== "approved" || !tc.text)) {
+          // Declined, expired, or approved in a turn that failed before the call ran.
+          const reason = tc.text || "not run: the reply stopped before it ran";
+          results.push({ type: "tool-result", toolCallId, toolName: tc.name, output: { type: "execution-denied", reason } });
+        } else {
           // Earlier results go in as the tool's text answer ("3 task(s): #1 Buy milk · high …"), not
           // the full JSON: a 50-task list is ~13 KB of JSON per earlier turn, tokens a real model
           // pays for on every turn, and validating it as a prompt cost more than half of a turn's CPU.
-          output: { type: tc.isError ? "error-text" : "text", value: tc.text },
-        })),
+          results.push({ type: "tool-result", toolCallId, toolName: tc.name, output: { type: tc.isError ? "error-text" : "text", value: tc.text } });
+        }
       });
+      out.push({ role: "assistant", content: calls });
+      out.push({ role: "tool", content: [...results, ...responses] });
+      if (asks) continue;
     }
     if (row.content) out.push({ role: "assistant", content: row.content });
   }
@@ -103,7 +140,7 @@ export function toModelMessages(rows: HistoryRow[]): ModelMessage[] {
  * the MCP server (the model named no such tool, or sent arguments that are not JSON) is a failed
  * call too, with the code of what went wrong.
  */
-export function collectToolCalls(steps: StepResult<ToolSet>[]): ToolCall[] {
+export function collectToolCalls(steps: StepResult<ToolSet>[], previews: ReadonlyMap<string, ApprovalPreview> = new Map()): ToolCall[] {
   const calls: ToolCall[] = [];
   for (const step of steps) {
     for (const part of step.content) {
@@ -112,11 +149,36 @@ export function collectToolCalls(steps: StepResult<ToolSet>[]): ToolCall[] {
       } else if (part.type === "tool-error") {
         const error = turnFailure(part.error);
         calls.push({ name: part.toolName, arguments: (part.input ?? {}) as Record<string, unknown>, result: { error }, text: error.message, isError: true });
+      } else if (part.type === "tool-approval-request") {
+        const { toolCallId, toolName, input } = part.toolCall;
+        const preview = previews.get(toolCallId);
+        calls.push({
+          name: toolName,
+          arguments: preview?.input ?? ((input ?? {}) as Record<string, unknown>),
+          result: null,
+          text: "",
+          approval: { id: part.approvalId, state: "requested", toolCallId, ...approvalPreview(preview) },
+        });
       }
     }
   }
   return calls;
 }
+
+/** What an approval shows of its preview (a call asked without one, which the policies never do, says its tool). */
+const approvalPreview = (preview: ApprovalPreview | undefined) => ({
+  description: preview?.description ?? "Run this change",
+  tasks: preview?.tasks ?? [],
+  total: preview?.total ?? 0,
+});
+
+/** The calls that wait for the person's approval, as the JSON chat API answers them. */
+export const pendingApprovals = (calls: ToolCall[]): PendingApproval[] =>
+  calls.flatMap((c) =>
+    c.approval?.state === "requested"
+      ? [{ id: c.approval.id, tool: c.name, input: c.arguments, description: c.approval.description, tasks: c.approval.tasks, total: c.approval.total }]
+      : [],
+  );
 
 /** What a person sees when the model fails: actionable, never the provider's internals. */
 export function modelFailure(err: unknown): DomainError {
@@ -223,31 +285,65 @@ export class ChatService {
   }
 
   private async prepare(userId: string, req: ChatRequest) {
-    let history: ModelMessage[] = [];
-    let title = titleFrom(req.message);
-    if (req.conversationId) {
-      // The caller's own messages in it: one query for a turn of a going conversation, whose title
-      // stays as it is (startTurn sets a title on the first turn only).
-      const recent = await this.conversations.recentMessages(userId, req.conversationId, HISTORY_LIMIT);
-      if (recent.length > 0) {
-        history = toModelMessages(recent);
-      } else {
-        const conversation = await this.conversations.find(userId, req.conversationId);
-        if (conversation) title = conversation.title;
-        else if (await this.conversations.exists(req.conversationId)) throw notFound("conversation");
-        // Otherwise an id the client holds but nobody stored yet (a first turn whose reply failed, or
-        // one the client made up): this turn starts the conversation under that id, so a retry works.
-      }
-    }
     const timeZone = req.timeZone ?? "UTC";
-    // The person's message is stored before the model runs: a turn that fails still shows it.
-    const slot = await this.conversations.startTurn(userId, req.conversationId ?? randomUUID(), title, req.message, this.turnLeaseMs);
-    const record = async (call: ToolCall) => {
+    let history: ModelMessage[] = [];
+    let slot: TurnSlot;
+    let decided: DecidedApprovals | undefined;
+    if (req.approvals) {
+      // A turn that goes on from the person's answers: they are recorded once (with the turn, in
+      // one transaction), then the history shows them to the SDK as approval responses.
+      const answers = req.approvals;
+      slot = await this.conversations.startTurn(userId, req.conversationId!, "", null, this.turnLeaseMs, async (tx) => {
+        decided = await this.conversations.decideApprovals(tx, userId, req.conversationId!, answers);
+      });
+      const answering = new Set(decided!.calls.flatMap((c) => (c.call.approval ? [c.call.approval.id] : [])));
+      history = toModelMessages(await this.conversations.recentMessages(userId, slot.conversationId, HISTORY_LIMIT), answering);
+    } else {
+      const message = req.message!;
+      let title = titleFrom(message);
+      if (req.conversationId) {
+        // The caller's own messages in it: one query for a turn of a going conversation, whose title
+        // stays as it is (startTurn sets a title on the first turn only).
+        const recent = await this.conversations.recentMessages(userId, req.conversationId, HISTORY_LIMIT);
+        if (recent.length > 0) {
+          history = toModelMessages(recent);
+        } else {
+          const conversation = await this.conversations.find(userId, req.conversationId);
+          if (conversation) title = conversation.title;
+          else if (await this.conversations.exists(req.conversationId)) throw notFound("conversation");
+          // Otherwise an id the client holds but nobody stored yet (a first turn whose reply failed, or
+          // one the client made up): this turn starts the conversation under that id, so a retry works.
+        }
+      }
+      // The person's message is stored before the model runs: a turn that fails still shows it.
+      slot = await this.conversations.startTurn(userId, req.conversationId ?? randomUUID(), title, message, this.turnLeaseMs);
+      history.push({ role: "user", content: message });
+    }
+    /** Approved calls run in this turn, by their tool call id: their answers go where they were asked. */
+    const approvedAt = new Map((decided?.calls ?? []).flatMap((c) => (c.call.approval ? [[c.call.approval.toolCallId, c.index] as const] : [])));
+    const approvedCalls: ToolCall[] = [];
+    const record = async (call: ToolCall, toolCallId: string) => {
       try {
-        await this.conversations.recordToolCall(userId, slot, call);
+        const index = approvedAt.get(toolCallId);
+        if (decided && index !== undefined) {
+          approvedCalls.push(call);
+          await this.conversations.recordApprovedCall(userId, decided.messageId, index, call);
+        } else {
+          await this.conversations.recordToolCall(userId, slot, call);
+        }
       } catch (err) {
         this.logger.error({ err: describeError(err), conversationId: slot.conversationId }, "failed to record a tool call");
       }
+    };
+    /** The previews of the calls that wait for approval in this turn, by tool call id. */
+    const previews = new Map<string, ApprovalPreview>();
+    const needsApproval = async (toolName: string, input: unknown, toolCallId: string) => {
+      // The SDK asks again before it runs an approved call: it was asked, and the person said yes.
+      // (Its task may be gone by now: the call runs and says so.)
+      if (approvedAt.has(toolCallId)) return true;
+      const preview = await previewApproval(this.tasks, userId, toolName, input);
+      if (preview) previews.set(toolCallId, preview);
+      return preview !== undefined;
     };
     const { definitions, jsonSchemaValidator } = this.tools;
     const server = createMcpServer(this.tasks, userId, {
@@ -258,16 +354,19 @@ export class ChatService {
     const connected = await connectTools(server, definitions, {
       ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}),
       onCall: record,
+      needsApproval,
       onFailure: (err) => this.logger.error({ err: describeError(err), userId }, "tool call got no answer"),
     });
     return {
       conversationId: slot.conversationId,
       slot,
       connected,
+      previews,
+      approvedCalls,
       settings: {
         model: this.model,
         system: systemPrompt(this.clock(), timeZone),
-        messages: [...history, { role: "user" as const, content: req.message }],
+        messages: history,
         tools: connected.tools,
         stopWhen: stepCountIs(MAX_STEPS),
         maxRetries: MAX_RETRIES,
@@ -306,7 +405,17 @@ export class ChatService {
     });
     const work = (async () => {
       try {
-        for await (const chunk of stream) live.push(chunk);
+        for await (const chunk of stream) {
+          // The approval card shows what the call will change: the preview goes with the request, as
+          // its descriptor (the UI-message stream's approvalDescriptor, `approval.descriptor` on the part).
+          if (chunk.type === "tool-approval-request") {
+            const preview = turn.previews.get(chunk.toolCallId);
+            const approvalDescriptor: ToolApproval = { id: chunk.approvalId, state: "requested", toolCallId: chunk.toolCallId, ...approvalPreview(preview) };
+            live.push({ ...chunk, approvalDescriptor });
+          } else {
+            live.push(chunk);
+          }
+        }
         const outcome = await Promise.race([
           settled,
           new Promise<Outcome>((resolve) =>
@@ -321,7 +430,7 @@ export class ChatService {
         await live.settle();
         switch (outcome.kind) {
           case "done":
-            outcome.toolCalls = collectToolCalls(outcome.steps);
+            outcome.toolCalls = collectToolCalls(outcome.steps, turn.previews);
             await this.conversations.finishTurn(userId, slot, outcome.text, outcome.toolCalls);
             break;
           case "stopped":
@@ -346,17 +455,20 @@ export class ChatService {
       live,
       work.then(() => undefined),
     );
-    return { conversationId, live, outcome: work };
+    return { conversationId, live, outcome: work, approvedCalls: turn.approvedCalls };
   }
 
   async reply(userId: string, req: ChatRequest): Promise<ChatResponse> {
-    const { conversationId, live, outcome } = await this.run(userId, req);
+    const { conversationId, live, outcome, approvedCalls } = await this.run(userId, req);
     const ended = await outcome;
     switch (ended.kind) {
-      case "done":
-        return { conversationId, reply: ended.text, toolCalls: ended.toolCalls ?? [] };
+      case "done": {
+        const toolCalls = ended.toolCalls ?? [];
+        // A turn that went on from approvals answers the calls they ran too (stored where they were asked).
+        return { conversationId, reply: ended.text, toolCalls: [...approvedCalls, ...toolCalls], pendingApprovals: pendingApprovals(toolCalls) };
+      }
       case "stopped":
-        return { conversationId, reply: live.text, toolCalls: [] };
+        return { conversationId, reply: live.text, toolCalls: approvedCalls, pendingApprovals: [] };
       case "timeout":
         throw modelTimeout();
       case "failed":

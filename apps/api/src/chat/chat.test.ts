@@ -105,13 +105,16 @@ for (const driver of drivers) {
       assert.match(after.body.reply, /You have 1 open task: • #2 Team meeting/);
       assert.doesNotMatch(after.body.reply, /Buy milk/);
 
-      const removed = await me.post("/api/chat", { message: "delete the meeting task", conversationId });
+      // Deleting waits for the person's approval (chat.approval.test.ts), then runs.
+      const asked = await me.post("/api/chat", { message: "delete the meeting task", conversationId });
+      assert.equal(asked.body.pendingApprovals[0].description, "Delete #2 “Team meeting”");
+      const removed = await me.post("/api/chat", { conversationId, approvals: [{ id: asked.body.pendingApprovals[0].id, approved: true }] });
       assert.match(removed.body.reply, /Deleted #2 “Team meeting”/);
       assert.equal((await me.get("/api/tasks?status=pending")).body.total, 0);
 
       const conversation = await me.get(`/api/conversations/${conversationId}`);
       assert.equal(conversation.body.title, "Add buy milk tomorrow, high priority");
-      assert.equal(conversation.body.messages.length, 12, "six turns, each a user message and a reply");
+      assert.equal(conversation.body.messages.length, 13, "six turns, each a user message and a reply, and the reply that went on from the approval");
       assert.deepEqual(
         conversation.body.messages.slice(0, 2).map((m: { role: string }) => m.role),
         ["user", "assistant"],

@@ -52,7 +52,12 @@ export async function connectTools(
   definitions: ToolDefinition[],
   options: {
     jsonSchemaValidator?: AjvJsonSchemaValidator;
-    onCall?: (call: ToolCall) => Promise<void>;
+    onCall?: (call: ToolCall, toolCallId: string) => Promise<void>;
+    /**
+     * The AI SDK's `needsApproval`, for every tool: whether this call waits for the person's
+     * approval (see mcp.approval.ts). Such a call runs only in a later turn, once approved.
+     */
+    needsApproval?: (toolName: string, input: unknown, toolCallId: string) => Promise<boolean>;
     /** Hears of a call that got no answer from the server at all (the connection failed). */
     onFailure?: (err: unknown) => void;
   } = {},
@@ -63,19 +68,23 @@ export async function connectTools(
   await client.connect(clientTransport);
 
   const tools: ToolSet = {};
+  const needsApproval = options.needsApproval;
   for (const definition of definitions) {
     tools[definition.name] = dynamicTool({
       description: definition.description,
       inputSchema: jsonSchema(definition.inputSchema as Parameters<typeof jsonSchema>[0]),
+      ...(needsApproval
+        ? { needsApproval: (input: unknown, { toolCallId }: { toolCallId: string }) => needsApproval(definition.name, input, toolCallId) }
+        : {}),
       // Not aborted with the turn: a call that started finishes, so what it did is recorded.
-      execute: async (input) => {
+      execute: async (input, { toolCallId }) => {
         const result = await (client.callTool({ name: definition.name, arguments: (input ?? {}) as Record<string, unknown> }) as Promise<CallToolResult>).catch(
           (err: unknown): CallToolResult => {
             options.onFailure?.(err);
             return NO_ANSWER;
           },
         );
-        await options.onCall?.(toToolCall(definition.name, input, result));
+        await options.onCall?.(toToolCall(definition.name, input, result), toolCallId);
         return result;
       },
       toModelOutput: ({ output }) => {

@@ -1,6 +1,15 @@
 /** Conversation and message persistence, always scoped by the owner's user id. */
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import { CHAT_LIMITS, toStorableJson, toStorableText, type ConversationQuery, type ConversationSummary, type Message, type ToolCall } from "@todo/contracts";
+import {
+  CHAT_LIMITS,
+  toStorableJson,
+  toStorableText,
+  type ApprovalResponse,
+  type ConversationQuery,
+  type ConversationSummary,
+  type Message,
+  type ToolCall,
+} from "@todo/contracts";
 import { DomainError, notFound } from "../domain-error.ts";
 import type { Database } from "../db/client.ts";
 import { chatTurnChunks, chatTurns, conversations, messages, type StoredToolCall } from "../db/schema.ts";
@@ -35,6 +44,27 @@ export interface TurnSlot {
 }
 
 const limitReached = (message: string) => new DomainError("limit_reached", message);
+
+/** What an expired approval's call says (to the model, later): it never ran. */
+export const EXPIRED_TEXT = "not run: the person moved on without approving it";
+
+const alreadyDecided = (state: string) =>
+  new DomainError(
+    "approval_decided",
+    state === "approved"
+      ? "this approval was already given: the change ran once and will not run again"
+      : state === "denied"
+        ? "this approval was already declined; ask the assistant again to do it"
+        : "this approval expired when the conversation moved on; ask the assistant again to do it",
+  );
+
+type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** The calls an answer decided, by their place in the message that asked. */
+export interface DecidedApprovals {
+  messageId: string;
+  calls: { index: number; call: StoredToolCall }[];
+}
 
 /** A tool call as stored: its text part in tool_calls, its structured result in tool_results (same index). */
 function storedCalls(calls: ToolCall[]) {
@@ -120,9 +150,20 @@ export class ConversationRepository {
    * within the person's limits) and the person's message, stored together. An id that turns out to
    * be someone else's conversation is refused, whatever raced before. The turn itself is stored
    * with them (running, its lease `leaseMs` long), and the stream chunks of the conversation's
-   * earlier turns, which nobody resumes any more, go.
+   * earlier turns, which nobody resumes any more, go. A new message leaves the approvals still
+   * asked unanswered: they expire (the assistant is told they did not run).
+   *
+   * A turn that goes on from approvals (`userText` null) stores no message: `decide` records the
+   * answers first, in the same transaction, so an approval is answered once whatever races.
    */
-  async startTurn(userId: string, conversationId: string, title: string, userText: string, leaseMs: number): Promise<TurnSlot> {
+  async startTurn(
+    userId: string,
+    conversationId: string,
+    title: string,
+    userText: string | null,
+    leaseMs: number,
+    decide?: (tx: Transaction) => Promise<void>,
+  ): Promise<TurnSlot> {
     return this.db.transaction(async (tx) => {
       const [existing] = await tx.select({ userId: conversations.userId }).from(conversations).where(eq(conversations.id, conversationId));
       if (existing && existing.userId !== userId) throw notFound("conversation");
@@ -135,6 +176,7 @@ export class ConversationRepository {
           throw limitReached(`this conversation has reached ${CHAT_LIMITS.messagesPerConversation.toLocaleString("en-US")} messages; start a new one`);
         }
       } else {
+        if (userText === null) throw notFound("conversation");
         const [count] = await tx
           .select({ n: sql<number>`count(*)`.mapWith(Number) })
           .from(conversations)
@@ -149,8 +191,12 @@ export class ConversationRepository {
         .onConflictDoUpdate({ target: conversations.id, set: { updatedAt: sql`now()` }, where: eq(conversations.userId, userId) })
         .returning({ id: conversations.id });
       if (owned.length === 0) throw notFound("conversation");
+      await decide?.(tx);
       const at = Date.now();
       const assistantId = randomUUID();
+      const startTurn = sql`
+          insert into ${chatTurns} (id, conversation_id, user_id, lease_until)
+          values (${assistantId}, ${conversationId}, ${userId}, now() + make_interval(secs => ${leaseMs / 1000}))`;
       // One statement (a turn pays no extra round trip for being resumable): the earlier turns'
       // chunks go, the turn is stored as running, and the person's message.
       await tx.execute(sql`
@@ -158,14 +204,92 @@ export class ConversationRepository {
           delete from ${chatTurnChunks} where ${chatTurnChunks.turnId} in (
             select ${chatTurns.id} from ${chatTurns} where ${chatTurns.conversationId} = ${conversationId} and ${chatTurns.state} <> 'running'
           )
-        ), turn as (
-          insert into ${chatTurns} (id, conversation_id, user_id, lease_until)
-          values (${assistantId}, ${conversationId}, ${userId}, now() + make_interval(secs => ${leaseMs / 1000}))
+        )${
+          userText === null
+            ? startTurn
+            : sql`, turn as (${startTurn}
+        ), expired as (
+          update ${messages} set tool_calls = (
+            select jsonb_agg(case when e->'approval'->>'state' = 'requested'
+              then jsonb_set(e || jsonb_build_object('text', ${EXPIRED_TEXT}::text), '{approval,state}', '"expired"')
+              else e end order by i)
+            from jsonb_array_elements(tool_calls) with ordinality as x(e, i))
+          where conversation_id = ${conversationId} and user_id = ${userId} and role = 'assistant'
+            and tool_calls @> '[{"approval":{"state":"requested"}}]'::jsonb
         )
         insert into ${messages} (conversation_id, user_id, role, content, created_at)
-        values (${conversationId}, ${userId}, 'user', ${toStorableText(userText)}, ${new Date(at).toISOString()}::timestamptz)`);
+        values (${conversationId}, ${userId}, 'user', ${toStorableText(userText)}, ${new Date(at).toISOString()}::timestamptz)`
+        }`);
       return { conversationId, assistantId, assistantAt: new Date(at + 1) };
     });
+  }
+
+  /**
+   * Records the person's answers to approvals asked in one of their conversation's messages, once:
+   * the message is locked, every answer must name an approval still asked, and the approvals of that
+   * message left unanswered are declined with them (a turn goes on from all of its calls). Answers
+   * the decided calls with the message they are in.
+   */
+  async decideApprovals(tx: Transaction, userId: string, conversationId: string, answers: ApprovalResponse[]): Promise<DecidedApprovals> {
+    const ids = answers.map((a) => a.id);
+    const rows = await tx
+      .select({ id: messages.id, toolCalls: messages.toolCalls })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.userId, userId),
+          eq(messages.conversationId, conversationId),
+          eq(messages.role, "assistant"),
+          sql`exists (select 1 from jsonb_array_elements(${messages.toolCalls}) e where e->'approval'->>'id' in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )}))`,
+        ),
+      )
+      .for("update");
+    const [row] = rows;
+    const known = new Set(rows.flatMap((r) => r.toolCalls.flatMap((c) => (c.approval ? [c.approval.id] : []))));
+    const unknown = ids.find((id) => !known.has(id));
+    if (!row || unknown !== undefined) {
+      throw new DomainError("not_found", `there is no approval ${unknown ?? ids[0]} in this conversation`, { field: "approvals" });
+    }
+    if (rows.length > 1) throw new DomainError("validation_error", "answer the approvals of one reply at a time", { field: "approvals" });
+    const byId = new Map(answers.map((a) => [a.id, a]));
+    const decided: DecidedApprovals["calls"] = [];
+    const toolCalls = row.toolCalls.map((call, index) => {
+      const approval = call.approval;
+      if (!approval) return call;
+      const answer = byId.get(approval.id);
+      if (answer && approval.state !== "requested") throw alreadyDecided(approval.state);
+      if (approval.state !== "requested") return call;
+      const approved = answer?.approved === true;
+      const reason = answer ? answer.reason : "not answered: the person answered the other approvals of this reply";
+      const next: StoredToolCall = {
+        ...call,
+        ...(approved ? {} : { text: `not run: the person declined${reason ? ` (${reason})` : ""}` }),
+        approval: { ...approval, state: approved ? "approved" : "denied", ...(reason ? { reason } : {}) },
+      };
+      decided.push({ index, call: next });
+      return next;
+    });
+    await tx
+      .update(messages)
+      .set({ toolCalls })
+      .where(and(eq(messages.id, row.id), eq(messages.userId, userId)));
+    return { messageId: row.id, calls: decided };
+  }
+
+  /** The answer of an approved call, run in the turn that went on from it, stored with the call where it was asked. */
+  async recordApprovedCall(userId: string, messageId: string, index: number, call: ToolCall): Promise<void> {
+    const { toolCalls, toolResults } = storedCalls([call]);
+    const path = `{${index}}`;
+    await this.db
+      .update(messages)
+      .set({
+        toolCalls: sql`jsonb_set(${messages.toolCalls}, ${path}::text[], ${JSON.stringify(toolCalls[0])}::jsonb || jsonb_build_object('approval', ${messages.toolCalls}->(${index}::int)->'approval'))`,
+        toolResults: sql`jsonb_set(${messages.toolResults}, ${path}::text[], ${JSON.stringify(toolResults[0])}::jsonb)`,
+      })
+      .where(and(eq(messages.id, messageId), eq(messages.userId, userId)));
   }
 
   /** One tool call of a running turn, appended to its assistant message (made on the first call). */

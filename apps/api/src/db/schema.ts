@@ -4,7 +4,7 @@
  * Migrations are generated from this file by drizzle-kit and committed under ./migrations.
  */
 import { DEFAULT_PRIORITY, PRIORITIES, REMINDER_STATES } from "@todo/contracts/constants";
-import type { ReminderSpec } from "@todo/contracts";
+import type { ReminderSpec, ToolApproval } from "@todo/contracts";
 import { relations, sql } from "drizzle-orm";
 import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
@@ -406,6 +406,8 @@ export interface StoredToolCall {
   arguments: Record<string, unknown>;
   text: string;
   isError?: boolean;
+  /** A call that waits (or waited) for the person's approval: where that stands (chat/chat.approvals.ts). */
+  approval?: ToolApproval;
 }
 
 export const messages = pgTable(

@@ -23,6 +23,7 @@ export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   method_not_allowed: 405,
   ambiguous: 409,
   limit_reached: 409,
+  approval_decided: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,

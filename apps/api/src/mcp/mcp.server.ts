@@ -4,7 +4,8 @@
  * another user's tasks. The same server serves the assistant (in-memory transport) and outside
  * MCP clients (POST /mcp). Every tool answers a text (`content`) and `structuredContent`; a failed
  * call answers `isError` with `structuredContent: { error: { code, message } }`, the code from the
- * contracts' one union.
+ * contracts' one union. A change that needs approval (mcp.approval.ts) is confirmed through
+ * elicitation when the client supports it.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
@@ -34,6 +35,7 @@ import { DomainError } from "../domain-error.ts";
 import { describeError, isCallerError, validationError } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
 import type { ChangeContext, TaskService } from "../tasks/tasks.service.ts";
+import { previewApproval, type ApprovalPreview } from "./mcp.approval.ts";
 import { version } from "../version.ts";
 
 /** A tool's output: its result, or (isError) the error. Both fit the declared outputSchema. */
@@ -259,6 +261,30 @@ export const READ_ONLY_GRANT_MESSAGE =
 /** A JSON-schema validator to share: the SDK would otherwise build an Ajv instance per server (~0.5 ms). */
 export const createToolValidator = () => new AjvJsonSchemaValidator();
 
+/** Asks the client's person to confirm (MCP elicitation); anything but an explicit yes is a no. */
+async function confirmed(server: McpServer, preview: ApprovalPreview): Promise<boolean> {
+  try {
+    const answer = await server.server.elicitInput({
+      message: `${preview.description}?`,
+      requestedSchema: {
+        type: "object",
+        properties: { confirm: { type: "boolean", title: "Yes, do it", description: preview.description } },
+        required: ["confirm"],
+      },
+    });
+    return answer.action === "accept" && answer.content?.confirm === true;
+  } catch {
+    // The client failed to ask (or to answer in time): nothing is done without a yes.
+    return false;
+  }
+}
+
+/** What a declined confirmation answers: not an error of the tool, and nothing changed. */
+const declinedAnswer = (preview: ApprovalPreview): CallToolResult => ({
+  content: [{ type: "text", text: `Not done: the person did not confirm (${preview.description}). Nothing changed.` }],
+  structuredContent: {},
+});
+
 export function createMcpServer(tasks: TaskService, userId: string, options: McpServerOptions = {}): McpServer {
   let budget = options.toolCalls ?? TOOL_CALLS_PER_REQUEST;
   const server = new McpServer(
@@ -299,7 +325,17 @@ export function createMcpServer(tasks: TaskService, userId: string, options: Mcp
     try {
       const input = tool.input.safeParse(params.arguments ?? {});
       if (!input.success) throw validationError(input.error, "arguments");
-      const answer = await tool.run(tasks, userId, input.data, { conversationId: options.conversationId });
+      let args = input.data;
+      // A client that can ask its person (elicitation) is asked to confirm a change that needs
+      // approval (mcp.approval.ts); any other client runs it, under its own approval UI.
+      if (server.server.getClientCapabilities()?.elicitation) {
+        const preview = await previewApproval(tasks, userId, params.name, args);
+        if (preview) {
+          if (!(await confirmed(server, preview))) return declinedAnswer(preview);
+          args = preview.input;
+        }
+      }
+      const answer = await tool.run(tasks, userId, args, { conversationId: options.conversationId });
       return { content: [{ type: "text", text: answer.text }], structuredContent: answer.structuredContent };
     } catch (err) {
       if (err instanceof DomainError && isCallerError(err.code)) return toolError(err);

@@ -327,7 +327,23 @@ for (const driver of drivers) {
       const say = async (p: Person, message: string, conversationId?: string) => {
         const res = await p.post("/api/chat", { message, timeZone: "UTC", ...(conversationId ? { conversationId } : {}) });
         assert.equal(res.status, 200, message);
-        return res.body as { conversationId: string; reply: string; toolCalls: { name: string; isError?: boolean; result: any }[] };
+        return res.body as {
+          conversationId: string;
+          reply: string;
+          toolCalls: { name: string; isError?: boolean; result: any }[];
+          pendingApprovals: { id: string; total: number }[];
+        };
+      };
+      /** A change that waits for approval (a delete, a bulk change of 3 or more): nothing happens until it is approved. */
+      const sayApproved = async (p: Person, message: string, conversationId: string, total: number) => {
+        const before = JSON.stringify(await all(p));
+        const asked = await say(p, message, conversationId);
+        assert.equal(asked.pendingApprovals.length, 1, `${message}: waits for approval`);
+        assert.equal(asked.pendingApprovals[0]!.total, total, `${message}: the count shown before it runs`);
+        assert.equal(JSON.stringify(await all(p)), before, `${message}: nothing changed before the approval`);
+        const res = await p.post("/api/chat", { conversationId, approvals: [{ id: asked.pendingApprovals[0]!.id, approved: true }] });
+        assert.equal(res.status, 200, res.text);
+        return res.body as Awaited<ReturnType<typeof say>>;
       };
       const first = await say(alice, "add eggs, bread and milk to shopping");
       const chat = first.conversationId;
@@ -340,7 +356,7 @@ for (const driver of drivers) {
         ],
       );
       await alice.post("/api/tasks", { title: "Alice's report", tags: ["work"] });
-      const done = await say(alice, "complete all shopping tasks", chat);
+      const done = await sayApproved(alice, "complete all shopping tasks", chat, 3);
       assert.equal(done.toolCalls[0]!.result.count, 3, done.reply);
       assert.match(done.reply, /Updated 3 tasks/);
 
@@ -365,7 +381,7 @@ for (const driver of drivers) {
 
       // Delete, then bring it back: same number.
       const bank = (await all(alice)).find((t) => t.title === "Call the bank")!;
-      await say(alice, "delete the bank task", chat);
+      await sayApproved(alice, "delete the bank task", chat, 1);
       assert.equal((await trash(alice)).length, 1);
       const back = await say(alice, "bring back the bank task", chat);
       assert.match(back.reply, new RegExp(`Restored #${bank.number}`));

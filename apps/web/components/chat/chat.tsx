@@ -67,34 +67,44 @@ export function Chat({
     window.history.replaceState(null, "", `/chat/${id}`);
   };
 
-  const { messages, sendMessage, status, error, regenerate, stop, clearError, prependMessages } = useChatStream({
+  /** Whether the turn now running goes on from an approval: the tasks it changed are in an earlier message. */
+  const approvedChange = useRef(false);
+
+  /** POST /api/chat/stream for this conversation: the person's message, or their answers to approvals. */
+  async function post(body: { message: string } | { approvals: { id: string; approved: boolean; reason?: string }[] }, signal: AbortSignal) {
+    const send = () =>
+      fetch("/api/chat/stream", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        credentials: "same-origin",
+        signal,
+        body: JSON.stringify({
+          ...body,
+          ...(conversationId.current ? { conversationId: conversationId.current } : {}),
+          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        }),
+      });
+    let res = await send();
+    // A replica that is shutting down refused the turn before storing anything (503 draining):
+    // the next try lands on one that stays.
+    for (let i = 0; i < 3 && res.status === 503 && (await errorCodeOf(res)) === "draining"; i++) {
+      await new Promise((r) => setTimeout(r, (Number(res.headers.get("retry-after")) || 1) * 1000));
+      res = await send();
+    }
+    offeredConversationId.current = res.headers.get("x-conversation-id");
+    // A stream is offered only once the person's message and the turn are stored: the turn is the
+    // server's from here, so the URL names it at once (a reload mid-reply comes back to it).
+    if (res.ok) adoptConversation(offeredConversationId.current);
+    return res;
+  }
+
+  const { messages, sendMessage, status, error, regenerate, stop, clearError, prependMessages, addToolApprovalResponse } = useChatStream({
     initialMessages,
     initialTurn,
-    request: async (messages, signal) => {
-      const send = () =>
-        fetch("/api/chat/stream", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          credentials: "same-origin",
-          signal,
-          body: JSON.stringify({
-            message: lastUserText(messages),
-            ...(conversationId.current ? { conversationId: conversationId.current } : {}),
-            timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-          }),
-        });
-      let res = await send();
-      // A replica that is shutting down refused the turn before storing anything (503 draining):
-      // the next try lands on one that stays.
-      for (let i = 0; i < 3 && res.status === 503 && (await errorCodeOf(res)) === "draining"; i++) {
-        await new Promise((r) => setTimeout(r, (Number(res.headers.get("retry-after")) || 1) * 1000));
-        res = await send();
-      }
-      offeredConversationId.current = res.headers.get("x-conversation-id");
-      // A stream is offered only once the person's message and the turn are stored: the turn is the
-      // server's from here, so the URL names it at once (a reload mid-reply comes back to it).
-      if (res.ok) adoptConversation(offeredConversationId.current);
-      return res;
+    request: (messages, signal) => post({ message: lastUserText(messages) }, signal),
+    respond: (approvals, signal) => {
+      if (approvals.some((a) => a.approved)) approvedChange.current = true;
+      return post({ approvals }, signal);
     },
     resume: (after, signal) => {
       const id = activeConversationId();
@@ -111,7 +121,8 @@ export function Chat({
     },
     onFinish: ({ message, isAbort }) => {
       if (isAbort) setStopped(true);
-      if (changedTasks(message)) announceTasksChanged();
+      if (changedTasks(message) || approvedChange.current) announceTasksChanged();
+      approvedChange.current = false;
       // A stream is offered only once the person's message is stored: even a turn that failed then
       // belongs to that conversation, and a retry continues it.
       adoptConversation(message.metadata?.conversationId ?? offeredConversationId.current);
@@ -184,6 +195,7 @@ export function Chat({
         }}
         onSuggestion={send}
         stopped={stopped && !busy ? { onResend: resend } : undefined}
+        onApproval={busy ? undefined : (answer) => void addToolApprovalResponse(answer)}
         older={hasOlder ? { load: loadOlder, loading: loadingOlder } : undefined}
       />
       <div className="mx-auto w-full max-w-3xl px-3 pb-3 sm:px-4 sm:pb-4">

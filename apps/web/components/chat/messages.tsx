@@ -18,6 +18,7 @@ export function Messages({
   error,
   onRetry,
   onSuggestion,
+  onApproval,
   older,
   stopped,
 }: {
@@ -28,6 +29,8 @@ export function Messages({
   error: ApiError | undefined;
   onRetry: () => void;
   onSuggestion: (text: string) => void;
+  /** Answers an approval card (absent while a reply runs: the cards wait). */
+  onApproval?: (answer: { id: string; approved: boolean }) => void;
   /** Present while older stored messages exist: `load` puts the previous page above. */
   older?: { load: () => Promise<void>; loading: boolean };
 }) {
@@ -104,7 +107,7 @@ export function Messages({
         )}
         {messages.length === 0 && <Greeting onSuggestion={onSuggestion} />}
         {messages.map((message) => (
-          <MessageView key={message.id} message={message} />
+          <MessageView key={message.id} message={message} onApproval={onApproval} />
         ))}
         {thinking && (
           <div className="flex items-center gap-3 text-sm text-muted-foreground" data-testid="thinking">
@@ -176,7 +179,7 @@ function Avatar() {
   );
 }
 
-function MessageView({ message }: { message: ChatMessage }) {
+function MessageView({ message, onApproval }: { message: ChatMessage; onApproval?: ((answer: { id: string; approved: boolean }) => void) | undefined }) {
   if (message.role === "user") {
     const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
     return (
@@ -205,7 +208,7 @@ function MessageView({ message }: { message: ChatMessage }) {
               </div>
             ) : null;
           }
-          if (part.type === "dynamic-tool") return <ToolCard key={part.toolCallId} part={part} />;
+          if (part.type === "dynamic-tool") return <ToolCard key={part.toolCallId} part={part} onApproval={onApproval} />;
           return null;
         })}
       </div>

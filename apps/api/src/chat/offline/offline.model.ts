@@ -14,7 +14,7 @@ import type {
 import { TOOL_NAMES, type ToolName } from "@todo/contracts/constants";
 import { localDate } from "./offline.dates.ts";
 import { parseIntent, type Intent } from "./offline.intent.ts";
-import { plainReply, toolErrorReply, toolReply } from "./offline.reply.ts";
+import { deniedReply, plainReply, toolErrorReply, toolReply } from "./offline.reply.ts";
 
 /** The tool an intent runs: intents that act are named as TOOL_NAMES' keys (help and small talk run none). */
 const TOOL_FOR: Partial<Record<Intent["kind"], ToolName>> = TOOL_NAMES;
@@ -103,6 +103,7 @@ export class OfflineLanguageModel implements LanguageModelV3 {
         if (part.type !== "tool-result") return [];
         const out = part.output;
         if (out.type === "json") return [toolReply(part.toolName, out.value, today, asked)];
+        if (out.type === "execution-denied") return [deniedReply(part.toolName)];
         if (out.type === "error-text" || out.type === "text") return [toolErrorReply(part.toolName, out.value)];
         if (out.type === "error-json") return [toolErrorReply(part.toolName, JSON.stringify(out.value))];
         return [toolReply(part.toolName, {}, today)];

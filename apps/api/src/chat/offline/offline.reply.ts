@@ -109,6 +109,11 @@ export function toolErrorReply(toolName: string, message: string): string {
   return `I couldn't ${VERB[toolName as ToolName] ?? "do that"}: ${message.replace(/^MCP error -?\d+:\s*/, "")}`;
 }
 
+/** A call the person did not approve (declined, or moved on): nothing happened, and the reply says so. */
+export function deniedReply(toolName: string): string {
+  return `OK — I didn't ${VERB[toolName as ToolName] ?? "do that"}. Nothing changed.`;
+}
+
 export const HELP_TEXT = [
   "I can manage your todo list. Try:",
   "• “add buy milk tomorrow, high priority #groceries”",
