@@ -152,7 +152,7 @@ export function createApp(deps: AppDeps) {
   // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
-  app.route("/api/tasks", taskRoutes(tasks));
+  app.route("/api/tasks", taskRoutes(tasks, deps.clock));
   app.route("/api", reminderRoutes(reminders));
   app.route("/api/changes", changeRoutes(tasks));
   app.route("/api", chatRoutes(chat));

@@ -2,7 +2,7 @@
  * The browser's calls to the API, always same-origin (/api/*, proxied by this server). Errors come
  * back in the one shape `{error:{code,message,field?}}` and are thrown as ApiError.
  */
-import type { CreateTaskInput, ErrorCode, ListTasksQuery, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
+import type { CreateTaskInput, ErrorCode, ListTasksQuery, ParsedTask, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
 
 /** One of the API's codes (contracts' ERROR_CODES), or one of Better Auth's (user_already_exists …) on auth routes. */
 export type ApiErrorCode = ErrorCode | (string & {});
@@ -75,6 +75,8 @@ export function taskQueryString(filters: TaskFilters, limit = 50, offset = 0): s
 export const tasksApi = {
   list: (filters: TaskFilters, limit?: number, offset?: number) => apiFetch<TaskPage>(`/tasks?${taskQueryString(filters, limit, offset)}`),
   create: (input: CreateTaskInput) => apiFetch<Task>("/tasks", { method: "POST", json: input }),
+  /** Quick add: what a typed line means (title, due date, tags, priority); stores nothing. */
+  parse: (text: string, timeZone?: string) => apiFetch<ParsedTask>("/tasks/parse", { method: "POST", json: { text, ...(timeZone ? { timeZone } : {}) } }),
   update: (id: string, patch: UpdateTaskInput) => apiFetch<Task>(`/tasks/${id}`, { method: "PATCH", json: patch }),
   remove: (id: string) => apiFetch<void>(`/tasks/${id}`, { method: "DELETE" }),
   /** Brings a deleted task back from the Trash, under its number. */

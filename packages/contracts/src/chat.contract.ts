@@ -11,6 +11,19 @@ export const ApprovalResponseSchema = z.strictObject({
 });
 export type ApprovalResponse = z.infer<typeof ApprovalResponseSchema>;
 
+/** An IANA time zone name ("Europe/Paris"). */
+export const TimeZoneSchema = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "timeZone must be an IANA time zone such as Europe/Paris");
+
 export const ChatRequestSchema = z
   .strictObject({
     message: storableText("message")
@@ -26,19 +39,7 @@ export const ChatRequestSchema = z
       .optional()
       .describe("Answers to the conversation's pending approvals (instead of a message): the turn goes on from them"),
     conversationId: z.uuid("conversationId must be a conversation id").optional(),
-    timeZone: z
-      .string()
-      .max(64)
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat("en-US", { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, "timeZone must be an IANA time zone such as Europe/Paris")
-      .optional()
-      .describe("The person's time zone, so 'today' and 'tomorrow' mean their day"),
+    timeZone: TimeZoneSchema.optional().describe("The person's time zone, so 'today' and 'tomorrow' mean their day"),
   })
   .refine((r) => (r.message === undefined) !== (r.approvals === undefined), { message: "send either a message or approvals, not both", path: ["message"] })
   .refine((r) => r.approvals === undefined || r.conversationId !== undefined, {

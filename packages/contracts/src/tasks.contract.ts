@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { ADD_MANY_MAX, DEFAULT_PRIORITY, DUE_YEARS, PRIORITIES, SORT_ORDERS, TASK_LIMITS, TASK_NUMBER_MAX, TASK_SORTS, TASK_STATUSES } from "./constants.ts";
+import { TimeZoneSchema } from "./chat.contract.ts";
 import { storableText } from "./text.contract.ts";
 
 export const PrioritySchema = z.enum(PRIORITIES);
@@ -185,3 +186,21 @@ export type UndoResult = z.infer<typeof UndoResultSchema>;
 
 export const TrashPageSchema = z.object({ tasks: z.array(TaskSchema), total: z.int() });
 export type TrashPage = z.infer<typeof TrashPageSchema>;
+
+/** Quick add: a line as typed ("pay rent friday #home !high") to understand, nothing stored. */
+export const ParseTaskRequestSchema = z.strictObject({
+  text: storableText("text")
+    .max(TASK_LIMITS.titleMax * 2, `text is at most ${TASK_LIMITS.titleMax * 2} characters`)
+    .describe("The line as typed in the add box"),
+  timeZone: TimeZoneSchema.optional().describe("The person's time zone, so 'today' and 'friday' mean their day (default UTC)"),
+});
+export type ParseTaskRequest = z.infer<typeof ParseTaskRequestSchema>;
+
+/** What quick add understood: the title without the date, tag and priority words, and those fields. */
+export const ParsedTaskSchema = z.object({
+  title: z.string().describe("The title left once the date, tags and priority are taken out (may be empty)"),
+  priority: PrioritySchema.optional().describe("Only when the text named one (!high, 'urgent', 'low priority')"),
+  dueDate: z.string().optional().describe("YYYY-MM-DD in the person's time zone, when the text named a day"),
+  tags: z.array(z.string()).describe("#tags and 'tagged x' words, lower-cased"),
+});
+export type ParsedTask = z.infer<typeof ParsedTaskSchema>;

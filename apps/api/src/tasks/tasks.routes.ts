@@ -7,6 +7,8 @@ import {
   ErrorBodySchema,
   ListTasksQuerySchema,
   MyTasksQuerySchema,
+  ParsedTaskSchema,
+  ParseTaskRequestSchema,
   TASK_LIMITS,
   TaskPageSchema,
   TaskFilterSchema,
@@ -16,6 +18,8 @@ import {
   UndoResultSchema,
   UpdateTaskSchema,
 } from "@todo/contracts";
+import { localDate } from "../chat/offline/offline.dates.ts";
+import { parseQuickAdd } from "../chat/offline/offline.intent.ts";
 import { createRouter } from "../http/app-env.ts";
 import type { TaskService } from "./tasks.service.ts";
 
@@ -132,6 +136,16 @@ const previewRoute = createRoute({
   responses: { 200: { description: "The tasks a bulk change would touch", ...json(BulkResultSchema) }, ...errors },
 });
 
+const parseRoute = createRoute({
+  method: "post",
+  path: "/parse",
+  tags,
+  security,
+  summary: "Quick add: what a typed line means (title, due date, tags, priority), the way the assistant reads it; nothing is stored",
+  request: { body: { required: true, ...json(ParseTaskRequestSchema) } },
+  responses: { 200: { description: "What the line says", ...json(ParsedTaskSchema) }, ...errors },
+});
+
 const undoRoute = createRoute({
   method: "post",
   path: "/undo",
@@ -146,8 +160,13 @@ export function changeRoutes(service: TaskService) {
   return createRouter().openapi(undoRoute, async (c) => c.json(await service.undo(c.var.userId), 200));
 }
 
-export function taskRoutes(service: TaskService) {
+export function taskRoutes(service: TaskService, clock: () => Date = () => new Date()) {
   return createRouter()
+    .openapi(parseRoute, (c) => {
+      const { text, timeZone = "UTC" } = c.req.valid("json");
+      const now = clock();
+      return c.json(parseQuickAdd(text, { now, timeZone, today: localDate(now, timeZone) }), 200);
+    })
     .openapi(trashRoute, async (c) => c.json(await service.listTrash(c.var.userId), 200))
     .openapi(bulkRoute, async (c) => {
       const { filter, changes } = c.req.valid("json");

@@ -686,3 +686,18 @@ export function looksNotEnglish(text: string): boolean {
   if (FOREIGN_LETTER.test(text)) return true;
   return text.split(/[^\p{L}]+/u).some((word) => FOREIGN_WORDS.has(word));
 }
+
+/**
+ * Quick add (the tasks page's add box): one task from a line as typed, the way the assistant reads an
+ * "add" — "pay rent friday #home !high" is "Pay rent", due Friday, tagged home, high priority. Unlike
+ * the chat, a list stays one title ("eggs, bread and milk"): the box adds one task.
+ */
+export function parseQuickAdd(text: string, ctx: IntentContext): AddArgs & { tags: string[] } {
+  const details = extractDetails(fixTypos(text.trim()), ctx);
+  return {
+    title: capitalise(details.rest),
+    ...(details.priority ? { priority: details.priority } : {}),
+    ...(details.dueDate ? { dueDate: details.dueDate } : {}),
+    tags: details.tags,
+  };
+}
