@@ -27,11 +27,8 @@ test("typing 'pay rent friday #home !high' shows date, tag and priority chips; E
   await page.getByTestId("empty-state").waitFor();
 
   // The coming Friday in the browser's own day (on a Friday, chrono's "friday" may mean today or next week).
-  const { today, dow } = await page.evaluate(() => {
-    const d = new Date();
-    const p = (n: number) => String(n).padStart(2, "0");
-    return { today: `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`, dow: d.getDay() };
-  });
+  // (No inner functions in evaluate: tsx would name them with a helper the page lacks.)
+  const { today, dow } = await page.evaluate(() => ({ today: new Date().toLocaleDateString("en-CA"), dow: new Date().getDay() }));
   const plus = (days: number) => {
     const d = new Date(`${today}T12:00:00Z`);
     d.setUTCDate(d.getUTCDate() + days);
