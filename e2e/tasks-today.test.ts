@@ -231,7 +231,7 @@ test("keyboard: q/n add, / searches, arrows move, x completes, e edits, Delete d
   await page.getByTestId("task-item").filter({ hasText: "Third" }).focus();
   await page.keyboard.press("Delete");
   const confirm = page.getByRole("alertdialog");
-  await confirm.getByText("“Third” will be removed for good.").waitFor();
+  await confirm.getByText("“Third” moves to the Trash, where you can restore it for 30 days.").waitFor();
   await confirm.getByRole("button", { name: "Delete task" }).click();
   await page.getByText("Deleted “Third”").waitFor();
 

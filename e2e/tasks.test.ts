@@ -220,7 +220,7 @@ test("edit inline, validate, complete and delete with confirmation", async (t) =
 
   // Complete, then undo from the toast.
   await page.getByRole("checkbox", { name: "Mark as done: Walk the dog" }).check();
-  const undone = page.waitForResponse((r) => r.request().method() === "PATCH" && r.request().postDataJSON()?.completed === false);
+  const undone = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api/changes/undo"));
   await page.getByRole("button", { name: "Undo" }).click();
   assert.equal((await undone).status(), 200, "the undo is saved");
   await page.reload();
@@ -229,7 +229,7 @@ test("edit inline, validate, complete and delete with confirmation", async (t) =
   // Delete asks first; Cancel keeps the task.
   await page.getByRole("button", { name: "Delete: Walk the dog" }).click();
   const dialog = page.getByRole("alertdialog");
-  await dialog.getByText("“Walk the dog” will be removed for good.").waitFor();
+  await dialog.getByText("“Walk the dog” moves to the Trash, where you can restore it for 30 days.").waitFor();
   await screenshot(page, "tasks-delete-confirm");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await dialog.waitFor({ state: "hidden" });

@@ -2,7 +2,7 @@
  * The browser's calls to the API, always same-origin (/api/*, proxied by this server). Errors come
  * back in the one shape `{error:{code,message,field?}}` and are thrown as ApiError.
  */
-import type { CreateTaskInput, ErrorCode, ListTasksQuery, ParsedTask, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
+import type { CreateTaskInput, ErrorCode, ListTasksQuery, ParsedTask, Task, TaskPage, TrashPage, UndoResult, UpdateTaskInput } from "@todo/contracts";
 
 /** One of the API's codes (contracts' ERROR_CODES), or one of Better Auth's (user_already_exists …) on auth routes. */
 export type ApiErrorCode = ErrorCode | (string & {});
@@ -81,4 +81,12 @@ export const tasksApi = {
   remove: (id: string) => apiFetch<void>(`/tasks/${id}`, { method: "DELETE" }),
   /** Brings a deleted task back from the Trash, under its number. */
   restore: (id: string) => apiFetch<Task>(`/tasks/${id}/restore`, { method: "POST" }),
+  /** The deleted tasks, most recently deleted first (kept TRASH_DAYS days). */
+  trash: () => apiFetch<TrashPage>("/tasks/trash"),
+};
+
+/** The one undo mechanism (the person's change log), shared with the assistant's "undo". */
+export const changesApi = {
+  /** Reverts the person's latest change not yet undone, whatever it was. */
+  undo: () => apiFetch<UndoResult>("/changes/undo", { method: "POST" }),
 };

@@ -5,7 +5,7 @@
  * roving focus, arrow keys in tasks-view.tsx) and answers `x` (complete), `e` (edit) and Delete.
  */
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { DEFAULT_PRIORITY } from "@todo/contracts/constants";
+import { DEFAULT_PRIORITY, TRASH_DAYS } from "@todo/contracts/constants";
 import { isTypingTarget } from "@/lib/shortcuts";
 import { CalendarDays, Pencil, Trash2 } from "lucide-react";
 import type { Priority, Task, UpdateTaskInput } from "@todo/contracts";
@@ -168,7 +168,11 @@ export function TaskItem({
         open={confirming}
         onOpenChange={setConfirming}
         title="Delete this task?"
-        description={<>&ldquo;{task.title}&rdquo; will be removed for good.</>}
+        description={
+          <>
+            &ldquo;{task.title}&rdquo; moves to the Trash, where you can restore it for {TRASH_DAYS} days.
+          </>
+        }
         confirmLabel="Delete task"
         onConfirm={onDelete}
       />

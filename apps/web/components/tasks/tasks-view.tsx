@@ -8,10 +8,11 @@
  */
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ChevronDown, Keyboard, ListFilter, Loader2, MessageSquare, SearchX } from "lucide-react";
+import { ChevronDown, Keyboard, ListFilter, Loader2, MessageSquare, SearchX, Trash2 } from "lucide-react";
 import { toast } from "sonner";
 import type { Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
-import { ApiError, tasksApi } from "@/lib/api.client";
+import { TRASH_DAYS } from "@todo/contracts/constants";
+import { ApiError, changesApi, tasksApi } from "@/lib/api.client";
 import { announceTasksChanged, onTasksChanged } from "@/lib/tasks-sync";
 import { DEFAULT_FILTERS, filtersInUse, filtersToSearch, isFiltered, isGroupedView, toApiFilters, type ViewFilters } from "@/lib/task-filters";
 import { groupTasks, todayIn } from "@/lib/task-groups";
@@ -22,6 +23,7 @@ import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/compone
 import { NewTaskForm } from "./new-task-form";
 import { TaskFiltersBar } from "./task-filters-bar";
 import { TaskItem } from "./task-item";
+import { TrashView } from "./trash-view";
 
 const PAGE_SIZE = 50;
 
@@ -39,6 +41,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   const [showDone, setShowDone] = useState(false);
   const [done, setDone] = useState<{ tasks: Task[]; total: number } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const [showTrash, setShowTrash] = useState(false);
   const [activeId, setActiveId] = useState<string | null>(null);
   const newTitleRef = useRef<HTMLInputElement>(null);
   const grouped = isGroupedView(filters);
@@ -188,9 +191,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     const done = !task.completed;
     const ok = await update(task, { completed: done });
     if (ok && done) {
-      toast.success(`Completed “${task.title}”`, {
-        action: { label: "Undo", onClick: () => void update({ ...task, completed: true }, { completed: false }) },
-      });
+      toast.success(`Completed “${task.title}”`, { action: { label: "Undo", onClick: () => void undo() } });
     }
   }
 
@@ -201,7 +202,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     setDone(drop);
     try {
       await tasksApi.remove(task.id);
-      toast.success(`Deleted “${task.title}”`, { action: { label: "Undo", onClick: () => void restore(task) } });
+      toast.success(`Deleted “${task.title}”`, { description: `In the Trash for ${TRASH_DAYS} days.`, action: { label: "Undo", onClick: () => void undo() } });
       changed();
     } catch (err) {
       toast.error(err instanceof ApiError ? err.message : "Could not delete the task.");
@@ -209,14 +210,18 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     }
   }
 
-  /** Undo of a delete: the task comes back from the Trash under its number. */
-  async function restore(task: Task) {
+  /**
+   * Undo (of a complete, a delete, …): the one undo mechanism the assistant's "undo" uses too, the
+   * person's change log, which reverts their latest change exactly (a deleted task comes back under its number).
+   */
+  async function undo() {
     try {
-      await tasksApi.restore(task.id);
-      toast.success(`Restored “${task.title}”`);
+      const undone = await changesApi.undo();
+      const first = undone.tasks[0];
+      toast.success(undone.count === 1 && first ? `Undone: “${first.title}” is back as it was` : `Undone: ${undone.count} tasks are back as they were`);
       changed();
     } catch (err) {
-      toast.error(err instanceof ApiError ? err.message : "Could not restore the task.");
+      toast.error(err instanceof ApiError ? err.message : "Could not undo.");
     }
   }
 
@@ -295,6 +300,15 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
             >
               <ListFilter aria-hidden /> Filters{inUse > 0 && ` (${inUse})`}
             </Button>
+            <Button
+              variant={showTrash ? "secondary" : "outline"}
+              size="sm"
+              aria-pressed={showTrash}
+              data-testid="trash-toggle"
+              onClick={() => setShowTrash((t) => !t)}
+            >
+              <Trash2 aria-hidden /> Trash
+            </Button>
             <Button variant="ghost" size="icon-sm" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" onClick={() => setShortcutsOpen(true)}>
               <Keyboard aria-hidden />
             </Button>
@@ -319,66 +333,70 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
           </div>
         )}
 
-        <section aria-label="Task list" aria-busy={loading} className="relative">
-          {loading && <Loader2 className="absolute right-2 -top-6 size-4 animate-spin text-muted-foreground" aria-label="Loading tasks" />}
-          {page !== null && tasks.length === 0 && !loadError ? (
-            filtered ? (
-              <EmptyState
-                icon={<SearchX className="size-6" aria-hidden />}
-                title="No tasks match these filters"
-                body="Try another search, or clear the filters to see everything."
-                action={
-                  <Button variant="outline" onClick={() => setFilters({ ...DEFAULT_FILTERS, sort: filters.sort })}>
-                    Clear filters
-                  </Button>
-                }
-              />
-            ) : grouped && doneCount > 0 ? (
-              <EmptyState
-                icon={<MessageSquare className="size-6" aria-hidden />}
-                title="All done"
-                body="Nothing open. Add the next thing above, or ask the assistant."
-                action={null}
-              />
+        {showTrash ? (
+          <TrashView onRestored={changed} />
+        ) : (
+          <section aria-label="Task list" aria-busy={loading} className="relative">
+            {loading && <Loader2 className="absolute right-2 -top-6 size-4 animate-spin text-muted-foreground" aria-label="Loading tasks" />}
+            {page !== null && tasks.length === 0 && !loadError ? (
+              filtered ? (
+                <EmptyState
+                  icon={<SearchX className="size-6" aria-hidden />}
+                  title="No tasks match these filters"
+                  body="Try another search, or clear the filters to see everything."
+                  action={
+                    <Button variant="outline" onClick={() => setFilters({ ...DEFAULT_FILTERS, sort: filters.sort })}>
+                      Clear filters
+                    </Button>
+                  }
+                />
+              ) : grouped && doneCount > 0 ? (
+                <EmptyState
+                  icon={<MessageSquare className="size-6" aria-hidden />}
+                  title="All done"
+                  body="Nothing open. Add the next thing above, or ask the assistant."
+                  action={null}
+                />
+              ) : (
+                <EmptyState
+                  icon={<MessageSquare className="size-6" aria-hidden />}
+                  title="No tasks yet"
+                  body="Add your first task with the form above, or ask the assistant: “add buy milk tomorrow, high priority”."
+                  action={
+                    <Button asChild variant="outline">
+                      <Link href="/chat">Open the chat</Link>
+                    </Button>
+                  }
+                />
+              )
             ) : (
-              <EmptyState
-                icon={<MessageSquare className="size-6" aria-hidden />}
-                title="No tasks yet"
-                body="Add your first task with the form above, or ask the assistant: “add buy milk tomorrow, high priority”."
-                action={
-                  <Button asChild variant="outline">
-                    <Link href="/chat">Open the chat</Link>
-                  </Button>
-                }
-              />
-            )
-          ) : (
-            list
-          )}
-          {tasks.length < total && (
-            <div className="mt-4 flex justify-center">
-              <Button variant="outline" onClick={() => void load({ append: true })} disabled={loading}>
-                Load more
-              </Button>
-            </div>
-          )}
-          {grouped && doneCount > 0 && (
-            <div className="mt-4">
-              <Button variant="ghost" size="sm" aria-expanded={showDone} aria-controls="done-tasks" onClick={() => setShowDone((s) => !s)}>
-                <ChevronDown className={cn("transition-transform", showDone && "rotate-180")} aria-hidden />
-                {showDone ? "Hide done tasks" : `Show done tasks (${doneCount})`}
-              </Button>
-              {showDone && (
-                <section id="done-tasks" aria-labelledby="group-done" className="mt-2" data-testid="task-group" data-group="done">
-                  <h2 id="group-done" className="mb-1 px-1 text-sm font-semibold">
-                    Done
-                  </h2>
-                  <ul className="divide-y rounded-lg border">{done!.tasks.map((task) => item(task, index++))}</ul>
-                </section>
-              )}
-            </div>
-          )}
-        </section>
+              list
+            )}
+            {tasks.length < total && (
+              <div className="mt-4 flex justify-center">
+                <Button variant="outline" onClick={() => void load({ append: true })} disabled={loading}>
+                  Load more
+                </Button>
+              </div>
+            )}
+            {grouped && doneCount > 0 && (
+              <div className="mt-4">
+                <Button variant="ghost" size="sm" aria-expanded={showDone} aria-controls="done-tasks" onClick={() => setShowDone((s) => !s)}>
+                  <ChevronDown className={cn("transition-transform", showDone && "rotate-180")} aria-hidden />
+                  {showDone ? "Hide done tasks" : `Show done tasks (${doneCount})`}
+                </Button>
+                {showDone && (
+                  <section id="done-tasks" aria-labelledby="group-done" className="mt-2" data-testid="task-group" data-group="done">
+                    <h2 id="group-done" className="mb-1 px-1 text-sm font-semibold">
+                      Done
+                    </h2>
+                    <ul className="divide-y rounded-lg border">{done!.tasks.map((task) => item(task, index++))}</ul>
+                  </section>
+                )}
+              </div>
+            )}
+          </section>
+        )}
       </div>
       <Dialog open={shortcutsOpen} onOpenChange={setShortcutsOpen}>
         <DialogContent>
