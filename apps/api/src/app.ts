@@ -24,6 +24,7 @@ import type { Logger } from "./logger.ts";
 import { requireMcpGrant, wellKnownRoutes } from "./mcp/mcp.auth.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
 import { createToolValidator, taskToolDefinitions } from "./mcp/mcp.server.ts";
+import { settingsRoutes } from "./settings/settings.routes.ts";
 import { taskRoutes } from "./tasks/tasks.routes.ts";
 import { TaskService } from "./tasks/tasks.service.ts";
 import { version } from "./version.ts";
@@ -46,7 +47,7 @@ export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
   const lifecycle = deps.lifecycle ?? { draining: false };
   const auth = createAuth(database.db, config.auth, logger, config.mcp);
-  const tasks = new TaskService(database.db);
+  const tasks = new TaskService(database.db, deps.clock);
   // Built once per app: every turn's tools and every MCP request share them.
   const tools = { definitions: taskToolDefinitions(), jsonSchemaValidator: createToolValidator() };
   const chat = new ChatService(database.db, tasks, deps.model, logger, tools, deps.clock, {
@@ -91,11 +92,12 @@ export function createApp(deps: AppDeps) {
   app.route("/api/auth", authRoutes(auth, config.trustProxy, createRateLimitPruner(database.db, config.auth.rateLimit.windowSeconds, logger)));
 
   // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
-  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*"]) app.use(path, signedIn);
+  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*", "/api/me/*"]) app.use(path, signedIn);
   // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks));
+  app.route("/api/me/settings", settingsRoutes(tasks.settings));
   app.route("/api", chatRoutes(chat));
   app.route("/api/connected-apps", connectedAppsRoutes(new ConnectedAppsRepository(database.db)));
   app.route("/mcp", mcpRoutes(tasks, logger, tools.jsonSchemaValidator));

@@ -5,3 +5,4 @@ export * from "./tasks.contract.ts";
 export * from "./chat.contract.ts";
 export * from "./text.contract.ts";
 export * from "./connected-apps.contract.ts";
+export * from "./settings.contract.ts";

@@ -15,7 +15,7 @@ import {
   ListTasksQuerySchema,
   TaskRefSchema,
   TaskSchema,
-  UpdateTaskSchema,
+  UpdateTaskFields,
   type ErrorPayload,
   type Task,
 } from "@todo/contracts";
@@ -39,11 +39,16 @@ const ListInput = ListTasksQuerySchema.omit({ offset: true }).extend({
   limit: z.int().min(1).max(100).default(50),
 });
 const RefInput = TaskRefSchema.refine(refGiven, REF_MISSING);
-const UpdateInput = TaskRefSchema.extend({ changes: UpdateTaskSchema }).refine(refGiven, REF_MISSING);
+// Lean for the model: a time rides in dueDate (YYYY-MM-DDTHH:MM) and the person's zone is used.
+const LOCAL_ONLY = { dueTime: true, timeZone: true } as const;
+const AddInput = CreateTaskSchema.omit(LOCAL_ONLY);
+const Changes = UpdateTaskFields.omit(LOCAL_ONLY).refine((v) => Object.keys(v).length > 0, { message: "nothing to update: give at least one field" });
+const UpdateInput = TaskRefSchema.extend({ changes: Changes }).refine(refGiven, REF_MISSING);
 
 function describeTask(t: Task): string {
   const bits: string[] = [t.priority];
-  if (t.dueDate) bits.push(`due ${t.dueDate}`);
+  if (t.dueDate) bits.push(`due ${t.dueDate}${t.dueTime ? ` ${t.dueTime}` : ""}`);
+  if (t.repeatText) bits.push(`repeats ${t.repeatText}`);
   if (t.tags.length) bits.push(t.tags.map((tag) => `#${tag}`).join(" "));
   return `#${t.number} ${t.title}${t.completed ? " (done)" : ""} · ${bits.join(" · ")}`;
 }
@@ -68,7 +73,7 @@ export const TASK_TOOLS = {
   [TOOL_NAMES.add]: defineTool({
     title: "Add a task",
     description: "Add a task to the person's list.",
-    input: CreateTaskSchema,
+    input: AddInput,
     output: TaskResult,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     run: async (tasks, userId, input) => taskAnswer("Added", await tasks.createTask(userId, input)),
@@ -91,7 +96,11 @@ export const TASK_TOOLS = {
     input: RefInput,
     output: TaskResult,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    run: async (tasks, userId, ref) => taskAnswer("Completed", await tasks.completeTask(userId, ref)),
+    run: async (tasks, userId, ref) => {
+      const task = await tasks.completeTask(userId, ref);
+      // A repeating task stays open, moved to its next occurrence.
+      return taskAnswer(task.completed ? "Completed" : "Completed this occurrence; next:", task);
+    },
   }),
   [TOOL_NAMES.delete]: defineTool({
     title: "Delete a task",
@@ -169,7 +178,8 @@ export function createMcpServer(tasks: TaskService, userId: string, options: Mcp
   const server = new McpServer(
     { name: "todo-chatbot", version },
     {
-      instructions: "Manage the signed-in person's todo list. Tasks are referred to by number (#3) or by words from their title.",
+      instructions:
+        "Manage the signed-in person's todo list. Tasks are referred to by number (#3) or by words from their title. Times are local to the person's time zone.",
       ...(options.jsonSchemaValidator ? { jsonSchemaValidator: options.jsonSchemaValidator } : {}),
     },
   );

@@ -2,10 +2,20 @@
 import { and, asc, desc, eq, gt, gte, ilike, like, lte, or, sql, type SQL } from "drizzle-orm";
 import type { CreateTask, ListTasksQuery, MyTasksQuery, Task, UpdateTask } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
-import { taskCounters, tasks } from "../db/schema.ts";
+import { taskCompletions, taskCounters, tasks } from "../db/schema.ts";
 import { titleKey } from "./tasks.match.ts";
+import { describeRule } from "./tasks.time.ts";
 
 type TaskRow = typeof tasks.$inferSelect;
+
+/** The time fields the service derives on every write (dueAt from the other three). */
+export interface TimingValues {
+  dueDate: string | null;
+  dueTime: string | null;
+  timeZone: string | null;
+  dueAt: Date | null;
+  repeat: string | null;
+}
 
 export function toTask(row: TaskRow): Task {
   return {
@@ -16,6 +26,11 @@ export function toTask(row: TaskRow): Task {
     completed: row.completed,
     priority: row.priority,
     dueDate: row.dueDate,
+    dueTime: row.dueTime,
+    timeZone: row.timeZone,
+    dueAt: row.dueAt?.toISOString() ?? null,
+    repeat: row.repeat,
+    repeatText: row.repeat ? describeRule(row.repeat, row.dueTime) : null,
     tags: row.tags,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -54,7 +69,7 @@ function ordering(q: ListTasksQuery): SQL[] {
   const dir = direction === "desc" ? desc : asc;
   switch (q.sort) {
     case "due":
-      return [sql`${tasks.dueDate} ${sql.raw(direction)} nulls last`, dir(tasks.number)];
+      return [sql`${tasks.dueDate} ${sql.raw(direction)} nulls last`, sql`${tasks.dueTime} ${sql.raw(direction)} nulls first`, dir(tasks.number)];
     case "priority":
       return [dir(priorityRank), sql`${tasks.dueDate} asc nulls last`, dir(tasks.number)];
     case "title":
@@ -83,6 +98,10 @@ function listStatements(db: Database, q: ListTasksQuery, name: string) {
       .prepare(`tasks_count_${name}`),
   };
 }
+
+export type { TaskRow };
+/** The fields an update writes: the person's changes with the time fields the service derived. */
+export type TaskPatch = Omit<UpdateTask, "timeZone"> & Partial<TimingValues>;
 
 export class TaskRepository {
   private readonly statements = new Map<string, ReturnType<typeof listStatements>>();
@@ -169,7 +188,7 @@ export class TaskRepository {
    * Inserts a task under its next number. `admit` sees the person's counts first; the counter row
    * is locked by then, so a person's concurrent inserts are counted one after the other.
    */
-  async insert(userId: string, input: CreateTask, admit: (counts: { open: number; total: number }) => void): Promise<TaskRow> {
+  async insert(userId: string, input: Omit<CreateTask, "timeZone"> & TimingValues, admit: (counts: { open: number; total: number }) => void): Promise<TaskRow> {
     return this.db.transaction(async (tx) => {
       const [counter] = await tx
         .insert(taskCounters)
@@ -185,7 +204,7 @@ export class TaskRepository {
     });
   }
 
-  async update(userId: string, id: string, patch: UpdateTask): Promise<TaskRow | undefined> {
+  async update(userId: string, id: string, patch: TaskPatch): Promise<TaskRow | undefined> {
     const completedAt = patch.completed === undefined ? {} : { completedAt: patch.completed ? sql`coalesce(${tasks.completedAt}, now())` : null };
     const [row] = await this.db
       .update(tasks)
@@ -193,6 +212,31 @@ export class TaskRepository {
       .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
       .returning();
     return row;
+  }
+
+  /**
+   * Completes one occurrence of a repeating task: records it, and moves the same task (its number and
+   * tags) to the next occurrence, in one transaction. Only a task still open is moved.
+   */
+  async completeOccurrence(userId: string, row: TaskRow, next: Omit<TaskPatch, "completed">): Promise<TaskRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [moved] = await tx
+        .update(tasks)
+        .set({ ...next, ...(next.title === undefined ? {} : { titleKey: titleKey(next.title) }), updatedAt: new Date() })
+        .where(and(eq(tasks.userId, userId), eq(tasks.id, row.id), eq(tasks.completed, false)))
+        .returning();
+      if (moved) await tx.insert(taskCompletions).values({ taskId: row.id, userId, dueDate: row.dueDate, dueAt: row.dueAt });
+      return moved;
+    });
+  }
+
+  /** The completed occurrences of a task, newest first. */
+  async completions(userId: string, taskId: string): Promise<{ dueDate: string | null; completedAt: Date }[]> {
+    return this.db
+      .select({ dueDate: taskCompletions.dueDate, completedAt: taskCompletions.completedAt })
+      .from(taskCompletions)
+      .where(and(eq(taskCompletions.userId, userId), eq(taskCompletions.taskId, taskId)))
+      .orderBy(desc(taskCompletions.completedAt));
   }
 
   async delete(userId: string, id: string): Promise<TaskRow | undefined> {
