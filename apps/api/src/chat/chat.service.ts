@@ -5,6 +5,8 @@
  * reply at the end. A turn that fails still leaves the message and what its tools did in the
  * history, so the history never hides a change that happened.
  */
+import { DEFAULT_TIME_ZONE } from "../settings/settings.repository.ts";
+import { localDateTime } from "../tasks/tasks.time.ts";
 import { randomUUID } from "node:crypto";
 import {
   APICallError,
@@ -53,8 +55,9 @@ export function systemPrompt(now: Date, timeZone: string): string {
     "You are the Todo Chatbot assistant. You manage the signed-in person's todo list, and only through your tools:",
     "add_task, list_tasks, complete_task, delete_task and update_task. Always call a tool to read or change tasks;",
     "never invent tasks or claim a change you did not make. Refer to tasks by their number (#3). When the person",
-    "names a task by words, pass those words as `match`. Dates are YYYY-MM-DD.",
-    `Today is ${weekday} ${today} (time zone ${timeZone}). Keep replies short and friendly.`,
+    "names a task by words, pass those words as `match`. Dates are YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time, in the",
+    "person's local time. A repeating task takes `repeat`, an RFC 5545 RRULE (FREQ=WEEKLY;BYDAY=MO,TH); null stops it.",
+    `It is now ${weekday} ${today} ${localDateTime(now, timeZone).time} (time zone ${timeZone}). Keep replies short and friendly.`,
   ].join(" ");
 }
 
@@ -219,7 +222,8 @@ export class ChatService {
         // one the client made up): this turn starts the conversation under that id, so a retry works.
       }
     }
-    const timeZone = req.timeZone ?? "UTC";
+    // The person's setting, else the zone their browser sent, else UTC: "today" and every printed date are in it.
+    const timeZone = (await this.tasks.settings.timeZone(userId)) ?? req.timeZone ?? DEFAULT_TIME_ZONE;
     // The person's message is stored before the model runs: a turn that fails still shows it.
     const slot = await this.conversations.startTurn(userId, req.conversationId ?? randomUUID(), title, req.message, this.turnLeaseMs);
     const record = async (call: ToolCall) => {

@@ -133,6 +133,35 @@ for (const driver of drivers) {
       assert.equal(laTask.body.dueDate, "2026-11-30");
     });
 
+    test("the assistant works in the person's zone from their setting, keeps times and sets rules", async () => {
+      now = new Date("2026-11-30T10:30:00Z");
+      const kiri = await signUp(app);
+      const la = await signUp(app);
+      await kiri.patch("/api/me/settings", { timeZone: "Pacific/Kiritimati" });
+      await la.patch("/api/me/settings", { timeZone: "America/Los_Angeles" });
+      // The browser's zone in the request does not override a stored setting.
+      const k = await kiri.post("/api/chat", { message: "add swim today", timeZone: "Europe/Paris" });
+      const l = await la.post("/api/chat", { message: "add swim today" });
+      assert.equal(k.body.toolCalls[0].result.task.dueDate, "2026-12-01");
+      assert.equal(l.body.toolCalls[0].result.task.dueDate, "2026-11-30");
+
+      const bob = await la.post("/api/chat", { message: "add call Bob at 5pm tomorrow" });
+      const task = bob.body.toolCalls[0].result.task;
+      assert.equal(task.dueTime, "17:00", "call Bob at 5pm tomorrow keeps 5pm");
+      assert.equal(task.dueAt, "2026-12-02T01:00:00.000Z");
+      assert.match(bob.body.reply, /17:00/);
+
+      const standup = await la.post("/api/chat", { message: "add standup every weekday at 9" });
+      const created = standup.body.toolCalls[0].result.task;
+      assert.equal(created.repeatText, "every weekday at 09:00");
+      assert.equal(created.dueDate, "2026-11-30");
+      const done = await la.post("/api/chat", { message: "complete standup" });
+      assert.equal(done.body.toolCalls[0].result.task.dueDate, "2026-12-01");
+      assert.match(done.body.reply, /Next: tomorrow 09:00 \(every weekday at 09:00\)/);
+      const stop = await la.post("/api/chat", { message: "stop repeating the standup" });
+      assert.equal(stop.body.toolCalls[0].result.task.repeat, null);
+    });
+
     test("settings and repeating tasks are the owner's only", async () => {
       const alice = await signUp(app);
       const bob = await signUp(app);
