@@ -57,7 +57,7 @@ export function systemPrompt(now: Date, timeZone: string): string {
     "never invent tasks or claim a change you did not make. Refer to tasks by their number (#3). When the person",
     "names a task by words, pass those words as `match`. Dates are YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time, in the",
     "person's local time. A repeating task takes `repeat`, an RFC 5545 RRULE (FREQ=WEEKLY;BYDAY=MO,TH); null stops it.",
-    `It is now ${weekday} ${today} ${localDateTime(now, timeZone).time} (time zone ${timeZone}). Keep replies short and friendly.`,
+    `Today is ${weekday} ${today}, now ${localDateTime(now, timeZone).time} (time zone ${timeZone}). Keep replies short and friendly.`,
   ].join(" ");
 }
 

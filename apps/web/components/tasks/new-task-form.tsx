@@ -14,10 +14,23 @@ import { Button } from "@/components/ui/button";
 import { PriorityOptions } from "./priority-options";
 import { Field, Input, Label, Select } from "@/components/ui/input";
 
+/** Repeat presets: RFC 5545 rules the API pins to the task's first date (weekly on its weekday…). */
+const REPEAT_PRESETS = [
+  ["", "Does not repeat"],
+  ["FREQ=DAILY", "Every day"],
+  ["FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "Every weekday"],
+  ["FREQ=WEEKLY", "Every week"],
+  ["FREQ=WEEKLY;INTERVAL=2", "Every 2 weeks"],
+  ["FREQ=MONTHLY", "Every month"],
+  ["FREQ=YEARLY", "Every year"],
+] as const;
+
 export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onCreated: () => void }) {
   const [title, setTitle] = useState("");
   const [priority, setPriority] = useState<Priority>(DEFAULT_PRIORITY);
   const [dueDate, setDueDate] = useState("");
+  const [dueTime, setDueTime] = useState("");
+  const [repeat, setRepeat] = useState("");
   const [tags, setTags] = useState("");
   const [errors, setErrors] = useState<TaskFormErrors>({});
   const [pending, setPending] = useState(false);
@@ -25,7 +38,7 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    const checked = await validateNewTask({ title, description: "", priority, dueDate, tags });
+    const checked = await validateNewTask({ title, description: "", priority, dueDate, dueTime, repeat, tags });
     if (!checked.ok) {
       setErrors(checked.errors);
       return;
@@ -37,6 +50,8 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
       toast.success(`Added “${task.title}”`);
       setTitle("");
       setDueDate("");
+      setDueTime("");
+      setRepeat("");
       setTags("");
       setPriority(DEFAULT_PRIORITY);
       onCreated();
@@ -101,6 +116,20 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
             aria-describedby={errors.dueDate ? "new-dueDate-error" : undefined}
           />
           {err("dueDate")}
+        </Field>
+        <Field id="new-due-time" label="Time" className={detail}>
+          <Input id="new-due-time" type="time" value={dueTime} onChange={(e) => setDueTime(e.target.value)} aria-invalid={!!errors.dueTime} />
+          {err("dueTime")}
+        </Field>
+        <Field id="new-repeat" label="Repeat" className={detail}>
+          <Select id="new-repeat" value={repeat} onChange={(e) => setRepeat(e.target.value)} className="w-full">
+            {REPEAT_PRESETS.map(([rule, label]) => (
+              <option key={rule} value={rule}>
+                {label}
+              </option>
+            ))}
+          </Select>
+          {err("repeat")}
         </Field>
         <Field
           id="new-tags"

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Loader2, MessageSquare, SearchX } from "lucide-react";
 import { toast } from "sonner";
 import type { Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
-import { ApiError, tasksApi } from "@/lib/api.client";
+import { ApiError, adoptBrowserTimeZone, tasksApi } from "@/lib/api.client";
 import { announceTasksChanged, onTasksChanged } from "@/lib/tasks-sync";
 import { DEFAULT_FILTERS, filtersToSearch, isFiltered, toApiFilters, type ViewFilters } from "@/lib/task-filters";
 import { Button } from "@/components/ui/button";
@@ -53,6 +53,11 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   );
   const loadRef = useRef(load);
   loadRef.current = load;
+
+  // The person's time zone defaults to the browser's, set once on first use.
+  useEffect(() => {
+    adoptBrowserTimeZone().catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     shownRef.current = page?.tasks.length ?? PAGE_SIZE;
