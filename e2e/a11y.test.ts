@@ -65,6 +65,13 @@ for (const viewport of [
     await page.getByRole("alertdialog").or(page.getByRole("dialog")).waitFor();
     found.push(...(await audit(page, "tasks, delete confirmation")));
     await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Filters", exact: true }).click();
+    await page.getByRole("search", { name: "Filter tasks" }).waitFor();
+    found.push(...(await audit(page, "tasks, filters open")));
+    await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
+    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    found.push(...(await audit(page, "tasks, keyboard shortcuts")));
+    await page.keyboard.press("Escape");
 
     // An MCP client asks for access (registered as one does, then the browser at its authorization URL).
     const registered = await fetch(`${product.webUrl}/api/auth/oauth2/register`, {

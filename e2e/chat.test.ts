@@ -76,21 +76,52 @@ test("conversations: start new, resume from the list, delete with confirmation",
   await ask(page, "alpha conversation");
   await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
   const alphaUrl = page.url();
-  await history.getByRole("link", { name: /alpha conversation/ }).waitFor();
+  // Named by the server from the request (cleaned, capitalised), not the message as typed.
+  await history.getByRole("link", { name: "Alpha conversation" }).waitFor();
 
   await history.getByRole("button", { name: "New chat" }).click();
   await page.getByRole("heading", { name: "What needs doing?" }).waitFor();
   assert.equal(await page.locator('[data-role="user"]').count(), 0, "a new chat starts empty");
   await ask(page, "beta conversation");
-  await history.getByRole("link", { name: /beta conversation/ }).waitFor();
-  // Newest first.
+  await history.getByRole("link", { name: /beta conversation/i }).waitFor();
+  // Newest first, under a date heading.
   assert.deepEqual(
     (await history.getByRole("link").allInnerTexts()).map((s) => s.trim()),
-    ["beta conversation", "alpha conversation"],
+    ["Beta conversation", "Alpha conversation"],
+  );
+  assert.deepEqual(await history.getByRole("heading", { level: 3 }).allInnerTexts(), ["Today"]);
+
+  // Search: a match narrows the list; none says so.
+  const search = history.getByLabel("Search chats");
+  await search.fill("alpha");
+  assert.deepEqual(
+    (await history.getByRole("link").allInnerTexts()).map((s) => s.trim()),
+    ["Alpha conversation"],
+  );
+  await search.fill("zebra");
+  assert.equal(await history.getByTestId("chat-search-empty").innerText(), "No chats match “zebra”.");
+  assert.equal(await history.getByText("No conversations yet").count(), 0);
+  await search.fill("");
+
+  // Rename: Enter saves (the server keeps it), Escape abandons.
+  await history.getByRole("button", { name: "Rename conversation: Beta conversation" }).click();
+  const name = history.getByLabel("New name for: Beta conversation");
+  await name.fill("Groceries plan");
+  await name.press("Enter");
+  await history.getByRole("link", { name: "Groceries plan" }).waitFor();
+  await history.getByRole("button", { name: "Rename conversation: Groceries plan" }).click();
+  await history.getByLabel("New name for: Groceries plan").fill("Not this");
+  await page.keyboard.press("Escape");
+  await history.getByRole("link", { name: "Groceries plan" }).waitFor();
+  await page.reload();
+  assert.deepEqual(
+    (await history.getByRole("link").allInnerTexts()).map((s) => s.trim()),
+    ["Groceries plan", "Alpha conversation"],
+    "the new name is stored, and renaming keeps the order",
   );
 
   // Resume alpha: its messages come back, and the next message continues it.
-  await history.getByRole("link", { name: /alpha conversation/ }).click();
+  await history.getByRole("link", { name: "Alpha conversation" }).click();
   await page.waitForURL(alphaUrl);
   await page.getByTestId("assistant-text").getByText("You said: alpha conversation").waitFor();
   assert.equal(await page.locator('[data-role="user"]').count(), 1);
@@ -102,7 +133,7 @@ test("conversations: start new, resume from the list, delete with confirmation",
   await screenshot(page, "chat-history");
 
   // Delete asks first; deleting the open conversation leaves it for a new chat.
-  await history.getByRole("button", { name: /Delete conversation: alpha conversation/ }).click();
+  await history.getByRole("button", { name: "Delete conversation: Alpha conversation" }).click();
   const dialog = page.getByRole("alertdialog");
   await dialog.getByRole("heading", { name: "Delete this conversation?" }).waitFor();
   await dialog.getByRole("button", { name: "Delete" }).click();
@@ -110,7 +141,7 @@ test("conversations: start new, resume from the list, delete with confirmation",
   await page.getByRole("heading", { name: "What needs doing?" }).waitFor();
   assert.deepEqual(
     (await history.getByRole("link").allInnerTexts()).map((s) => s.trim()),
-    ["beta conversation"],
+    ["Groceries plan"],
   );
   await page.goto(alphaUrl);
   await page.getByRole("heading", { name: "Not found" }).waitFor();
@@ -156,6 +187,68 @@ test("Stop ends a reply in progress without an error, and the chat goes on", asy
   }
   await ask(page, "are you there?");
   await page.locator('[data-role="assistant"]').getByText("You said: are you there?").waitFor();
+});
+
+test("Stop keeps the partial reply with a note and Resend, and the cursor stays in the box (after a suggestion too)", async (t) => {
+  const { page } = await freshUser(t);
+  const box = page.getByLabel("Message the assistant");
+  const focusedId = () => page.evaluate(() => document.activeElement?.id);
+
+  // A suggestion chip sends, and the cursor is back in the box, not on the chip.
+  await page.getByRole("button", { name: "What's left?" }).click();
+  await page.locator('[data-role="assistant"]').getByText("You said: What's left?").waitFor();
+  assert.equal(await focusedId(), "chat-input", "after a suggestion chip");
+
+  longGate = new Promise((resolve) => (releaseLong = resolve));
+  mode = "long";
+  try {
+    await box.fill("tell me at length");
+    await box.press("Enter");
+    const partial = page.locator('[data-role="assistant"]').last();
+    await partial.getByText("Here is a long").waitFor();
+    await page.getByRole("button", { name: "Stop the reply" }).click();
+    const note = page.getByTestId("stopped-note");
+    await note.waitFor();
+    assert.match(await note.innerText(), /You stopped this reply/);
+    assert.match(await partial.innerText(), /Here is a long/, "the partial reply stays");
+    assert.equal(await focusedId(), "chat-input", "after Stop");
+    await screenshot(page, "chat-stopped");
+  } finally {
+    mode = "ok";
+    releaseLong();
+  }
+  // Resend asks again; the note goes, and the reply comes in full.
+  await page.getByTestId("stopped-note").getByRole("button", { name: "Resend" }).click();
+  await page.locator('[data-role="assistant"]').last().getByText("You said: tell me at length").waitFor();
+  await page.getByRole("button", { name: "Send message" }).waitFor();
+  assert.equal(await page.getByTestId("stopped-note").count(), 0);
+  assert.equal(await focusedId(), "chat-input", "after Resend");
+});
+
+test("the message area is a landmark with a heading, scrollable from the keyboard", async (t) => {
+  mode = "ok";
+  const { page } = await freshUser(t);
+  for (let i = 1; i <= 8; i++) await ask(page, `message number ${i} ${"with some words to fill the screen ".repeat(6)}`);
+  const region = page.getByRole("region", { name: "Conversation" });
+  assert.equal(await region.getAttribute("tabindex"), "0");
+  assert.equal(await region.getByRole("heading", { name: "Conversation" }).count(), 1);
+  assert.equal(await region.getByRole("log").count(), 1);
+  // Reached with Tab (from the header), then scrolled with the keyboard alone.
+  await region.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await region.focus();
+  const bottom = await region.evaluate((el) => el.scrollTop);
+  assert.ok(bottom > 0, "the conversation overflows");
+  await page.keyboard.press("Home");
+  await page.waitForFunction(() => (document.querySelector('[data-testid="conversation"]')?.scrollTop ?? 1) === 0);
+  await page.keyboard.press("PageDown");
+  await page.waitForFunction(() => (document.querySelector('[data-testid="conversation"]')?.scrollTop ?? 0) > 0);
+  const tabbable = await page.evaluate(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid="conversation"]');
+    return el?.tabIndex === 0 && el.closest("[inert]") === null;
+  });
+  assert.equal(tabbable, true);
 });
 
 test("a reload in the middle of a reply: the reply goes on to its end, and nothing is sent again", async (t) => {

@@ -96,7 +96,17 @@ export type Product = {
   stop: () => Promise<void>;
 };
 
-export async function startProduct(options: { backendEnv?: Record<string, string>; frontendEnv?: Record<string, string> } = {}): Promise<Product> {
+/** A backend run inside the test's own process (started with the env a child would get), and how to stop it. */
+export type InProcessBackend = (env: NodeJS.ProcessEnv) => Promise<{ stop: () => Promise<void> }>;
+
+export async function startProduct(
+  options: {
+    backendEnv?: Record<string, string>;
+    frontendEnv?: Record<string, string>;
+    /** Run the backend in this process (the test then reaches its objects, e.g. the notifier), not as a child. */
+    inProcessBackend?: InProcessBackend;
+  } = {},
+): Promise<Product> {
   ensureWebBuild(repoRoot, { quiet: true });
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), "todo-e2e-data-"));
@@ -121,8 +131,13 @@ export async function startProduct(options: { backendEnv?: Record<string, string
   };
   let backend: Service | undefined;
   let frontend: Service | undefined;
+  let inProcess: { stop: () => Promise<void> } | undefined;
 
   const startBackend = async () => {
+    if (options.inProcessBackend) {
+      inProcess = await options.inProcessBackend(backendEnv);
+      return;
+    }
     backend = launch("backend", ["--import", "tsx", "apps/api/src/main.ts"], backendEnv, repoRoot);
     await waitFor(`${apiUrl}${backendService.health.ready}`, backend, "backend");
   };
@@ -140,6 +155,7 @@ export async function startProduct(options: { backendEnv?: Record<string, string
   } catch (err) {
     await stopService(frontend);
     await stopService(backend);
+    await inProcess?.stop();
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
@@ -148,11 +164,16 @@ export async function startProduct(options: { backendEnv?: Record<string, string
     webUrl,
     apiUrl,
     frontendPid: frontend!.child.pid!,
-    stopBackend: () => stopService(backend),
+    stopBackend: async () => {
+      await stopService(backend);
+      await inProcess?.stop();
+      inProcess = undefined;
+    },
     startBackend,
     stop: async () => {
       await stopService(frontend);
       await stopService(backend);
+      await inProcess?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

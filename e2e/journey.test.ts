@@ -81,6 +81,8 @@ test("sign up, add a task by chat, complete it on the tasks page, and the assist
   await item.getByRole("checkbox", { name: /Mark as done: Buy milk/ }).check();
   await page.getByText("Completed “Buy milk”").waitFor();
   await page.reload();
+  // Done tasks wait behind their toggle under the open ones.
+  await page.getByRole("button", { name: "Show done tasks (1)" }).click();
   const reloaded = page.getByTestId("task-item").filter({ hasText: "Buy milk" });
   assert.equal(await reloaded.getAttribute("data-completed"), "true");
   assert.equal(await reloaded.getByRole("checkbox").isChecked(), true);

@@ -1,5 +1,5 @@
 /**
- * The tasks page in a real browser: create, search, filters (status, priority, tag, due), sort,
+ * The tasks page in a real browser (its default "today" view: tasks-today.test.ts): create, search, filters (status, priority, tag, due), sort,
  * inline edit, complete, delete with confirmation, empty states, and staying in sync with the chat.
  */
 import { after, before, test } from "node:test";
@@ -91,8 +91,8 @@ test("create, search, filter by status, priority, tag and due date, and sort", a
   assert.deepEqual(await milk.getByRole("button", { name: /Show tasks tagged/ }).allInnerTexts(), ["#groceries", "#weekly"]);
 
   // The form checks input with the shared schema before sending.
-  await page.getByLabel(/^Tags/).fill("two words!");
   await page.getByLabel("New task title").fill("Bad tags");
+  await page.getByLabel(/^Tags/).fill("two words!");
   await page.getByRole("button", { name: "Add task" }).click();
   await page.getByText("tags are single words").waitFor();
   await page.getByLabel(/^Tags/).fill("");
@@ -104,11 +104,12 @@ test("create, search, filter by status, priority, tag and due date, and sort", a
   await createTask(page, { title: "Plan trip", priority: "medium", dueDate: day(30) });
   await page.reload();
   await expectTitles(page, ["Buy milk", "Write report", "Book dentist", "File taxes", "Plan trip"]);
-  assert.equal(await page.getByTestId("task-count").innerText(), "5 tasks");
+  assert.equal(await page.getByTestId("task-count").innerText(), "5 open tasks");
   // An overdue task says so.
   assert.match(await page.getByTestId("task-item").filter({ hasText: "File taxes" }).getByTestId("task-due").innerText(), /overdue/);
 
-  // Search looks in titles and descriptions.
+  // Search looks in titles and descriptions (the filters open from their button).
+  await page.getByRole("button", { name: "Filters", exact: true }).click();
   await page.getByLabel("Search tasks").fill("quarterly");
   await expectTitles(page, ["Write report"]);
   assert.match(page.url(), /q=quarterly/);
@@ -214,7 +215,7 @@ test("edit inline, validate, complete and delete with confirmation", async (t) =
   await page.getByRole("button", { name: "Edit: Walk the dog" }).click();
   await page.getByRole("form", { name: "Edit task Walk the dog" }).getByLabel("Title").fill("Something else");
   await page.keyboard.press("Escape");
-  await page.getByTestId("task-item").filter({ hasText: "Walk the dog" }).getByTestId("task-priority").waitFor();
+  await page.getByTestId("task-item").filter({ hasText: "Walk the dog" }).getByTestId("task-title").waitFor();
   assert.equal(await page.getByText("Something else").count(), 0);
 
   // Complete, then undo from the toast.
@@ -274,6 +275,8 @@ for (const viewport of [
     assert.ok(hit && hit.width >= 44 && hit.height >= 44, `hit area ${hit?.width}×${hit?.height}`);
     await item.getByTestId("task-check").click({ position: { x: 3, y: 3 } });
     await page.getByText("Completed “Call the bank”").waitFor();
+    // Done tasks leave the default view for the toggle under it.
+    await page.getByRole("button", { name: "Show done tasks (1)" }).click();
     assert.equal(await item.getAttribute("data-completed"), "true");
     await page.close();
   });
@@ -296,6 +299,8 @@ test("what the assistant changes shows on an open tasks page without a reload", 
   const item = tasksPage.getByTestId("task-item").filter({ hasText: /water the plants/i });
   await item.waitFor();
   await ask(chatPage, "I'm done with the plants");
+  // Done, it leaves the open tasks for the toggle under them.
+  await tasksPage.getByRole("button", { name: "Show done tasks (1)" }).click();
   await tasksPage.waitForFunction(() => document.querySelector('[data-testid="task-item"]')?.getAttribute("data-completed") === "true");
   assert.equal(await tasksPage.evaluate(() => (window as unknown as { marker?: number }).marker), 42, "the page was not reloaded");
   await tasksPage.close();

@@ -18,6 +18,8 @@ export function contentSecurityPolicy(nonce: string, dev = webEnv().nodeEnv === 
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
+    // The service worker (public/sw.js) that shows Web Push reminders.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -12,7 +12,7 @@
  * charts/: a helm reading the chart at that moment (another test file, running in parallel) would
  * take that folder for a broken subchart.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +46,22 @@ const packWithHelm: Pack = (chartDir, destination) => {
 };
 
 /**
+ * Moves a packed archive into charts/ whole: a rename, or where the temporary folder is on another
+ * file system (a container whose /tmp is not the mounted checkout's: EXDEV), a copy beside the
+ * destination renamed over it, so a concurrent reader never sees half an archive.
+ */
+export function moveInto(source: string, chartsDir: string, archive: string): void {
+  try {
+    renameSync(source, join(chartsDir, archive));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
+    const partial = join(chartsDir, `.${archive}.${process.pid}.partial`);
+    copyFileSync(source, partial);
+    renameSync(partial, join(chartsDir, archive));
+  }
+}
+
+/**
  * Builds the charts/ folder of `chartDir`, and first those of its dependencies (a chart is packaged
  * with what its charts/ holds). Archives of charts no longer depended on are removed. Returns the
  * archives written, as "<chart>/charts/<archive>".
@@ -65,7 +81,7 @@ export async function buildDependencies(chartDir: string, pack: Pack = packWithH
       const archive = `${dep.name}-${dep.version}.tgz`;
       await pack(dep.dir, staging);
       if (!existsSync(join(staging, archive))) throw new Error(`packing ${dep.dir} made no ${archive}`);
-      renameSync(join(staging, archive), join(chartsDir, archive));
+      moveInto(join(staging, archive), chartsDir, archive);
       written.push(`${chartName(chartDir)}/charts/${archive}`);
     }
   } finally {
@@ -73,7 +89,7 @@ export async function buildDependencies(chartDir: string, pack: Pack = packWithH
   }
   const wanted = new Set(deps.map((d) => `${d.name}-${d.version}.tgz`));
   for (const file of readdirSync(chartsDir)) {
-    if (!wanted.has(file)) rmSync(join(chartsDir, file), { recursive: true, force: true });
+    if (!wanted.has(file) && !file.endsWith(".partial")) rmSync(join(chartsDir, file), { recursive: true, force: true });
   }
   return written;
 }

@@ -192,6 +192,15 @@ function serviceSchema(component: "backend" | "frontend"): Schema {
         generateWithoutCluster: bool("Throwaway generated values where helm cannot see the cluster (renders never applied)"),
         values: map("Secret values (never commit real ones)", { type: "string" }),
       }),
+      push: obj("Web Push", {
+        enabled: bool("Send Web Push (a VAPID key in the Secret, egress to push services)"),
+        egress: obj("Where push services are", {
+          cidrs: list("CIDRs", { type: "string" }),
+          except: list("CIDRs excluded", { type: "string" }),
+          exceptCluster: bool("Leave global.cluster's pod and Service ranges out of 0.0.0.0/0"),
+          port: int("TCP port", 1, { maximum: 65535 }),
+        }),
+      }),
       migrations: obj("Migration hook Job", {
         enabled: bool("Run it"),
         command: list("Command", { type: "string" }),

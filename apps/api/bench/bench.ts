@@ -16,6 +16,7 @@
  *   BENCH_PEOPLE=200 BENCH_TASKS=50 BENCH_CONNECTIONS=32
  *   BENCH_BACKENDS=bundled,npm-start   # which backends; `tsx` runs src/main.ts through the tsx loader
  *   BENCH_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2   # passed to the backends (memory studies)
+ *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   # node arguments NODE_OPTIONS refuses
  *   BENCH_SLOW_PATH=1                  # one more form, last: a request the fast path hands to Better
  *                                      # Auth's getSession (the signed bearer token URL-encoded)
  */
@@ -41,6 +42,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 200);
 const TASKS = Number(process.env.BENCH_TASKS ?? 50);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? "bundled,npm-start").split(",");
+/** Arguments for the backends' node that NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const SECRET = "bench-secret-0123456789abcdef-0123456789";
 const ORIGIN = "http://localhost:3000";
 const apiDir = fileURLToPath(new URL("..", import.meta.url));
@@ -64,7 +67,7 @@ const cpuMs = (pid: number) => {
 
 async function launch(name: string, args: string[], cwd: string, env: Record<string, string>, readyPath: string): Promise<Proc> {
   const port = await freePort();
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HOST: "127.0.0.1", PORT: String(port), ...env },
     stdio: ["ignore", "ignore", "pipe"],

@@ -23,9 +23,19 @@ import { errorBody, renderError } from "./http/errors.ts";
 import type { Logger } from "./logger.ts";
 import { requireMcpGrant, wellKnownRoutes } from "./mcp/mcp.auth.ts";
 import { mcpRoutes } from "./mcp/mcp.routes.ts";
+import { NotificationHub } from "./notifications/notifications.hub.ts";
+import { PushSender } from "./notifications/notifications.push.ts";
+import { NotificationsRepository } from "./notifications/notifications.repository.ts";
+import { notificationRoutes, pushRoutes } from "./notifications/notifications.routes.ts";
+import { NotificationService, type SnoozeHook } from "./notifications/notifications.service.ts";
+import { createNotifier } from "./notifications/notifier.ts";
 import { createToolValidator, taskToolDefinitions } from "./mcp/mcp.server.ts";
 import { settingsRoutes } from "./settings/settings.routes.ts";
-import { taskRoutes } from "./tasks/tasks.routes.ts";
+import type { Notifier } from "./reminders/notifier.ts";
+import { reminderRoutes } from "./reminders/reminders.routes.ts";
+import { ReminderScheduler } from "./reminders/reminders.scheduler.ts";
+import { ReminderService } from "./reminders/reminders.service.ts";
+import { changeRoutes, taskRoutes } from "./tasks/tasks.routes.ts";
 import { TaskService } from "./tasks/tasks.service.ts";
 import { version } from "./version.ts";
 
@@ -36,7 +46,16 @@ export interface AppDeps {
   model: LanguageModel;
   lifecycle?: Lifecycle;
   clock?: () => Date;
+  /** Where fired reminders go; default: the notification centre (stored, streamed, pushed). */
+  notifier?: Notifier;
+  /** What snoozing a notification asks of the reminders engine; default: plan the reminder again. */
+  onSnooze?: SnoozeHook;
+  /** Milliseconds between heartbeat comments on the notification stream. */
+  notificationHeartbeatMs?: number;
 }
+
+/** Under the idle timeouts of common proxies and load balancers (60 s). */
+const NOTIFICATION_HEARTBEAT_MS = 25_000;
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -47,7 +66,35 @@ export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
   const lifecycle = deps.lifecycle ?? { draining: false };
   const auth = createAuth(database.db, config.auth, logger, config.mcp);
-  const tasks = new TaskService(database.db, deps.clock);
+  const reminders = new ReminderService(database.db, { clock: deps.clock });
+  const tasks = new TaskService(database.db, reminders, deps.clock);
+  const notificationsRepository = new NotificationsRepository(database.db);
+  const notificationHub = new NotificationHub(database, notificationsRepository, logger);
+  // Snoozing a reminder's notification plans that reminder again (a reminder gone since: nothing to plan).
+  const onSnooze: SnoozeHook =
+    deps.onSnooze ??
+    (async (userId, notification, until) => {
+      await reminders.snooze(userId, notification.reminderId, until).catch((err: unknown) => {
+        if (!(err instanceof DomainError && err.code === "not_found")) throw err;
+      });
+    });
+  const notifications = new NotificationService(notificationsRepository, config.push, deps.clock, onSnooze);
+  const notifier =
+    deps.notifier ??
+    createNotifier({
+      repository: notificationsRepository,
+      push: config.push && new PushSender(config.push, notificationsRepository, logger),
+      logger,
+    });
+  // Built here, started by main.ts once the database is migrated (tests run it tick by tick).
+  const scheduler = new ReminderScheduler({
+    repo: reminders.repo,
+    notifier,
+    logger,
+    timeZoneOf: reminders.timeZoneOf,
+    clock: deps.clock,
+    options: config.reminders,
+  });
   // Built once per app: every turn's tools and every MCP request share them.
   const tools = { definitions: taskToolDefinitions(), jsonSchemaValidator: createToolValidator() };
   const chat = new ChatService(database.db, tasks, deps.model, logger, tools, deps.clock, {
@@ -92,14 +139,34 @@ export function createApp(deps: AppDeps) {
   app.route("/api/auth", authRoutes(auth, config.trustProxy, createRateLimitPruner(database.db, config.auth.rateLimit.windowSeconds, logger)));
 
   // "/x/*" also matches "/x" itself: one pattern per prefix, so the session is read once per request.
-  for (const path of ["/api/tasks/*", "/api/chat/*", "/api/conversations/*", "/api/connected-apps/*", "/api/me/*"]) app.use(path, signedIn);
+  const signedInPaths = [
+    "/api/tasks/*",
+    "/api/reminders/*",
+    "/api/changes/*",
+    "/api/chat/*",
+    "/api/conversations/*",
+    "/api/connected-apps/*",
+    "/api/notifications/*",
+    "/api/push/*",
+    "/api/me/*",
+  ];
+  for (const path of signedInPaths) app.use(path, signedIn);
   // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks));
   app.route("/api/me/settings", settingsRoutes(tasks.settings));
+  app.route("/api", reminderRoutes(reminders));
+  app.route("/api/changes", changeRoutes(tasks));
   app.route("/api", chatRoutes(chat));
   app.route("/api/connected-apps", connectedAppsRoutes(new ConnectedAppsRepository(database.db)));
+  app.route(
+    "/api/notifications",
+    notificationRoutes(notifications, notificationHub, notificationsRepository, logger, {
+      heartbeatMs: deps.notificationHeartbeatMs ?? NOTIFICATION_HEARTBEAT_MS,
+    }),
+  );
+  app.route("/api/push", pushRoutes(notifications));
   app.route("/mcp", mcpRoutes(tasks, logger, tools.jsonSchemaValidator));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -112,7 +179,8 @@ export function createApp(deps: AppDeps) {
     info: { title: "Todo Chatbot API", version, description: "Tasks, the assistant and its conversations. Auth lives under /api/auth (Better Auth)." },
   });
 
-  return { app, auth, chat };
+  /** notifier: what the reminders engine calls; notificationHub: close() ends the open streams on shutdown. */
+  return { app, auth, chat, tasks, reminders, scheduler, notifier, notificationHub };
 }
 
 export type App = ReturnType<typeof createApp>["app"];

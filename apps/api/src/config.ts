@@ -2,7 +2,7 @@
  * Configuration: the only reader of process.env. Parsed once with zod; a bad or missing key stops
  * start-up with a message that names it.
  */
-import { randomBytes } from "node:crypto";
+import { createECDH, createPrivateKey, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
@@ -52,6 +52,17 @@ const EnvSchema = z
     CHAT_TURN_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(660_000).default(35_000),
     DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
+    REMINDERS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    REMINDERS_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+    REMINDERS_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    REMINDERS_LATE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    VAPID_PRIVATE_KEY: optionalString,
+    VAPID_SUBJECT: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(mailto:|https:\/\/)/, "must be a mailto: address or an https:// URL (push services contact it about problems)")
+        .optional(),
+    ),
   })
   .refine((env) => env.DATABASE_POOL_MIN <= env.DATABASE_POOL_MAX, {
     path: ["DATABASE_POOL_MIN"],
@@ -117,6 +128,21 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** After SIGTERM, how long to keep serving while reporting not ready (lets a load balancer notice). */
   drainDelayMs: number;
+  /**
+   * The reminders scheduler every replica runs: how often an idle one polls, how many reminders one
+   * claim takes, how long a claim holds before another replica may take over, and when a firing is late.
+   * Absent (tests that build a Config by hand): the defaults.
+   */
+  reminders?: { pollMs: number; batchSize: number; leaseMs: number; lateAfterMs: number };
+  /** Web Push (VAPID keys), or undefined when it is off (production without VAPID_PRIVATE_KEY). */
+  push: PushConfig | undefined;
+}
+
+/** The VAPID key pair as web-push takes it (base64url: the raw private scalar, the uncompressed public point). */
+export interface PushConfig {
+  publicKey: string;
+  privateKey: string;
+  subject: string;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +202,60 @@ function localSecret(dataDir: string): string {
   return secret;
 }
 
+/**
+ * A VAPID key pair from its private half: the raw P-256 scalar in base64url (what
+ * `npx web-push generate-vapid-keys` prints) or a PEM EC key (what a chart's genPrivateKey "ecdsa"
+ * makes). The public half is derived, so the two can never disagree.
+ */
+export function vapidKeys(value: string): { publicKey: string; privateKey: string } {
+  let d: Buffer;
+  if (value.includes("-----BEGIN")) {
+    const jwk = createPrivateKey(value).export({ format: "jwk" });
+    if (jwk.kty !== "EC" || jwk.crv !== "P-256" || !jwk.d) throw new Error("must be a P-256 (prime256v1) EC key");
+    d = Buffer.from(jwk.d, "base64url");
+  } else {
+    d = Buffer.from(value, "base64url");
+    if (d.length !== 32) throw new Error("must be a P-256 private key: 32 bytes in base64url, or a PEM EC key");
+  }
+  const ecdh = createECDH("prime256v1");
+  ecdh.setPrivateKey(d);
+  return {
+    publicKey: ecdh.getPublicKey().toString("base64url"),
+    privateKey: Buffer.concat([Buffer.alloc(32), d])
+      .subarray(-32)
+      .toString("base64url"),
+  };
+}
+
+/** Outside production without VAPID_PRIVATE_KEY: a key made once and kept beside the auth secret. */
+function localVapidKey(dataDir: string): string {
+  const file = join(dataDir, "vapid-private-key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = createECDH("prime256v1");
+  key.generateKeys();
+  // The scalar as 32 bytes (getPrivateKey drops leading zero bytes).
+  const value = Buffer.concat([Buffer.alloc(32), key.getPrivateKey()])
+    .subarray(-32)
+    .toString("base64url");
+  writeFileSync(file, value, { mode: 0o600 });
+  return value;
+}
+
+function choosePush(env: z.output<typeof EnvSchema>, dataDir: string, frontendURL: string): PushConfig | undefined {
+  const value = env.VAPID_PRIVATE_KEY ?? (env.NODE_ENV === "production" ? undefined : localVapidKey(dataDir));
+  if (value === undefined) return undefined;
+  let keys: { publicKey: string; privateKey: string };
+  try {
+    keys = vapidKeys(value);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  VAPID_PRIVATE_KEY: ${(err as Error).message}`);
+  }
+  // Push services write to the subject about problems; a local web app has no address of its own.
+  const subject = env.VAPID_SUBJECT ?? (frontendURL.startsWith("https://") ? new URL(frontendURL).origin : "mailto:webpush@localhost");
+  return { ...keys, subject };
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
@@ -225,5 +305,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     turnLeaseMs: env.CHAT_TURN_LEASE_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     drainDelayMs: env.DRAIN_DELAY_MS,
+    reminders: {
+      pollMs: env.REMINDERS_POLL_MS,
+      batchSize: env.REMINDERS_BATCH,
+      leaseMs: env.REMINDERS_LEASE_MS,
+      lateAfterMs: env.REMINDERS_LATE_AFTER_MS,
+    },
+    push: choosePush(env, dataDir, frontendURL),
   };
 }

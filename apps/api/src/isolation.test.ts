@@ -30,7 +30,12 @@ for (const driver of drivers) {
     test("REST: another user's task id answers 404 on every route and nothing changes", async () => {
       const before = await aliceSnapshot();
       const path = `/api/tasks/${aliceTask.id}`;
-      for (const res of [await mallory.get(path), await mallory.patch(path, { title: "pwned", completed: true }), await mallory.delete(path)]) {
+      for (const res of [
+        await mallory.get(path),
+        await mallory.patch(path, { title: "pwned", completed: true }),
+        await mallory.delete(path),
+        await mallory.post(`${path}/restore`),
+      ]) {
         assert.equal(res.status, 404);
         assert.equal(res.body.error.code, "not_found");
       }
@@ -54,7 +59,7 @@ for (const driver of drivers) {
       const mcp = await connectMcp(app, mallory.token!);
       try {
         const { tools } = await mcp.listTools();
-        assert.deepEqual(tools.map((t) => t.name).sort(), ["add_task", "complete_task", "delete_task", "list_tasks", "update_task"]);
+        assert.deepEqual(tools.map((t) => t.name).sort(), ["add_task", "complete_task", "delete_task", "list_tasks", "undo", "update_task", "update_tasks"]);
         for (const tool of tools) {
           const props = Object.keys((tool.inputSchema as { properties?: object }).properties ?? {});
           assert.ok(!props.some((p) => /user/i.test(p)), `${tool.name} takes no user id (${props.join(", ")})`);
@@ -76,6 +81,15 @@ for (const driver of drivers) {
         }
         const update = toolText(await mcp.callTool({ name: "update_task", arguments: { match: "alice milk", changes: { title: "pwned" } } }));
         assert.equal(update.isError, true);
+        // Bulk changes and undo reach only Mallory's own tasks; Alice's cannot be restored by number or words.
+        const bulk = toolText(await mcp.callTool({ name: "update_tasks", arguments: { filter: { q: "secret plan" }, changes: { delete: true } } }));
+        assert.equal(bulk.structured.count, 0);
+        const all = toolText(await mcp.callTool({ name: "update_tasks", arguments: { filter: {}, changes: { addTag: "mallory" } } }));
+        assert.equal(all.structured.count, 1, "only Mallory's own task");
+        assert.equal(toolText(await mcp.callTool({ name: "undo", arguments: {} })).structured.count, 1);
+        for (const ref of [{ match: "secret plan" }, { number: 2 }]) {
+          assert.equal(toolText(await mcp.callTool({ name: "undo", arguments: ref })).isError, true, `restore ${JSON.stringify(ref)}`);
+        }
 
         const smuggled = toolText(await mcp.callTool({ name: "add_task", arguments: { title: "x", userId: alice.userId } }));
         assert.equal(smuggled.isError, true, "an extra user id argument is rejected, not used");
@@ -125,6 +139,7 @@ for (const driver of drivers) {
       const id = mine.body.conversationId;
       assert.equal((await mallory.get(`/api/conversations/${id}`)).status, 404);
       assert.equal((await mallory.delete(`/api/conversations/${id}`)).status, 404);
+      assert.equal((await mallory.patch(`/api/conversations/${id}`, { title: "pwned" })).status, 404, "cannot rename it");
       const hijack = await mallory.post("/api/chat", { message: "what's left?", conversationId: id });
       assert.equal(hijack.status, 404, "cannot continue someone else's conversation");
       const list = await mallory.get("/api/conversations");
@@ -132,6 +147,7 @@ for (const driver of drivers) {
       const still = await alice.get(`/api/conversations/${id}`);
       assert.equal(still.status, 200);
       assert.equal(still.body.messages.length, 2);
+      assert.notEqual(still.body.title, "pwned");
     });
   });
 }

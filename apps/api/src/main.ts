@@ -16,6 +16,7 @@ import { createLanguageModel, describeModel } from "./chat/chat.model.ts";
 import { openDatabase } from "./db/client.ts";
 import { errorBody } from "./http/errors.ts";
 import { createLogger } from "./logger.ts";
+import { scheduleTrashPurge } from "./tasks/trash.purge.ts";
 import { version } from "./version.ts";
 
 const { full, live, ready } = backendService.health;
@@ -35,7 +36,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.database);
   const lifecycle = { draining: false };
-  const { app, auth, chat } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
+  const { app, auth, chat, tasks, scheduler, notificationHub } = createApp({ config, database, logger, model: createLanguageModel(config.llm), lifecycle });
   let started = false;
   const stopWaiting = new AbortController();
 
@@ -53,9 +54,11 @@ async function main() {
   );
 
   let stopping = false;
+  let stopPurge = () => {};
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopPurge();
     lifecycle.draining = true;
     stopWaiting.abort();
     logger.info(
@@ -69,13 +72,17 @@ async function main() {
     force.unref();
     // Running turns go on from now (each bounded by LLM_TIMEOUT_MS) whether or not anyone listens;
     // the process ends only once they are stored.
+    // Open notification streams end now: their browsers reconnect (Last-Event-ID) to a replica that stays.
+    void notificationHub.close().catch((err: unknown) => logger.warn({ err: { type: (err as Error)?.name } }, "closing notification streams failed"));
     const turnsEnded = chat.runner.drain().then(() => logger.info("running chat turns ended"));
+    // Reminders it claimed and has not delivered yet are taken over by another replica when the claim runs out.
+    const remindersStopped = scheduler.stop();
     // Keep serving (readiness says 503) until the load balancer has noticed, then stop accepting.
     setTimeout(() => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold close() open; in-flight ones finish first.
       (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-      void Promise.all([closed, turnsEnded]).then(async () => {
+      void Promise.all([closed, turnsEnded, remindersStopped]).then(async () => {
         await database.close().catch((err: unknown) => logger.error({ err }, "closing the database failed"));
         logger.info("stopped");
         process.exit(0);
@@ -99,6 +106,9 @@ async function main() {
   }
   if (stopping) return;
   started = true;
+  // Its first tick fires what fell due while every replica was down (marked late).
+  scheduler.start();
+  stopPurge = scheduleTrashPurge(tasks, logger).stop;
   logger.info(
     { port: config.port, database: database.kind, model: describeModel(config.llm), environment: config.environment },
     `backend listening on http://localhost:${config.port}`,

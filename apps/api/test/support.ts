@@ -118,6 +118,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     turnLeaseMs: 15_000,
     shutdownTimeoutMs: 5000,
     drainDelayMs: 0,
+    push: undefined,
     ...overrides,
   };
 }

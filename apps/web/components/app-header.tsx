@@ -8,6 +8,8 @@ import { apiFetch } from "@/lib/api.client";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
 import { Logo } from "@/components/logo";
+import { NotificationBell } from "@/components/notifications/notification-bell";
+import { disablePush } from "@/lib/notifications.client";
 
 const NAV = [
   { href: "/chat", label: "Chat", icon: MessageSquare },
@@ -23,6 +25,7 @@ export function AppHeader({ user }: { user: { name: string; email: string } }) {
   async function signOut() {
     setSigningOut(true);
     try {
+      await disablePush().catch(() => undefined);
       await apiFetch("/auth/sign-out", { method: "POST", json: {} });
       router.replace("/sign-in");
       router.refresh();
@@ -58,6 +61,7 @@ export function AppHeader({ user }: { user: { name: string; email: string } }) {
         })}
       </nav>
       <div className="ml-auto flex min-w-0 items-center gap-2">
+        <NotificationBell />
         <span className="hidden truncate text-sm text-muted-foreground md:inline" title={user.email}>
           {user.email}
         </span>

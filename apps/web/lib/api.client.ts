@@ -77,6 +77,8 @@ export const tasksApi = {
   create: (input: CreateTaskInput) => apiFetch<Task>("/tasks", { method: "POST", json: input }),
   update: (id: string, patch: UpdateTaskInput) => apiFetch<Task>(`/tasks/${id}`, { method: "PATCH", json: patch }),
   remove: (id: string) => apiFetch<void>(`/tasks/${id}`, { method: "DELETE" }),
+  /** Brings a deleted task back from the Trash, under its number. */
+  restore: (id: string) => apiFetch<Task>(`/tasks/${id}/restore`, { method: "POST" }),
 };
 
 /** The person's settings: their time zone ("today", overdue and the assistant's dates are in it). */

@@ -21,6 +21,7 @@ const task = (over: Partial<Task> = {}): Task => ({
   createdAt: "2026-03-01T10:00:00.000Z",
   updatedAt: "2026-03-01T10:00:00.000Z",
   completedAt: null,
+  deletedAt: null,
   ...over,
 });
 
@@ -109,6 +110,7 @@ describe("summarizeToolCall", () => {
       status: "done",
       label: "Found 7 tasks",
       tasks,
+      total: 7,
     });
     assert.equal(summarizeToolCall({ toolName: "list_tasks", state: "output-available", output: ok({ tasks: [task()] }) }).label, "Found 1 task");
   });
@@ -134,6 +136,14 @@ describe("summarizeToolCall", () => {
   });
 
   it("every tool but list changes tasks (the tasks page refetches after them)", () => {
-    assert.deepEqual([...MUTATING_TOOLS].sort(), ["add_task", "complete_task", "delete_task", "update_task"]);
+    assert.deepEqual([...MUTATING_TOOLS].sort(), ["add_task", "complete_task", "delete_task", "undo", "update_task", "update_tasks"]);
+  });
+
+  it("bulk changes, several adds and undo say what they did", () => {
+    const done = (toolName: string, structuredContent: unknown) => summarizeToolCall({ toolName, state: "output-available", output: { structuredContent } });
+    assert.equal(done("update_tasks", { count: 12, tasks: [task()] }).label, "Changed 12 tasks");
+    assert.equal(done("add_task", { task: task(), tasks: [task(), task({ number: 4 })] }).label, "Added 2 tasks");
+    assert.equal(done("undo", { op: "bulk", count: 3, tasks: [] }).label, "Undid the last change (3 tasks)");
+    assert.equal(done("undo", { task: task() }).label, "Restored: Buy milk");
   });
 });

@@ -62,6 +62,8 @@ const RUNNING: Record<ToolName, string> = {
   [TOOL_NAMES.complete]: "Completing task…",
   [TOOL_NAMES.delete]: "Deleting task…",
   [TOOL_NAMES.update]: "Updating task…",
+  [TOOL_NAMES.updateMany]: "Updating tasks…",
+  [TOOL_NAMES.undo]: "Undoing…",
 };
 
 const FAILED: Record<ToolName, string> = {
@@ -70,9 +72,11 @@ const FAILED: Record<ToolName, string> = {
   [TOOL_NAMES.complete]: "Couldn't complete the task",
   [TOOL_NAMES.delete]: "Couldn't delete the task",
   [TOOL_NAMES.update]: "Couldn't update the task",
+  [TOOL_NAMES.updateMany]: "Couldn't update the tasks",
+  [TOOL_NAMES.undo]: "Couldn't undo",
 };
 
-export type ToolSummary = { status: "running" | "done" | "error"; label: string; detail?: string; code?: ErrorCode; tasks?: Task[] };
+export type ToolSummary = { status: "running" | "done" | "error"; label: string; detail?: string; code?: ErrorCode; tasks?: Task[]; total?: number };
 
 /** A failed call's headline, by its code (never by its wording); the message under it says the rest. */
 function failureLabel(toolName: string, code: ErrorCode | undefined): string {
@@ -111,8 +115,20 @@ export function summarizeToolCall(part: { toolName: string; state: string; input
   const result = structuredOf(part.output);
   const task = result?.task as Task | undefined;
   switch (name) {
-    case TOOL_NAMES.add:
+    case TOOL_NAMES.add: {
+      const added = (result?.tasks as Task[] | undefined) ?? [];
+      if (added.length > 1) return { status: "done", label: `Added ${added.length} tasks`, tasks: added };
       return { status: "done", label: task ? `Added: ${taskLine(task)}` : "Added a task" };
+    }
+    case TOOL_NAMES.updateMany: {
+      const count = (result?.count as number | undefined) ?? 0;
+      return { status: "done", label: `Changed ${count} task${count === 1 ? "" : "s"}`, tasks: (result?.tasks as Task[] | undefined) ?? [] };
+    }
+    case TOOL_NAMES.undo: {
+      if (task) return { status: "done", label: `Restored: ${task.title}` };
+      const count = (result?.count as number | undefined) ?? 0;
+      return { status: "done", label: `Undid the last change (${count} task${count === 1 ? "" : "s"})` };
+    }
     case TOOL_NAMES.complete:
       return { status: "done", label: task ? `${task.completed ? "Completed" : "Reopened"}: ${task.title}` : "Completed a task" };
     case TOOL_NAMES.delete:
@@ -123,7 +139,7 @@ export function summarizeToolCall(part: { toolName: string; state: string; input
       const out = result as { tasks?: Task[]; total?: number } | undefined;
       const tasks = out?.tasks ?? [];
       const total = out?.total ?? tasks.length;
-      return { status: "done", label: `Found ${total} task${total === 1 ? "" : "s"}`, tasks };
+      return { status: "done", label: `Found ${total} task${total === 1 ? "" : "s"}`, tasks, total };
     }
     default:
       return { status: "done", label: `Used ${name}` };

@@ -2,7 +2,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { TASK_LIMITS } from "@todo/contracts/constants";
-import { DEFAULT_FILTERS, filtersFromParams, filtersToSearch, isFiltered, toApiFilters, type ViewFilters } from "./task-filters.ts";
+import {
+  DEFAULT_FILTERS,
+  filtersFromParams,
+  filtersInUse,
+  filtersToSearch,
+  isFiltered,
+  isGroupedView,
+  toApiFilters,
+  type ViewFilters,
+} from "./task-filters.ts";
 
 const fromQuery = (query: string) => {
   const params = new URLSearchParams(query);
@@ -17,9 +26,9 @@ describe("task filters", () => {
   });
 
   it("a filtered view survives the round trip through the address bar", () => {
-    const view: ViewFilters = { status: "pending", priority: "high", tag: "work", due: "week", q: "milk", sort: "due-asc" };
+    const view: ViewFilters = { status: "all", priority: "high", tag: "work", due: "week", q: "milk", sort: "created-desc" };
     const search = filtersToSearch(view);
-    assert.equal(search, "?status=pending&priority=high&tag=work&due=week&q=milk&sort=due-asc");
+    assert.equal(search, "?status=all&priority=high&tag=work&due=week&q=milk&sort=created-desc");
     assert.deepEqual(fromQuery(search.slice(1)), view);
     assert.equal(isFiltered(view), true);
   });
@@ -30,16 +39,27 @@ describe("task filters", () => {
 
   it("values a URL cannot be trusted with fall back to the default, and long ones are cut to the API's limits", () => {
     const view = fromQuery(`status=deleted&priority=urgent&due=someday&sort=random&tag=${"T".repeat(50)}&q=${"x".repeat(500)}`);
-    assert.equal(view.status, "all");
+    assert.equal(view.status, "pending");
     assert.equal(view.priority, "");
     assert.equal(view.due, "any");
-    assert.equal(view.sort, "created-desc");
+    assert.equal(view.sort, "due-asc");
     assert.equal(view.tag, "t".repeat(TASK_LIMITS.tagMax), "lower-cased and cut");
     assert.equal(view.q.length, TASK_LIMITS.qMax);
   });
 
   it("a search of spaces alone is not a filter", () => {
     assert.equal(isFiltered({ ...DEFAULT_FILTERS, q: "   " }), false);
+    assert.equal(filtersInUse({ ...DEFAULT_FILTERS, q: "   " }), 0);
+  });
+
+  it("the default view is open tasks soonest first, shown grouped; other views are flat lists", () => {
+    assert.equal(DEFAULT_FILTERS.status, "pending");
+    assert.equal(isGroupedView(DEFAULT_FILTERS), true);
+    assert.equal(isGroupedView({ ...DEFAULT_FILTERS, tag: "home", q: "milk" }), true, "narrowed, still grouped");
+    assert.equal(isGroupedView({ ...DEFAULT_FILTERS, status: "all" }), false);
+    assert.equal(isGroupedView({ ...DEFAULT_FILTERS, sort: "created-desc" }), false);
+    assert.equal(filtersInUse(DEFAULT_FILTERS), 0);
+    assert.equal(filtersInUse({ ...DEFAULT_FILTERS, status: "completed", sort: "title-asc", tag: "home" }), 3);
   });
 
   describe("the API query", () => {
@@ -47,9 +67,9 @@ describe("task filters", () => {
     const now = new Date(2026, 2, 10, 12); // Tue 10 March 2026
 
     it("maps the sort key to the API's sort and order, and leaves out what is not set", () => {
-      assert.deepEqual(toApiFilters(DEFAULT_FILTERS, now), { status: "all", sort: "created", order: "desc" });
+      assert.deepEqual(toApiFilters(DEFAULT_FILTERS, now), { status: "pending", sort: "due", order: "asc" });
       assert.deepEqual(toApiFilters({ ...DEFAULT_FILTERS, sort: "priority-desc", priority: "high", tag: "home", q: "  milk " }, now), {
-        status: "all",
+        status: "pending",
         sort: "priority",
         order: "desc",
         priority: "high",

@@ -27,7 +27,8 @@ export type ViewFilters = {
   sort: SortKey;
 };
 
-export const DEFAULT_FILTERS: ViewFilters = { status: "all", priority: "", tag: "", due: "any", q: "", sort: "created-desc" };
+/** The default view answers "what do I do today?": open tasks, soonest first (grouped on the page). */
+export const DEFAULT_FILTERS: ViewFilters = { status: "pending", priority: "", tag: "", due: "any", q: "", sort: "due-asc" };
 
 function pick<T extends string>(value: string | null | undefined, allowed: readonly T[], fallback: T): T {
   return value && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
@@ -55,7 +56,17 @@ export function filtersToSearch(filters: ViewFilters): string {
 }
 
 export function isFiltered(filters: ViewFilters): boolean {
-  return filters.status !== "all" || !!filters.priority || !!filters.tag || filters.due !== "any" || !!filters.q.trim();
+  return filters.status !== DEFAULT_FILTERS.status || !!filters.priority || !!filters.tag || filters.due !== "any" || !!filters.q.trim();
+}
+
+/** How many filters differ from the default view (sort included): the Filters button's count. */
+export function filtersInUse(filters: ViewFilters): number {
+  return (Object.keys(DEFAULT_FILTERS) as (keyof ViewFilters)[]).filter((key) => filters[key].trim() !== DEFAULT_FILTERS[key]).length;
+}
+
+/** The grouped "today" view (Overdue / Today / Upcoming / No date) shows open tasks in the default order. */
+export function isGroupedView(filters: ViewFilters): boolean {
+  return filters.status === "pending" && filters.sort === DEFAULT_FILTERS.sort;
 }
 
 /** Due windows are days in the person's own calendar, so they are computed in the browser. */

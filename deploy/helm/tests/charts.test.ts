@@ -7,7 +7,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -116,8 +116,8 @@ function tgzFiles(buf: Buffer, prefix = ""): Map<string, string> {
 }
 
 /** A copy of the chart folders as a clone has them: no charts/ archives. */
-function cleanCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "todo-charts-clone-"));
+function cleanCopy(parent = tmpdir()): string {
+  const dir = mkdtempSync(join(parent, "todo-charts-clone-"));
   for (const chart of [...CHARTS, "todo-lib"]) {
     cpSync(chartDir(chart), join(dir, chart), { recursive: true, filter: (src) => !src.includes(`${chart}/charts`) });
   }
@@ -156,6 +156,18 @@ describe("chart dependencies: built from the chart folders, never committed", ()
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("builds charts on another file system than the temporary folder (a container's mounted checkout)", async (t) => {
+    // /dev/shm is a tmpfs of its own wherever Linux runs; the temporary folder is on the disk here.
+    const parent = statSync("/dev/shm").dev === statSync(tmpdir()).dev ? undefined : "/dev/shm";
+    assert.ok(parent, "this test needs /dev/shm on a file system other than the temporary folder's");
+    const dir = cleanCopy(parent);
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const written = await buildDependencies(join(dir, "todo-backend"));
+    assert.deepEqual(written, ["todo-backend/charts/todo-lib-1.0.0.tgz"]);
+    assert.deepEqual(readdirSync(join(dir, "todo-backend", "charts")), ["todo-lib-1.0.0.tgz"], "no partial copy is left behind");
+    assert.ok(tgzFiles(readFileSync(join(dir, "todo-backend", "charts", "todo-lib-1.0.0.tgz"))).has("todo-lib/templates/_helpers.tpl"));
   });
 
   it("rebuilds what an edit made stale, down to the todo-lib inside the umbrella's subcharts, and removes archives no longer depended on", async () => {

@@ -58,6 +58,17 @@ export const ConversationSummarySchema = z.object({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
+/** PATCH /api/conversations/:id: a new name for a conversation in the history. */
+export const RenameConversationSchema = z.object({
+  title: z
+    .string("title must be text")
+    .trim()
+    .min(1, "Give the conversation a name")
+    .max(CHAT_LIMITS.titleMax, `A name is at most ${CHAT_LIMITS.titleMax} characters`)
+    .describe("The conversation's new name"),
+});
+export type RenameConversationInput = z.infer<typeof RenameConversationSchema>;
+
 /** How a turn stands: running on some replica, or how it ended (interrupted: its replica died). */
 export const TurnStateSchema = z.enum(["running", "done", "failed", "interrupted", "stopped"]);
 export type TurnState = z.infer<typeof TurnStateSchema>;

@@ -44,6 +44,8 @@ export const TASK_NUMBER_MAX = 2_147_483_647;
 
 export const CHAT_LIMITS = {
   messageMax: 4000,
+  /** A conversation's name in the history (made from the first request, or given by the person). */
+  titleMax: 80,
   /** Per person and per conversation: far beyond real use, and what keeps one person's data bounded. */
   conversationsMax: 200,
   messagesPerConversation: 2000,
@@ -62,8 +64,54 @@ export const TOOL_NAMES = {
   complete: "complete_task",
   delete: "delete_task",
   update: "update_task",
+  /** Every task matching a filter at once: complete, reopen, reschedule, re-prioritise, tag or delete. */
+  updateMany: "update_tasks",
+  /** Reverts the latest change, or brings a deleted task back from the Trash. */
+  undo: "undo",
 } as const;
 export type ToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
 
+/** Reminders: how many one task may have, and how far before its due time a relative one may be. */
+export const REMINDER_LIMITS = {
+  perTaskMax: 10,
+  /** 30 days, in minutes. */
+  minutesBeforeMax: 43_200,
+  daysBeforeMax: 30,
+} as const;
+export const REMINDER_STATES = ["pending", "fired", "cancelled"] as const;
 /** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
-export const MUTATING_TOOL_NAMES: readonly ToolName[] = [TOOL_NAMES.add, TOOL_NAMES.complete, TOOL_NAMES.delete, TOOL_NAMES.update];
+export const MUTATING_TOOL_NAMES: readonly ToolName[] = [
+  TOOL_NAMES.add,
+  TOOL_NAMES.complete,
+  TOOL_NAMES.delete,
+  TOOL_NAMES.update,
+  TOOL_NAMES.updateMany,
+  TOOL_NAMES.undo,
+];
+
+/** Deleted tasks stay in the Trash, restorable, this many days; then they (and the change log as old) are purged. */
+export const TRASH_DAYS = 30;
+
+/** A change to more tasks than this at once asks the person for approval first (the web chat's approval card). */
+export const BULK_APPROVAL_THRESHOLD = 3;
+
+/** The most titles one add_task call adds ("eggs, bread and milk"). */
+export const ADD_MANY_MAX = 20;
+
+/** Tasks a bulk change or its preview names in its answer (it counts them all). */
+export const BULK_SAMPLE = 5;
+
+/** Notifications (reminders delivered): the bell's list, snoozing and Web Push subscriptions. */
+export const NOTIFICATION_LIMITS = {
+  /** GET /api/notifications answers at most this many, newest first. */
+  listMax: 50,
+  snoozeMaxMinutes: 7 * 24 * 60,
+  /** A person's browsers with push on; past it the oldest subscription makes room. */
+  subscriptionsPerUser: 20,
+  endpointMax: 2048,
+  /** A resumed event stream (Last-Event-ID) replays at most this many missed notifications. */
+  replayMax: 50,
+} as const;
+
+/** The SSE event name a notification arrives under on GET /api/notifications/stream. */
+export const NOTIFICATION_EVENT = "notification";

@@ -2,7 +2,7 @@
  * Task shapes: one schema per shape, used to validate REST bodies, MCP tool inputs and web forms.
  */
 import { z } from "zod";
-import { DEFAULT_PRIORITY, DUE_YEARS, PRIORITIES, SORT_ORDERS, TASK_LIMITS, TASK_NUMBER_MAX, TASK_SORTS, TASK_STATUSES } from "./constants.ts";
+import { ADD_MANY_MAX, DEFAULT_PRIORITY, DUE_YEARS, PRIORITIES, SORT_ORDERS, TASK_LIMITS, TASK_NUMBER_MAX, TASK_SORTS, TASK_STATUSES } from "./constants.ts";
 import { storableText } from "./text.contract.ts";
 
 export const PrioritySchema = z.enum(PRIORITIES);
@@ -128,6 +128,7 @@ export const TaskSchema = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   completedAt: z.iso.datetime().nullable(),
+  deletedAt: z.iso.datetime().nullable().describe("Set while the task is in the Trash"),
 });
 export type Task = z.infer<typeof TaskSchema>;
 
@@ -203,3 +204,52 @@ export const TaskRefSchema = z.strictObject({
   match: storableText("match").trim().min(1).max(TASK_LIMITS.titleMax).optional().describe("Else words from its title ('milk' for 'Buy milk')"),
 });
 export type TaskRef = z.infer<typeof TaskRefSchema>;
+
+/** Which tasks a bulk change acts on: the filters of list_tasks, so it selects exactly what a list would show. */
+export const TaskFilterSchema = z.strictObject({
+  status: z.enum(TASK_STATUSES).default("all"),
+  priority: PrioritySchema.optional(),
+  tag: TagSchema.optional(),
+  // The same fields as ListTasksQuerySchema's, without descriptions: the model has read them in list_tasks.
+  dueBefore: DueDateSchema.optional(),
+  dueAfter: DueDateSchema.optional(),
+  q: storableText("q").trim().max(TASK_LIMITS.qMax, `q is at most ${TASK_LIMITS.qMax} characters`).optional(),
+});
+export type TaskFilter = z.output<typeof TaskFilterSchema>;
+
+/** What a bulk change does to every task it selects. */
+export const BulkChangesSchema = z
+  .strictObject({
+    completed: z.boolean().describe("false reopens").optional(),
+    priority: PrioritySchema.optional(),
+    dueDate: DueDateSchema.nullable().describe("null clears it").optional(),
+    addTag: TagSchema.optional(),
+    delete: z.literal(true).describe("To the Trash").optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: "nothing to change: give at least one field" })
+  .refine((v) => !v.delete || Object.keys(v).length === 1, { message: "delete cannot be combined with other changes" });
+export type BulkChanges = z.output<typeof BulkChangesSchema>;
+
+export const BulkUpdateSchema = z.strictObject({ filter: TaskFilterSchema, changes: BulkChangesSchema });
+export type BulkUpdate = z.output<typeof BulkUpdateSchema>;
+
+/** What a bulk change did (or, as a preview, would do): how many tasks, and the first few. */
+export const BulkResultSchema = z.object({
+  count: z.int().describe("How many tasks it changed (a preview: would change)"),
+  tasks: z.array(TaskSchema).describe("The first few of them"),
+});
+export type BulkResult = z.infer<typeof BulkResultSchema>;
+
+/** Several titles at once, each with the same details: "add eggs, bread and milk to shopping". */
+export const AddTitlesSchema = z.array(TitleSchema).min(1).max(ADD_MANY_MAX, `at most ${ADD_MANY_MAX} titles at once`);
+
+/** What an undo reverted: the change it undid and the tasks as they are now (an undone add: as they were). */
+export const UndoResultSchema = z.object({
+  op: z.string().describe("The undone change: add, complete, reopen, update, delete, restore or bulk"),
+  count: z.int(),
+  tasks: z.array(TaskSchema),
+});
+export type UndoResult = z.infer<typeof UndoResultSchema>;
+
+export const TrashPageSchema = z.object({ tasks: z.array(TaskSchema), total: z.int() });
+export type TrashPage = z.infer<typeof TrashPageSchema>;

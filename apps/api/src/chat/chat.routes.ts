@@ -7,6 +7,7 @@ import {
   ConversationSchema,
   ConversationSummarySchema,
   ErrorBodySchema,
+  RenameConversationSchema,
 } from "@todo/contracts";
 import { createRouter } from "../http/app-env.ts";
 import type { ChatService } from "./chat.service.ts";
@@ -110,6 +111,16 @@ const getRoute = createRoute({
   responses: { 200: { description: "The conversation", ...json(ConversationSchema) }, ...errors },
 });
 
+const renameRoute = createRoute({
+  method: "patch",
+  path: "/conversations/{id}",
+  tags: ["chat"],
+  security,
+  summary: "Rename a conversation",
+  request: { params: IdParams, body: { required: true, ...json(RenameConversationSchema) } },
+  responses: { 200: { description: "The renamed conversation", ...json(ConversationSummarySchema) }, ...errors },
+});
+
 const deleteRoute = createRoute({
   method: "delete",
   path: "/conversations/{id}",
@@ -133,6 +144,7 @@ export function chatRoutes(chat: ChatService) {
     .openapi(stopRoute, async (c) => c.json(await chat.stop(c.var.userId, c.req.valid("param").id), 200))
     .openapi(listRoute, async (c) => c.json({ conversations: await chat.listConversations(c.var.userId) }, 200))
     .openapi(getRoute, async (c) => c.json(await chat.getConversation(c.var.userId, c.req.valid("param").id, c.req.valid("query")), 200))
+    .openapi(renameRoute, async (c) => c.json(await chat.renameConversation(c.var.userId, c.req.valid("param").id, c.req.valid("json").title), 200))
     .openapi(deleteRoute, async (c) => {
       await chat.deleteConversation(c.var.userId, c.req.valid("param").id);
       return c.body(null, 204);

@@ -22,6 +22,7 @@ import {
 } from "ai";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ChatRequest, ChatResponse, Conversation, ConversationQuery, ConversationSummary, ErrorPayload, ToolCall } from "@todo/contracts";
+import { CHAT_LIMITS } from "@todo/contracts/constants";
 import type { Database } from "../db/client.ts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { describeError } from "../http/errors.ts";
@@ -53,11 +54,16 @@ export function systemPrompt(now: Date, timeZone: string): string {
   const weekday = formatter("weekday", timeZone).format(now);
   return [
     "You are the Todo Chatbot assistant. You manage the signed-in person's todo list, and only through your tools:",
-    "add_task, list_tasks, complete_task, delete_task and update_task. Always call a tool to read or change tasks;",
+    "add_task, list_tasks, complete_task, delete_task, update_task, update_tasks (every task a filter selects) and undo",
+    "(reverts your last change in this conversation; deleted tasks stay restorable). Always call a tool to read or change tasks;",
     "never invent tasks or claim a change you did not make. Refer to tasks by their number (#3). When the person",
     "names a task by words, pass those words as `match`. Dates are YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time, in the",
     "person's local time. A repeating task takes `repeat`, an RFC 5545 RRULE (FREQ=WEEKLY;BYDAY=MO,TH); null stops it.",
+    "The person sees each list_tasks result as a card with the tasks on it: do not list them again;",
+    "sum them up in a sentence instead (for example “5 due this week, 2 overdue”).",
     `Today is ${weekday} ${today}, now ${localDateTime(now, timeZone).time} (time zone ${timeZone}). Keep replies short and friendly.`,
+    "The person sees each list_tasks result as a card with the tasks on it: do not list them again;",
+    "sum them up in a sentence instead (for example “5 due this week, 2 overdue”).",
   ].join(" ");
 }
 
@@ -139,10 +145,26 @@ export function turnFailure(err: unknown): ErrorPayload {
 /** A turn whose model calls ran past LLM_TIMEOUT_MS. */
 export const modelTimeout = () => new DomainError("model_timeout", "the assistant's model took too long to answer; try again in a moment");
 
-/** The first words of the first message, cut between characters (never inside a surrogate pair). */
-const titleFrom = (message: string) => {
-  const chars = Array.from(message);
-  return chars.length > 60 ? `${chars.slice(0, 57).join("").trimEnd()}…` : message;
+/**
+ * A conversation's name from its first request: greetings and politeness dropped ("hey, can you
+ * please add milk?" → "Add milk"), spaces collapsed, capitalised, cut at a word near
+ * CHAT_LIMITS.titleMax / 2 characters (never inside a surrogate pair). The person can rename it.
+ */
+export const titleFrom = (message: string) => {
+  const cleaned = message
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^(?:(?:hi|hello|hey|ok(?:ay)?|so|um+|yo)\b[,!.]?\s*)+/i, "")
+    .replace(/^(?:(?:please|pls|plz|can you|could you|would you|will you|i(?:'d| would) like you to|i want you to)\b[,]?\s*)+/i, "")
+    .replace(/[\s?!.,;:]+$/u, "")
+    .replace(/\s+please$/i, "");
+  const text = cleaned || message.replace(/\s+/g, " ").trim() || "New chat";
+  const chars = Array.from(text.charAt(0).toUpperCase() + text.slice(1));
+  const max = CHAT_LIMITS.titleMax / 2;
+  if (chars.length <= max) return chars.join("");
+  const cut = chars.slice(0, max - 1).join("");
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, "")}…`;
 };
 
 /** What a turn's model run came to. */
@@ -234,7 +256,11 @@ export class ChatService {
       }
     };
     const { definitions, jsonSchemaValidator } = this.tools;
-    const server = createMcpServer(this.tasks, userId, { logger: this.logger, ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}) });
+    const server = createMcpServer(this.tasks, userId, {
+      logger: this.logger,
+      conversationId: slot.conversationId,
+      ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}),
+    });
     const connected = await connectTools(server, definitions, {
       ...(jsonSchemaValidator ? { jsonSchemaValidator } : {}),
       onCall: record,
@@ -397,6 +423,13 @@ export class ChatService {
       hasOlder: page.hasOlder,
       turn: turn ? { id: turn.id, state: turn.state, ...(turn.errorCode ? { errorCode: turn.errorCode } : {}) } : null,
     };
+  }
+
+  /** The person's own name for a conversation; its order in the history stays as it was. */
+  async renameConversation(userId: string, id: string, title: string): Promise<ConversationSummary> {
+    const row = await this.conversations.rename(userId, id, title);
+    if (!row) throw notFound("conversation");
+    return toSummary(row);
   }
 
   async deleteConversation(userId: string, id: string): Promise<void> {

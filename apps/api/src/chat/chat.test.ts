@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { buildApp, drivers, signUp, type TestDatabase } from "../../test/support.ts";
-import { TOOL_HISTORY_TURNS, toModelMessages } from "./chat.service.ts";
+import { TOOL_HISTORY_TURNS, titleFrom, toModelMessages } from "./chat.service.ts";
 import type { HistoryRow } from "./conversations.repository.ts";
 import { lastRole, startFakeOpenAI, type FakeOpenAI } from "../../test/fake-openai.ts";
 
@@ -23,6 +23,19 @@ async function readStream(res: Response): Promise<any[]> {
 }
 
 const clock = () => new Date("2026-11-22T09:00:00Z");
+
+describe("a conversation's title", () => {
+  test("is a short cleaned form of the first request, not the message as typed", () => {
+    assert.equal(titleFrom("hey, can you please add buy milk tomorrow?"), "Add buy milk tomorrow");
+    assert.equal(titleFrom("  what's   left?? "), "What's left");
+    assert.equal(titleFrom("Hello!"), "Hello!");
+    assert.equal(titleFrom("pls show done tasks please"), "Show done tasks");
+    const long = titleFrom("add call the accountant about the quarterly VAT return and the missing invoices from March");
+    assert.ok(Array.from(long).length <= 40, long);
+    assert.match(long, /^Add call the accountant about the\b.*…$/);
+    assert.equal(titleFrom("😀".repeat(60)), `${"😀".repeat(39)}…`, "never cut inside a surrogate pair");
+  });
+});
 
 describe("the history a model is given", () => {
   const turn = (i: number, reply: string): HistoryRow[] => [
@@ -75,9 +88,13 @@ for (const driver of drivers) {
 
       await me.post("/api/chat", { message: "add team meeting on friday #work", conversationId });
       const left = await me.post("/api/chat", { message: "what's left?", conversationId });
-      assert.match(left.body.reply, /You have 2 tasks/);
-      assert.match(left.body.reply, /#1 Buy milk/);
-      assert.match(left.body.reply, /#2 Team meeting/);
+      // The reply sums up; the tasks themselves come on the tool's card (its result).
+      assert.match(left.body.reply, /^You have 2 open tasks\b/);
+      assert.doesNotMatch(left.body.reply, /Buy milk|Team meeting/, "the list is not said twice");
+      assert.deepEqual(left.body.toolCalls[0].result.tasks.map((t: { number: number; title: string }) => `#${t.number} ${t.title}`).sort(), [
+        "#1 Buy milk",
+        "#2 Team meeting",
+      ]);
 
       const done = await me.post("/api/chat", { message: "I'm done with the milk", conversationId });
       assert.equal(done.body.toolCalls[0].name, "complete_task");
@@ -85,7 +102,7 @@ for (const driver of drivers) {
       assert.equal((await me.get("/api/tasks?status=completed")).body.tasks[0].title, "Buy milk");
 
       const after = await me.post("/api/chat", { message: "what's left?", conversationId });
-      assert.match(after.body.reply, /You have 1 task:/);
+      assert.match(after.body.reply, /You have 1 open task: • #2 Team meeting/);
       assert.doesNotMatch(after.body.reply, /Buy milk/);
 
       const removed = await me.post("/api/chat", { message: "delete the meeting task", conversationId });
@@ -93,7 +110,7 @@ for (const driver of drivers) {
       assert.equal((await me.get("/api/tasks?status=pending")).body.total, 0);
 
       const conversation = await me.get(`/api/conversations/${conversationId}`);
-      assert.equal(conversation.body.title, "add buy milk tomorrow, high priority");
+      assert.equal(conversation.body.title, "Add buy milk tomorrow, high priority");
       assert.equal(conversation.body.messages.length, 12, "six turns, each a user message and a reply");
       assert.deepEqual(
         conversation.body.messages.slice(0, 2).map((m: { role: string }) => m.role),
@@ -185,6 +202,39 @@ for (const driver of drivers) {
       assert.equal(started.body.conversationId, fresh);
     });
 
+    test("conversations: the server names a new one from its request, and the person can rename it", async () => {
+      const me = await signUp(app);
+      const first = await me.post("/api/chat", { message: "hey can you please add buy milk tomorrow!" });
+      const second = await me.post("/api/chat", { message: "what's left?" });
+      const path = `/api/conversations/${first.body.conversationId}`;
+      assert.equal((await me.get(path)).body.title, "Add buy milk tomorrow");
+      const renamed = await me.patch(path, { title: "  Groceries  " });
+      assert.equal(renamed.status, 200);
+      assert.equal(renamed.body.title, "Groceries");
+      assert.equal((await me.get(path)).body.title, "Groceries");
+      const list = await me.get("/api/conversations");
+      assert.deepEqual(
+        list.body.conversations.map((c: { id: string; title: string }) => [c.id, c.title]),
+        [
+          [second.body.conversationId, "What's left"],
+          [first.body.conversationId, "Groceries"],
+        ],
+        "renaming keeps the history's order",
+      );
+      for (const [body, message] of [
+        [{ title: "   " }, /Give the conversation a name/],
+        [{ title: "x".repeat(81) }, /at most 80/],
+        [{}, /title/],
+      ] as const) {
+        const bad = await me.patch(path, body);
+        assert.equal(bad.status, 400);
+        assert.match(bad.body.error.message, message);
+      }
+      assert.equal((await me.get(path)).body.title, "Groceries", "a refused rename changes nothing");
+      assert.equal((await me.patch("/api/conversations/0b7c2f4e-5a1d-4c3b-9e8f-7a6b5c4d3e2f", { title: "x" })).status, 404);
+      assert.equal((await me.patch("/api/conversations/not-an-id", { title: "x" })).status, 400);
+    });
+
     describe("with a real model over an OpenAI-compatible API (a fake server on 127.0.0.1)", () => {
       let fake: FakeOpenAI;
       let failing: FakeOpenAI;
@@ -219,7 +269,15 @@ for (const driver of drivers) {
         assert.equal((await me.get("/api/tasks/me")).body[0].title, "Buy oat milk");
 
         const [first, second] = fake.requests.slice(before);
-        assert.deepEqual(first!.tools!.map((t) => t.function.name).sort(), ["add_task", "complete_task", "delete_task", "list_tasks", "update_task"]);
+        assert.deepEqual(first!.tools!.map((t) => t.function.name).sort(), [
+          "add_task",
+          "complete_task",
+          "delete_task",
+          "list_tasks",
+          "undo",
+          "update_task",
+          "update_tasks",
+        ]);
         assert.match(first!.messages[0]!.content as string, /Today is Sunday 2026-11-22/);
         const toolMessage = second!.messages.find((m) => m.role === "tool");
         assert.match(String(toolMessage?.content), /Buy oat milk/, "the model is given the tool's result");

@@ -98,6 +98,15 @@ export class ConversationRepository {
     return rows.reverse();
   }
 
+  async rename(userId: string, id: string, title: string): Promise<ConversationRow | undefined> {
+    const [row] = await this.db
+      .update(conversations)
+      .set({ title, updatedAt: sql`${conversations.updatedAt}` })
+      .where(and(eq(conversations.userId, userId), eq(conversations.id, id)))
+      .returning();
+    return row;
+  }
+
   async delete(userId: string, id: string): Promise<boolean> {
     const rows = await this.db
       .delete(conversations)

@@ -23,7 +23,16 @@ export interface DatabaseHandle {
   close(): Promise<void>;
   /** Runs fn while holding a session-level advisory lock (serialises migrations across replicas). */
   withAdvisoryLock<T>(key: number, fn: (db: Database) => Promise<T>): Promise<T>;
+  /**
+   * Calls onPayload with each NOTIFY on `channel` (from any process on the same database): a
+   * dedicated connection on PostgreSQL, kept open and re-established after a drop; the embedded
+   * database's own notifications on PGlite. Resolves once listening; returns how to stop.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }
+
+/** A channel name as a quoted SQL identifier (names are ours, never a person's input). */
+const quoteChannel = (channel: string) => `"${channel.replaceAll('"', '""')}"`;
 
 export async function openDatabase(config: Config["database"]): Promise<DatabaseHandle> {
   if (config.kind === "pglite") {
@@ -53,6 +62,10 @@ export function openPglite(client: PGlite): DatabaseHandle {
       const run = chain.then(() => fn(db));
       chain = run.catch(() => undefined);
       return run;
+    },
+    async listen(channel, onPayload) {
+      // PGlite quotes and matches the name itself (ours are plain lower-case identifiers).
+      return client.listen(channel, onPayload);
     },
   };
 }
@@ -97,6 +110,39 @@ export function openPostgres(url: string, poolMin = 0, poolMax = 10): DatabaseHa
         client.release();
       }
     },
+    listen: (channel, onPayload) => listenPostgres(url, channel, onPayload),
+  };
+}
+
+const RELISTEN_DELAY_MS = 1000;
+
+/** LISTEN on a connection of its own (a pooled one would be handed to queries); reconnects after a drop. */
+async function listenPostgres(url: string, channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let current: pg.Client | undefined;
+  const connect = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    const retry = () => {
+      if (current !== client) return;
+      current = undefined;
+      client.end().catch(() => undefined);
+      if (!stopped) setTimeout(() => void connect().catch(retry), RELISTEN_DELAY_MS).unref();
+    };
+    client.on("error", retry);
+    client.on("end", retry);
+    client.on("notification", (msg) => {
+      if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload);
+    });
+    current = client;
+    await client.connect();
+    await client.query(`listen ${quoteChannel(channel)}`);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    const client = current;
+    current = undefined;
+    await client?.end().catch(() => undefined);
   };
 }
 

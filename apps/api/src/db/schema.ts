@@ -3,7 +3,8 @@
  * rate_limit) keep the field names its Drizzle adapter expects; the app's own tables follow.
  * Migrations are generated from this file by drizzle-kit and committed under ./migrations.
  */
-import { DEFAULT_PRIORITY, PRIORITIES } from "@todo/contracts/constants";
+import { DEFAULT_PRIORITY, PRIORITIES, REMINDER_STATES } from "@todo/contracts/constants";
+import type { ReminderSpec } from "@todo/contracts";
 import { relations, sql } from "drizzle-orm";
 import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
@@ -306,6 +307,8 @@ export const tasks = pgTable(
     repeat: text("repeat"),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     completedAt: timestamp("completed_at", { withTimezone: true }),
+    /** Set when the task is deleted: it is in the Trash (restorable) until purged 30 days later. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -314,7 +317,9 @@ export const tasks = pgTable(
     index("tasks_user_due_idx").on(t.userId, t.dueDate),
     index("tasks_due_at_idx").on(t.dueAt).where(sql`${t.completed} = false`),
     // Counting a person's open tasks (the per-person limit) reads this small index only.
-    index("tasks_user_open_idx").on(t.userId).where(sql`${t.completed} = false`),
+    index("tasks_user_open_idx").on(t.userId).where(sql`${t.completed} = false and ${t.deletedAt} is null`),
+    // The Trash, and the purge of tasks deleted long ago.
+    index("tasks_deleted_idx").on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
     check("tasks_priority_check", sql`${t.priority} in ('low', 'medium', 'high')`),
     check("tasks_title_length_check", sql`char_length(${t.title}) between 1 and 200`),
     check("tasks_description_length_check", sql`char_length(${t.description}) <= 2000`),
@@ -347,6 +352,70 @@ export const userSettings = pgTable("user_settings", {
   timeZone: text("time_zone").notNull(),
   ...timestamps,
 });
+
+// ---- Reminders ---------------------------------------------------------------------------------
+
+/**
+ * A reminder of a task, and the scheduler's queue at once (reminders/reminders.scheduler.ts): a
+ * pending row whose `fire_at` has passed is claimed by one replica (`FOR UPDATE SKIP LOCKED`, a
+ * lease in `claimed_until`), handed to the notifier and marked fired. `fire_at` is computed from
+ * `spec` (and `snoozed_until`) whenever the task changes; null while a relative reminder's task has no due date.
+ */
+export const reminders = pgTable(
+  "reminders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    taskId: uuid("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    spec: jsonb("spec").$type<ReminderSpec>().notNull(),
+    fireAt: timestamp("fire_at", { withTimezone: true }),
+    state: text("state", { enum: REMINDER_STATES }).notNull().default("pending"),
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true }),
+    /** A replica is delivering it until then; past it (the replica died) another one takes it over. */
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
+    firedAt: timestamp("fired_at", { withTimezone: true }),
+    late: boolean("late").notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    index("reminders_task_idx").on(t.taskId),
+    // The scheduler's one query reads this small index only: pending rows in firing order.
+    index("reminders_due_idx").on(t.fireAt).where(sql`${t.state} = 'pending'`),
+    check("reminders_state_check", sql`${t.state} in ('pending', 'fired', 'cancelled')`),
+  ],
+);
+
+// ---- The change log ----------------------------------------------------------------------------
+
+/**
+ * The change log: one row per task a change touched, with the task before and after (the stored
+ * row's fields; `before` null for an add). A batch is one action (one call, one bulk change); undo
+ * reverts a person's latest batch not yet undone and marks it. Written in the change's transaction.
+ */
+export const taskChanges = pgTable(
+  "task_changes",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    /** The conversation whose assistant made the change; null for the tasks page and MCP clients. */
+    conversationId: uuid("conversation_id"),
+    batchId: uuid("batch_id").notNull(),
+    /** Not a foreign key: an undone add removes its task, and the log outlives purged tasks until purged itself. */
+    taskId: uuid("task_id").notNull(),
+    op: text("op").notNull(),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    undoneAt: timestamp("undone_at", { withTimezone: true }),
+  },
+  (t) => [index("task_changes_user_idx").on(t.userId, t.id), index("task_changes_batch_idx").on(t.batchId), index("task_changes_created_idx").on(t.createdAt)],
+);
 
 // ---- Conversations -----------------------------------------------------------------------------
 
@@ -447,4 +516,52 @@ export const chatTurnChunks = pgTable(
     chunks: jsonb("chunks").$type<unknown[]>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.turnId, t.seq] })],
+);
+
+// ---- Notifications -----------------------------------------------------------------------------
+
+/**
+ * What a reminder delivered to a person (the notifier writes one row per firing): the bell's list,
+ * and what a resumed event stream (Last-Event-ID) replays. Gone with the task or the person.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    taskId: uuid("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    /** The reminders engine's id for the reminder (no foreign key: that table is the engine's). */
+    reminderId: text("reminder_id").notNull(),
+    /** The firing it tells of: with the reminder, unique (a firing re-delivered after a crash is stored once). */
+    fireAt: timestamp("fire_at", { withTimezone: true }).notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true }),
+    late: boolean("late").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+    dismissedAt: timestamp("dismissed_at", { withTimezone: true }),
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true }),
+  },
+  (t) => [index("notifications_user_created_idx").on(t.userId, t.createdAt), uniqueIndex("notifications_firing_idx").on(t.reminderId, t.fireAt)],
+);
+
+/** A browser's Web Push subscription (one per endpoint: a browser signed in as someone else moves over). */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    endpoint: text("endpoint").notNull().unique(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("push_subscriptions_user_idx").on(t.userId)],
 );

@@ -88,7 +88,7 @@ for (const driver of drivers) {
 
       const mcp = await mcpClientFor(fetchFn, MCP_URL, provider);
       const tools = (await mcp.listTools()).tools.map((t) => t.name);
-      assert.deepEqual(tools.sort(), ["add_task", "complete_task", "delete_task", "list_tasks", "update_task"]);
+      assert.deepEqual(tools.sort(), ["add_task", "complete_task", "delete_task", "list_tasks", "undo", "update_task", "update_tasks"]);
       const added = await mcp.callTool({ name: "add_task", arguments: { title: "Water the plants" } });
       assert.equal(added.isError, undefined);
       const listed = await mcp.callTool({ name: "list_tasks", arguments: {} });

@@ -10,12 +10,21 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { CallToolRequestSchema, type CallToolResult, type ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import {
+  AddTitlesSchema,
+  BulkResultSchema,
+  BulkUpdateSchema,
   CreateTaskSchema,
   ErrorSchema,
   ListTasksQuerySchema,
+  type Reminder,
+  ReminderSchema,
+  type ReminderSpec,
+  ReminderSpecSchema,
   TaskRefSchema,
   TaskSchema,
   UpdateTaskFields,
+  UndoResultSchema,
+  type BulkResult,
   type ErrorPayload,
   type Task,
 } from "@todo/contracts";
@@ -24,13 +33,16 @@ import { z } from "zod";
 import { DomainError } from "../domain-error.ts";
 import { describeError, isCallerError, validationError } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
-import type { TaskService } from "../tasks/tasks.service.ts";
+import type { ChangeContext, TaskService } from "../tasks/tasks.service.ts";
 import { version } from "../version.ts";
 
 /** A tool's output: its result, or (isError) the error. Both fit the declared outputSchema. */
 const ToolErrorField = ErrorSchema.omit({ field: true }).optional().describe("Present when isError");
-const TaskResult = z.object({ task: TaskSchema.optional(), error: ToolErrorField });
+const TaskResult = z.object({ task: TaskSchema.optional(), reminders: z.array(ReminderSchema).optional(), error: ToolErrorField });
 const TaskListResult = z.object({ tasks: z.array(TaskSchema).optional(), total: z.int().optional(), error: ToolErrorField });
+const AddResult = TaskResult.extend({ tasks: z.array(TaskSchema).optional().describe("All the tasks added, when several were") });
+const BulkToolResult = BulkResultSchema.partial().extend({ error: ToolErrorField });
+const UndoToolResult = UndoResultSchema.partial().extend({ task: TaskSchema.optional().describe("The task restored from the Trash"), error: ToolErrorField });
 
 const refGiven = (r: { number?: number | undefined; match?: string | undefined }) => r.number !== undefined || r.match !== undefined;
 const REF_MISSING = { message: "give the task's number or words from its title (match)" };
@@ -41,9 +53,28 @@ const ListInput = ListTasksQuerySchema.omit({ offset: true }).extend({
 const RefInput = TaskRefSchema.refine(refGiven, REF_MISSING);
 // Lean for the model: a time rides in dueDate (YYYY-MM-DDTHH:MM) and the person's zone is used.
 const LOCAL_ONLY = { dueTime: true, timeZone: true } as const;
-const AddInput = CreateTaskSchema.omit(LOCAL_ONLY);
+/** Reminders a tool sets along with the task it adds or changes (added to any it has). */
+const ToolReminder = z
+  .strictObject({
+    at: z.string().optional().describe("ISO date-time"),
+    minutesBefore: z.number().optional().describe("Before due"),
+    daysBefore: z.number().optional(),
+    time: z.string().optional().describe("HH:MM, with daysBefore"),
+  })
+  .refine((r) => [r.at, r.minutesBefore, r.daysBefore].filter((v) => v !== undefined).length === 1 && (r.daysBefore === undefined) === (r.time === undefined), {
+    message: "give one of: at, minutesBefore, or daysBefore with time",
+  })
+  .pipe(ReminderSpecSchema);
+/** Lean for the model (one flat object); checked as the REST body is (ReminderSpecSchema). */
+const RemindersInput = z.array(ToolReminder).max(3).optional().describe("Reminders to add");
+const AddInput = CreateTaskSchema.omit(LOCAL_ONLY).extend({
+  more: AddTitlesSchema.optional().describe("More titles to add with the same details"),
+  reminders: RemindersInput,
+});
 const Changes = UpdateTaskFields.omit(LOCAL_ONLY).refine((v) => Object.keys(v).length > 0, { message: "nothing to update: give at least one field" });
-const UpdateInput = TaskRefSchema.extend({ changes: Changes }).refine(refGiven, REF_MISSING);
+const UpdateInput = TaskRefSchema.extend({ changes: Changes.optional(), reminders: RemindersInput })
+  .refine(refGiven, REF_MISSING)
+  .refine((v) => v.changes !== undefined || v.reminders !== undefined, { message: "give changes or reminders", path: ["changes"] });
 
 function describeTask(t: Task): string {
   const bits: string[] = [t.priority];
@@ -62,21 +93,54 @@ interface TaskTool<Input extends z.ZodType = z.ZodType> {
   input: Input;
   output: z.ZodObject;
   annotations: ToolAnnotations;
-  run(tasks: TaskService, userId: string, input: z.output<Input>): Promise<ToolAnswer>;
+  /** `ctx` names the conversation the call comes from (the assistant's), so undo there reverts that conversation's changes. */
+  run(tasks: TaskService, userId: string, input: z.output<Input>, ctx: ChangeContext): Promise<ToolAnswer>;
 }
 
 const defineTool = <Input extends z.ZodType>(tool: TaskTool<Input>) => tool as unknown as TaskTool;
 const taskAnswer = (verb: string, task: Task): ToolAnswer => ({ text: `${verb} ${describeTask(task)}`, structuredContent: { task } });
+const bulkText = (verb: string, result: BulkResult) =>
+  result.count === 0
+    ? "No task matched; nothing changed."
+    : `${verb} ${result.count} task(s):\n${result.tasks.map(describeTask).join("\n")}${result.count > result.tasks.length ? `\n… and ${result.count - result.tasks.length} more` : ""}`;
 
-/** The five tools. Each reads or changes the person's tasks through the task service, nothing else. */
+const when = (iso: string) =>
+  `${new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso))} UTC`;
+
+/** Sets `specs` on a task the tool just added or changed, and says so in its answer. */
+async function withReminders(tasks: TaskService, userId: string, answer: ToolAnswer, task: Task, specs: ReminderSpec[] | undefined): Promise<ToolAnswer> {
+  if (!specs?.length) return answer;
+  const added: Reminder[] = [];
+  for (const spec of specs) added.push(await tasks.reminders!.addReminder(userId, task.id, spec));
+  const text = `${answer.text} · reminds ${added.map((r) => (r.fireAt ? when(r.fireAt) : "when it has a due date")).join(", ")}`;
+  return { text, structuredContent: { ...answer.structuredContent, reminders: added } };
+}
+
+/** A tool given reminders checks them before it changes anything, so a bad one changes nothing. */
+function checkReminders(tasks: TaskService, specs: ReminderSpec[] | undefined, task: { dueDate: string | null }): void {
+  if (!specs?.length) return;
+  if (!tasks.reminders) throw new DomainError("unprocessable", "reminders are not available on this server");
+  tasks.reminders.checkSpecs(specs, task);
+}
+
+/** The tools. Each reads or changes the person's tasks through the task service, nothing else. */
 export const TASK_TOOLS = {
   [TOOL_NAMES.add]: defineTool({
     title: "Add a task",
-    description: "Add a task to the person's list.",
+    description: "Add a task to the person's list (more: several at once).",
     input: AddInput,
-    output: TaskResult,
+    output: AddResult,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    run: async (tasks, userId, input) => taskAnswer("Added", await tasks.createTask(userId, input)),
+    run: async (tasks, userId, { more, reminders, ...input }, ctx) => {
+      checkReminders(tasks, reminders, input);
+      if (!more?.length) {
+        const task = await tasks.createTask(userId, input, ctx);
+        return withReminders(tasks, userId, taskAnswer("Added", task), task, reminders);
+      }
+      const added = await tasks.createTasks(userId, [input, ...more.map((title) => ({ ...input, title }))], ctx);
+      for (const task of added) await withReminders(tasks, userId, taskAnswer("Added", task), task, reminders);
+      return { text: `Added ${added.length} tasks:\n${added.map(describeTask).join("\n")}`, structuredContent: { task: added[0], tasks: added } };
+    },
   }),
   [TOOL_NAMES.list]: defineTool({
     title: "List tasks",
@@ -96,27 +160,55 @@ export const TASK_TOOLS = {
     input: RefInput,
     output: TaskResult,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    run: async (tasks, userId, ref) => {
-      const task = await tasks.completeTask(userId, ref);
+    run: async (tasks, userId, ref, ctx) => {
+      const task = await tasks.completeTask(userId, ref, ctx);
       // A repeating task stays open, moved to its next occurrence.
       return taskAnswer(task.completed ? "Completed" : "Completed this occurrence; next:", task);
     },
   }),
   [TOOL_NAMES.delete]: defineTool({
     title: "Delete a task",
-    description: "Delete a task for good.",
+    description: "Move a task to the Trash (undo brings it back).",
     input: RefInput,
     output: TaskResult,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    run: async (tasks, userId, ref) => taskAnswer("Deleted", await tasks.deleteTaskByRef(userId, ref)),
+    run: async (tasks, userId, ref, ctx) => taskAnswer("Deleted", await tasks.deleteTaskByRef(userId, ref, ctx)),
   }),
   [TOOL_NAMES.update]: defineTool({
     title: "Update a task",
-    description: "Change a task's fields, or reopen it.",
+    description: "Change a task's fields or add reminders, or reopen it.",
     input: UpdateInput,
     output: TaskResult,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    run: async (tasks, userId, { changes, ...ref }) => taskAnswer("Updated", await tasks.updateTaskByRef(userId, ref, changes)),
+    run: async (tasks, userId, { changes, reminders, ...ref }, ctx) => {
+      let task = await tasks.resolveTask(userId, ref);
+      checkReminders(tasks, reminders, changes?.dueDate !== undefined ? { dueDate: changes.dueDate } : task);
+      if (changes) task = await tasks.updateTask(userId, task.id, changes, ctx);
+      return withReminders(tasks, userId, taskAnswer("Updated", task), task, reminders);
+    },
+  }),
+  [TOOL_NAMES.updateMany]: defineTool({
+    title: "Update many tasks",
+    description: "Change every task matching list_tasks' filters: complete, reopen, reschedule, prioritise, tag or delete.",
+    input: BulkUpdateSchema,
+    output: BulkToolResult,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    run: async (tasks, userId, { filter, changes }, ctx) => {
+      const result = await tasks.updateMany(userId, filter, changes, ctx);
+      return { text: bulkText(changes.delete ? "Deleted" : "Changed", result), structuredContent: result };
+    },
+  }),
+  [TOOL_NAMES.undo]: defineTool({
+    title: "Undo",
+    description: "Undo the last change; with a number or match, restore that task from the Trash.",
+    input: TaskRefSchema,
+    output: UndoToolResult,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    run: async (tasks, userId, ref, ctx) => {
+      if (refGiven(ref)) return taskAnswer("Restored", await tasks.restoreTaskByRef(userId, ref, ctx));
+      const undone = await tasks.undo(userId, ctx);
+      return { text: `Undid ${undone.op} of ${undone.count} task(s):\n${undone.tasks.map(describeTask).join("\n")}`, structuredContent: undone };
+    },
   }),
 } satisfies Record<ToolName, TaskTool>;
 
@@ -164,6 +256,8 @@ export interface McpServerOptions {
    * default yes. Those tools stay listed and answer a permission error the person can act on.
    */
   canWrite?: boolean;
+  /** The conversation the calls come from (the assistant's); its changes are the ones undo reverts. */
+  conversationId?: string;
 }
 
 /** The answer of a changing tool under a read-only grant. */
@@ -214,7 +308,7 @@ export function createMcpServer(tasks: TaskService, userId: string, options: Mcp
     try {
       const input = tool.input.safeParse(params.arguments ?? {});
       if (!input.success) throw validationError(input.error, "arguments");
-      const answer = await tool.run(tasks, userId, input.data);
+      const answer = await tool.run(tasks, userId, input.data, { conversationId: options.conversationId });
       return { content: [{ type: "text", text: answer.text }], structuredContent: answer.structuredContent };
     } catch (err) {
       if (err instanceof DomainError && isCallerError(err.code)) return toolError(err);

@@ -45,8 +45,13 @@ for (const driver of drivers) {
           assert.equal(a.readOnlyHint === true, tool.name === "list_tasks", `${tool.name}: readOnlyHint only on list_tasks`);
           // MCP's default for destructiveHint is true (meaningful when not read-only): every other tool must say false.
           const destructive = a.readOnlyHint !== true && a.destructiveHint !== false;
-          assert.equal(destructive, tool.name === "delete_task", `${tool.name}: destructiveHint only on delete_task`);
-          assert.equal(a.idempotentHint === true, ["complete_task", "update_task"].includes(tool.name), `${tool.name}: idempotentHint`);
+          // update_tasks can delete, and undo can remove an added task: both are destructive.
+          assert.equal(
+            destructive,
+            ["delete_task", "update_tasks", "undo"].includes(tool.name),
+            `${tool.name}: destructiveHint on delete_task, update_tasks, undo`,
+          );
+          assert.equal(a.idempotentHint === true, ["complete_task", "update_task", "update_tasks"].includes(tool.name), `${tool.name}: idempotentHint`);
         }
         const json = JSON.stringify(definitions);
         assert.doesNotMatch(json, /0\[48\]|\[2468\]/, "no generated leap-year pattern for dates");

@@ -1,12 +1,12 @@
 /** Task persistence. Every query is scoped by the owner's user id; nothing here decides rules. */
-import { and, asc, desc, eq, gt, gte, ilike, like, lte, or, sql, type SQL } from "drizzle-orm";
-import type { CreateTask, ListTasksQuery, MyTasksQuery, Task, UpdateTask } from "@todo/contracts";
+import { and, asc, desc, eq, gt, gte, ilike, inArray, isNotNull, isNull, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { CreateTask, ListTasksQuery, MyTasksQuery, Task, TaskFilter, UpdateTask } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
-import { taskCompletions, taskCounters, tasks } from "../db/schema.ts";
+import { taskChanges, taskCompletions, taskCounters, tasks } from "../db/schema.ts";
 import { titleKey } from "./tasks.match.ts";
 import { describeRule } from "./tasks.time.ts";
 
-type TaskRow = typeof tasks.$inferSelect;
+export type TaskRow = typeof tasks.$inferSelect;
 
 /** The time fields the service derives on every write (dueAt from the other three). */
 export interface TimingValues {
@@ -16,6 +16,9 @@ export interface TimingValues {
   dueAt: Date | null;
   repeat: string | null;
 }
+
+/** The fields an update writes: the person's changes with the time fields the service derived. */
+export type TaskPatch = Omit<UpdateTask, "timeZone"> & Partial<TimingValues>;
 
 export function toTask(row: TaskRow): Task {
   return {
@@ -35,8 +38,85 @@ export function toTask(row: TaskRow): Task {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null,
+    deletedAt: row.deletedAt?.toISOString() ?? null,
   };
 }
+
+/** The fields of a task a change can touch, as the change log stores them (before and after). */
+export interface TaskSnapshot {
+  title: string;
+  description: string;
+  completed: boolean;
+  priority: TaskRow["priority"];
+  dueDate: string | null;
+  dueTime: string | null;
+  timeZone: string | null;
+  dueAt: string | null;
+  repeat: string | null;
+  tags: string[];
+  completedAt: string | null;
+  deletedAt: string | null;
+}
+const SNAPSHOT_FIELDS = [
+  "title",
+  "description",
+  "completed",
+  "priority",
+  "dueDate",
+  "dueTime",
+  "timeZone",
+  "dueAt",
+  "repeat",
+  "tags",
+  "completedAt",
+  "deletedAt",
+] as const;
+/** Snapshot fields stored as ISO strings and written back as instants. */
+const INSTANT_FIELDS: ReadonlySet<string> = new Set(["dueAt", "completedAt", "deletedAt"]);
+
+export function snapshotOf(row: TaskRow): TaskSnapshot {
+  return {
+    title: row.title,
+    description: row.description,
+    completed: row.completed,
+    priority: row.priority,
+    dueDate: row.dueDate,
+    dueTime: row.dueTime,
+    timeZone: row.timeZone,
+    dueAt: row.dueAt?.toISOString() ?? null,
+    repeat: row.repeat,
+    tags: row.tags,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+  };
+}
+
+/** The column values that put back what `before` had where a change made it `after`, and nothing else. */
+function revertValues(before: TaskSnapshot, after: TaskSnapshot | null): Partial<typeof tasks.$inferInsert> {
+  const values: Record<string, unknown> = {};
+  for (const field of SNAPSHOT_FIELDS) {
+    // A change logged before these fields existed has none of them: nothing to put back there.
+    if (!(field in before)) continue;
+    if (after && JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
+    const value = before[field];
+    values[field] = INSTANT_FIELDS.has(field) && typeof value === "string" ? new Date(value) : value;
+  }
+  if (values.title !== undefined) values.titleKey = titleKey(before.title);
+  return values as Partial<typeof tasks.$inferInsert>;
+}
+
+export interface ChangeRow {
+  userId: string;
+  conversationId: string | null;
+  batchId: string;
+  taskId: string;
+  op: string;
+  before: TaskSnapshot | null;
+  after: TaskSnapshot | null;
+}
+
+/** Rows per INSERT of the change log: well under PostgreSQL's 65,535 bound parameters. */
+const CHANGE_ROWS_PER_INSERT = 1000;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 const priorityRank = sql`case ${tasks.priority} when 'high' then 3 when 'medium' then 2 else 1 end`;
@@ -45,16 +125,30 @@ const priorityRank = sql`case ${tasks.priority} when 'high' then 3 when 'medium'
  * The WHERE clause for the filters a query uses, with placeholders for their values: queries of one
  * shape (which filters, which sort) share one prepared statement, built once per process.
  */
-function filters(q: ListTasksQuery): SQL {
-  const conditions: (SQL | undefined)[] = [eq(tasks.userId, sql.placeholder("userId"))];
+function filters(q: TaskFilter, values?: Record<string, unknown>): SQL {
+  // A prepared statement takes placeholders; a one-off statement (a bulk change) takes the values.
+  const param = (name: string) => (values ? values[name] : sql.placeholder(name)) as string;
+  const conditions: (SQL | undefined)[] = [eq(tasks.userId, param("userId")), isNull(tasks.deletedAt)];
   if (q.status === "pending") conditions.push(eq(tasks.completed, false));
   if (q.status === "completed") conditions.push(eq(tasks.completed, true));
-  if (q.priority) conditions.push(eq(tasks.priority, sql.placeholder("priority")));
-  if (q.tag) conditions.push(sql`${tasks.tags} @> array[${sql.placeholder("tag")}]::text[]`);
-  if (q.dueBefore) conditions.push(lte(tasks.dueDate, sql.placeholder("dueBefore")));
-  if (q.dueAfter) conditions.push(gte(tasks.dueDate, sql.placeholder("dueAfter")));
-  if (q.q) conditions.push(or(ilike(tasks.title, sql.placeholder("pattern")), ilike(tasks.description, sql.placeholder("pattern"))));
+  if (q.priority) conditions.push(eq(tasks.priority, param("priority") as TaskRow["priority"]));
+  if (q.tag) conditions.push(sql`${tasks.tags} @> array[${param("tag")}]::text[]`);
+  if (q.dueBefore) conditions.push(lte(tasks.dueDate, param("dueBefore")));
+  if (q.dueAfter) conditions.push(gte(tasks.dueDate, param("dueAfter")));
+  if (q.q) conditions.push(or(ilike(tasks.title, param("pattern")), ilike(tasks.description, param("pattern"))));
   return and(...conditions)!;
+}
+
+/** The values the filters bind, by placeholder name. */
+function filterValues(userId: string, q: TaskFilter): Record<string, unknown> {
+  return {
+    userId,
+    priority: q.priority,
+    tag: q.tag,
+    dueBefore: q.dueBefore,
+    dueAfter: q.dueAfter,
+    pattern: q.q ? `%${escapeLike(q.q)}%` : undefined,
+  };
 }
 
 /** The statement name for a query's shape: its sort, direction and which filters it uses. */
@@ -99,10 +193,6 @@ function listStatements(db: Database, q: ListTasksQuery, name: string) {
   };
 }
 
-export type { TaskRow };
-/** The fields an update writes: the person's changes with the time fields the service derived. */
-export type TaskPatch = Omit<UpdateTask, "timeZone"> & Partial<TimingValues>;
-
 export class TaskRepository {
   private readonly statements = new Map<string, ReturnType<typeof listStatements>>();
 
@@ -112,16 +202,7 @@ export class TaskRepository {
     const name = shapeOf(q);
     let statements = this.statements.get(name);
     if (!statements) this.statements.set(name, (statements = listStatements(this.db, q, name)));
-    const values = {
-      userId,
-      priority: q.priority,
-      tag: q.tag,
-      dueBefore: q.dueBefore,
-      dueAfter: q.dueAfter,
-      pattern: q.q ? `%${escapeLike(q.q)}%` : undefined,
-      limit: q.limit,
-      offset: q.offset,
-    };
+    const values = { ...filterValues(userId, q), limit: q.limit, offset: q.offset };
     const page = await statements.page.execute(values);
     if (page.length > 0 || q.offset === 0) return { rows: page.map((p) => p.task), total: page[0]?.total ?? 0 };
     const [count] = await statements.count.execute(values);
@@ -133,7 +214,7 @@ export class TaskRepository {
     return this.db
       .select()
       .from(tasks)
-      .where(and(eq(tasks.userId, userId), gt(tasks.number, q.after)))
+      .where(and(eq(tasks.userId, userId), isNull(tasks.deletedAt), gt(tasks.number, q.after)))
       .orderBy(asc(tasks.number))
       .limit(q.limit);
   }
@@ -142,7 +223,7 @@ export class TaskRepository {
    * Tasks whose title_key fits any of the patterns, those fitting most first: the candidates for a
    * title match, selected in SQL so a person's whole list is never loaded.
    */
-  async findByTitlePatterns(userId: string, patterns: string[], limit: number): Promise<TaskRow[]> {
+  async findByTitlePatterns(userId: string, patterns: string[], limit: number, inTrash = false): Promise<TaskRow[]> {
     if (patterns.length === 0) return [];
     const fits = sql.join(
       patterns.map((p) => sql`(case when ${tasks.titleKey} like ${p} then 1 else 0 end)`),
@@ -151,12 +232,12 @@ export class TaskRepository {
     return this.db
       .select()
       .from(tasks)
-      .where(and(eq(tasks.userId, userId), or(...patterns.map((p) => like(tasks.titleKey, p)))))
+      .where(and(eq(tasks.userId, userId), inTrash ? isNotNull(tasks.deletedAt) : isNull(tasks.deletedAt), or(...patterns.map((p) => like(tasks.titleKey, p)))))
       .orderBy(desc(fits), asc(tasks.number))
       .limit(limit);
   }
 
-  /** How many tasks the person has, and how many of them are open. */
+  /** How many tasks the person has, and how many of them are open (the Trash not counted). */
   async counts(userId: string, db: Database = this.db): Promise<{ open: number; total: number }> {
     const [row] = await db
       .select({
@@ -164,70 +245,206 @@ export class TaskRepository {
         total: sql<number>`count(*)`.mapWith(Number),
       })
       .from(tasks)
-      .where(eq(tasks.userId, userId));
+      .where(and(eq(tasks.userId, userId), isNull(tasks.deletedAt)));
     return row ?? { open: 0, total: 0 };
   }
 
-  async findById(userId: string, id: string): Promise<TaskRow | undefined> {
-    const [row] = await this.db
+  async findById(userId: string, id: string, inTrash = false, db: Database = this.db): Promise<TaskRow | undefined> {
+    const [row] = await db
       .select()
       .from(tasks)
-      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id), inTrash ? isNotNull(tasks.deletedAt) : isNull(tasks.deletedAt)));
     return row;
   }
 
-  async findByNumber(userId: string, number: number): Promise<TaskRow | undefined> {
+  async findByNumber(userId: string, number: number, inTrash = false): Promise<TaskRow | undefined> {
     const [row] = await this.db
       .select()
       .from(tasks)
-      .where(and(eq(tasks.userId, userId), eq(tasks.number, number)));
+      .where(and(eq(tasks.userId, userId), eq(tasks.number, number), inTrash ? isNotNull(tasks.deletedAt) : isNull(tasks.deletedAt)));
     return row;
+  }
+
+  /** The person's Trash, most recently deleted first. */
+  async listTrash(userId: string, limit: number): Promise<{ rows: TaskRow[]; total: number }> {
+    const page = await this.db
+      .select({ task: tasks, total: sql<number>`count(*) over()`.mapWith(Number) })
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), isNotNull(tasks.deletedAt)))
+      .orderBy(desc(tasks.deletedAt), desc(tasks.number))
+      .limit(limit);
+    return { rows: page.map((p) => p.task), total: page[0]?.total ?? 0 };
+  }
+
+  /** Every live task a filter selects (what list_tasks would list), locked for a change, in number order. */
+  async selectForChange(tx: Database, userId: string, filter: TaskFilter): Promise<TaskRow[]> {
+    return tx
+      .select()
+      .from(tasks)
+      .where(filters(filter, filterValues(userId, filter)))
+      .orderBy(asc(tasks.number))
+      .for("update");
+  }
+
+  /** How many live tasks a filter selects, and the first few of them (in number order). */
+  async preview(userId: string, filter: TaskFilter, sample: number): Promise<{ rows: TaskRow[]; total: number }> {
+    const page = await this.db
+      .select({ task: tasks, total: sql<number>`count(*) over()`.mapWith(Number) })
+      .from(tasks)
+      .where(filters(filter, filterValues(userId, filter)))
+      .orderBy(asc(tasks.number))
+      .limit(sample);
+    return { rows: page.map((p) => p.task), total: page[0]?.total ?? 0 };
+  }
+
+  /** Sets the same values on the given tasks of the person; `addTag` appends a tag they lack. */
+  async updateMany(tx: Database, userId: string, ids: string[], values: Partial<typeof tasks.$inferInsert>, addTag?: string): Promise<TaskRow[]> {
+    if (ids.length === 0) return [];
+    const tagValue =
+      addTag === undefined
+        ? {}
+        : { tags: sql`case when ${addTag} = any(${tasks.tags}) then ${tasks.tags} else array_append(${tasks.tags}, ${addTag}::text) end` };
+    return tx
+      .update(tasks)
+      .set({ ...values, ...tagValue, updatedAt: new Date() } as Partial<typeof tasks.$inferInsert>)
+      .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids)))
+      .returning();
+  }
+
+  async logChanges(tx: Database, rows: ChangeRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHANGE_ROWS_PER_INSERT) {
+      await tx.insert(taskChanges).values(rows.slice(i, i + CHANGE_ROWS_PER_INSERT));
+    }
+  }
+
+  /**
+   * The person's latest batch of changes not yet undone (in the conversation, when one is given),
+   * locked, its rows newest first.
+   */
+  async latestBatch(tx: Database, userId: string, conversationId?: string): Promise<(typeof taskChanges.$inferSelect)[]> {
+    const scope = conversationId === undefined ? undefined : eq(taskChanges.conversationId, conversationId);
+    const [latest] = await tx
+      .select({ batchId: taskChanges.batchId })
+      .from(taskChanges)
+      .where(and(eq(taskChanges.userId, userId), isNull(taskChanges.undoneAt), scope))
+      .orderBy(desc(taskChanges.id))
+      .limit(1)
+      .for("update");
+    if (!latest) return [];
+    return tx
+      .select()
+      .from(taskChanges)
+      .where(and(eq(taskChanges.userId, userId), eq(taskChanges.batchId, latest.batchId)))
+      .orderBy(desc(taskChanges.id))
+      .for("update");
+  }
+
+  /**
+   * Puts one logged change back: an added task is removed, any other change has the fields it
+   * changed set back to what they were. Answers the task as it is now (an undone add: as it was).
+   */
+  async revert(tx: Database, userId: string, change: { taskId: string; before: unknown; after: unknown }): Promise<TaskRow | undefined> {
+    const where = and(eq(tasks.userId, userId), eq(tasks.id, change.taskId));
+    if (change.before === null) {
+      const [row] = await tx.delete(tasks).where(where).returning();
+      return row;
+    }
+    const values = revertValues(change.before as TaskSnapshot, change.after as TaskSnapshot | null);
+    const [row] = await tx
+      .update(tasks)
+      .set({ ...values, updatedAt: new Date() })
+      .where(where)
+      .returning();
+    return row;
+  }
+
+  async markUndone(tx: Database, userId: string, batchId: string, at: Date): Promise<void> {
+    await tx
+      .update(taskChanges)
+      .set({ undoneAt: at })
+      .where(and(eq(taskChanges.userId, userId), eq(taskChanges.batchId, batchId)));
+  }
+
+  /** Removes for good the tasks deleted before `cutoff`, and the change log written before it. */
+  async purge(cutoff: Date): Promise<{ tasks: number; changes: number }> {
+    return this.db.transaction(async (tx) => {
+      const gone = await tx
+        .delete(tasks)
+        .where(and(isNotNull(tasks.deletedAt), lt(tasks.deletedAt, cutoff)))
+        .returning({ id: tasks.id });
+      const changes = await tx.delete(taskChanges).where(lt(taskChanges.createdAt, cutoff)).returning({ id: taskChanges.id });
+      return { tasks: gone.length, changes: changes.length };
+    });
   }
 
   /**
    * Inserts a task under its next number. `admit` sees the person's counts first; the counter row
    * is locked by then, so a person's concurrent inserts are counted one after the other.
    */
-  async insert(userId: string, input: Omit<CreateTask, "timeZone"> & TimingValues, admit: (counts: { open: number; total: number }) => void): Promise<TaskRow> {
-    return this.db.transaction(async (tx) => {
-      const [counter] = await tx
-        .insert(taskCounters)
-        .values({ userId, lastNumber: 1 })
-        .onConflictDoUpdate({ target: taskCounters.userId, set: { lastNumber: sql`${taskCounters.lastNumber} + 1` } })
-        .returning({ number: taskCounters.lastNumber });
-      admit(await this.counts(userId, tx as unknown as Database));
-      const [row] = await tx
-        .insert(tasks)
-        .values({ ...input, titleKey: titleKey(input.title), userId, number: counter!.number })
-        .returning();
-      return row!;
-    });
+  async insert(
+    tx: Database,
+    userId: string,
+    input: Omit<CreateTask, "timeZone"> & TimingValues,
+    admit: (counts: { open: number; total: number }) => void,
+  ): Promise<TaskRow> {
+    const [counter] = await tx
+      .insert(taskCounters)
+      .values({ userId, lastNumber: 1 })
+      .onConflictDoUpdate({ target: taskCounters.userId, set: { lastNumber: sql`${taskCounters.lastNumber} + 1` } })
+      .returning({ number: taskCounters.lastNumber });
+    admit(await this.counts(userId, tx));
+    const [row] = await tx
+      .insert(tasks)
+      .values({ ...input, titleKey: titleKey(input.title), userId, number: counter!.number })
+      .returning();
+    return row!;
   }
 
-  async update(userId: string, id: string, patch: TaskPatch): Promise<TaskRow | undefined> {
+  /** Changes a live task; answers it before and after (locked meanwhile), or nothing when there is none. */
+  async update(tx: Database, userId: string, id: string, patch: TaskPatch): Promise<{ before: TaskRow; after: TaskRow } | undefined> {
+    const before = await this.lockLive(tx, userId, id);
+    if (!before) return undefined;
     const completedAt = patch.completed === undefined ? {} : { completedAt: patch.completed ? sql`coalesce(${tasks.completedAt}, now())` : null };
-    const [row] = await this.db
+    const [after] = await tx
       .update(tasks)
       .set({ ...patch, ...(patch.title === undefined ? {} : { titleKey: titleKey(patch.title) }), ...completedAt, updatedAt: new Date() })
       .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
       .returning();
-    return row;
+    return { before, after: after! };
   }
 
   /**
    * Completes one occurrence of a repeating task: records it, and moves the same task (its number and
-   * tags) to the next occurrence, in one transaction. Only a task still open is moved.
+   * tags) to the next occurrence. Answers it before and after, or nothing when it is not a live open task.
    */
-  async completeOccurrence(userId: string, row: TaskRow, next: Omit<TaskPatch, "completed">): Promise<TaskRow | undefined> {
-    return this.db.transaction(async (tx) => {
-      const [moved] = await tx
-        .update(tasks)
-        .set({ ...next, ...(next.title === undefined ? {} : { titleKey: titleKey(next.title) }), updatedAt: new Date() })
-        .where(and(eq(tasks.userId, userId), eq(tasks.id, row.id), eq(tasks.completed, false)))
-        .returning();
-      if (moved) await tx.insert(taskCompletions).values({ taskId: row.id, userId, dueDate: row.dueDate, dueAt: row.dueAt });
-      return moved;
-    });
+  async completeOccurrence(
+    tx: Database,
+    userId: string,
+    id: string,
+    next: (before: TaskRow) => Promise<Omit<TaskPatch, "completed"> | undefined>,
+  ): Promise<{ before: TaskRow; after: TaskRow } | undefined> {
+    const before = await this.lockLive(tx, userId, id);
+    if (!before || before.completed) return undefined;
+    const values = await next(before);
+    if (!values) return undefined;
+    const [after] = await tx
+      .update(tasks)
+      .set({ ...values, ...(values.title === undefined ? {} : { titleKey: titleKey(values.title) }), updatedAt: new Date() })
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+      .returning();
+    await tx.insert(taskCompletions).values({ taskId: id, userId, dueDate: before.dueDate, dueAt: before.dueAt });
+    return { before, after: after! };
+  }
+
+  /** Forgets the latest recorded occurrence of a task (an undone completion of a repeating task). */
+  async forgetLatestCompletion(tx: Database, userId: string, taskId: string): Promise<void> {
+    const [latest] = await tx
+      .select({ id: taskCompletions.id })
+      .from(taskCompletions)
+      .where(and(eq(taskCompletions.userId, userId), eq(taskCompletions.taskId, taskId)))
+      .orderBy(desc(taskCompletions.completedAt))
+      .limit(1);
+    if (latest) await tx.delete(taskCompletions).where(eq(taskCompletions.id, latest.id));
   }
 
   /** The completed occurrences of a task, newest first. */
@@ -239,11 +456,28 @@ export class TaskRepository {
       .orderBy(desc(taskCompletions.completedAt));
   }
 
-  async delete(userId: string, id: string): Promise<TaskRow | undefined> {
-    const [row] = await this.db
-      .delete(tasks)
+  /** Moves a task into the Trash (`deleted`) or out of it; answers it before and after, or nothing. */
+  async setDeleted(tx: Database, userId: string, id: string, deleted: boolean): Promise<{ before: TaskRow; after: TaskRow } | undefined> {
+    const [before] = await tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id), deleted ? isNull(tasks.deletedAt) : isNotNull(tasks.deletedAt)))
+      .for("update");
+    if (!before) return undefined;
+    const [after] = await tx
+      .update(tasks)
+      .set({ deletedAt: deleted ? new Date() : null, updatedAt: new Date() })
       .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
       .returning();
+    return { before, after: after! };
+  }
+
+  private async lockLive(tx: Database, userId: string, id: string): Promise<TaskRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id), isNull(tasks.deletedAt)))
+      .for("update");
     return row;
   }
 }

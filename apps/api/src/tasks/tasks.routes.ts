@@ -1,13 +1,19 @@
 /** REST routes for tasks: validate, take the user from the session, call the task service. */
 import { createRoute, z } from "@hono/zod-openapi";
 import {
+  BulkResultSchema,
+  BulkUpdateSchema,
   CreateTaskSchema,
   ErrorBodySchema,
   ListTasksQuerySchema,
   MyTasksQuerySchema,
   TASK_LIMITS,
   TaskPageSchema,
+  TaskFilterSchema,
   TaskSchema,
+  TrashPageSchema,
+  TRASH_DAYS,
+  UndoResultSchema,
   UpdateTaskSchema,
 } from "@todo/contracts";
 import { createRouter } from "../http/app-env.ts";
@@ -86,8 +92,69 @@ const deleteRoute = createRoute({
   responses: { 204: { description: "Deleted" }, ...errors },
 });
 
+const trashRoute = createRoute({
+  method: "get",
+  path: "/trash",
+  tags,
+  security,
+  summary: "The caller's deleted tasks, most recently deleted first",
+  description: `Deleted tasks stay here ${TRASH_DAYS} days, restorable, then are purged.`,
+  responses: { 200: { description: "The Trash", ...json(TrashPageSchema) }, ...errors },
+});
+
+const restoreRoute = createRoute({
+  method: "post",
+  path: "/{id}/restore",
+  tags,
+  security,
+  summary: "Bring a deleted task back from the Trash (it keeps its number)",
+  request: { params: IdParams },
+  responses: { 200: { description: "The restored task", ...json(TaskSchema) }, ...errors },
+});
+
+const bulkRoute = createRoute({
+  method: "post",
+  path: "/bulk",
+  tags,
+  security,
+  summary: "Change every task a filter selects (the filters of GET /api/tasks), as one undoable change",
+  request: { body: { required: true, ...json(BulkUpdateSchema) } },
+  responses: { 200: { description: "How many tasks changed, and the first few", ...json(BulkResultSchema) }, ...errors },
+});
+
+const previewRoute = createRoute({
+  method: "post",
+  path: "/bulk/preview",
+  tags,
+  security,
+  summary: "How many tasks a filter selects, and the first few: what a bulk change would touch",
+  request: { body: { required: true, ...json(z.strictObject({ filter: TaskFilterSchema })) } },
+  responses: { 200: { description: "The tasks a bulk change would touch", ...json(BulkResultSchema) }, ...errors },
+});
+
+const undoRoute = createRoute({
+  method: "post",
+  path: "/undo",
+  tags: ["changes"],
+  security,
+  summary: "Undo the caller's latest change not yet undone (again: the one before)",
+  responses: { 200: { description: "What was undone", ...json(UndoResultSchema) }, ...errors },
+});
+
+/** The change log's surface: POST /api/changes/undo. */
+export function changeRoutes(service: TaskService) {
+  return createRouter().openapi(undoRoute, async (c) => c.json(await service.undo(c.var.userId), 200));
+}
+
 export function taskRoutes(service: TaskService) {
   return createRouter()
+    .openapi(trashRoute, async (c) => c.json(await service.listTrash(c.var.userId), 200))
+    .openapi(bulkRoute, async (c) => {
+      const { filter, changes } = c.req.valid("json");
+      return c.json(await service.updateMany(c.var.userId, filter, changes), 200);
+    })
+    .openapi(previewRoute, async (c) => c.json(await service.previewBulk(c.var.userId, c.req.valid("json").filter), 200))
+    .openapi(restoreRoute, async (c) => c.json(await service.restoreTask(c.var.userId, c.req.valid("param").id), 200))
     .openapi(meRoute, async (c) => {
       const query = c.req.valid("query");
       const page = await service.myTasks(c.var.userId, query);

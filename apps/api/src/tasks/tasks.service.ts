@@ -2,22 +2,31 @@
  * Task rules, shared by the REST routes, the MCP tools and so the assistant. Every method takes the
  * acting user's id; a task that belongs to someone else is indistinguishable from one that doesn't exist.
  */
+import { randomUUID } from "node:crypto";
 import {
+  BULK_SAMPLE,
   splitDue,
   TASK_LIMITS,
+  TRASH_DAYS,
+  type BulkChanges,
+  type BulkResult,
   type CreateTask,
   type ListTasksQuery,
   type MyTasksQuery,
   type Task,
+  type TaskFilter,
   type TaskPage,
   type TaskRef,
+  type TrashPage,
+  type UndoResult,
   type UpdateTask,
 } from "@todo/contracts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { bestMatches, titleKeyPatterns } from "./tasks.match.ts";
-import { TaskRepository, toTask, type TaskPatch, type TaskRow, type TimingValues } from "./tasks.repository.ts";
+import { snapshotOf, TaskRepository, toTask, type ChangeRow, type TaskPatch, type TaskRow, type TimingValues } from "./tasks.repository.ts";
 import { anchorRule, dueInstant, firstOccurrence, nextOccurrence, normalizeRule, todayIn } from "./tasks.time.ts";
 import type { Database } from "../db/client.ts";
+import type { TaskReminders } from "../reminders/reminders.service.ts";
 import { DEFAULT_TIME_ZONE, SettingsRepository } from "../settings/settings.repository.ts";
 
 /** What a create or update says about a task's time. */
@@ -29,6 +38,17 @@ interface TimingPatch {
 }
 
 const invalid = (field: string, message: string) => new DomainError("validation_error", message, { field });
+const touchesTime = (p: TimingPatch) => p.dueDate !== undefined || p.dueTime !== undefined || p.timeZone !== undefined || p.repeat !== undefined;
+
+/** Who made a change: the conversation whose assistant made it (undo in a chat reverts that conversation's changes). */
+export interface ChangeContext {
+  conversationId?: string | undefined;
+}
+
+/** What the change log names a change: a bulk change is one batch of op "bulk" whatever it did. */
+export type ChangeOp = "add" | "complete" | "reopen" | "update" | "delete" | "restore" | "bulk";
+
+const DAY_MS = 86_400_000;
 
 /** Candidates a title match ranks: those fitting most of the person's words come first. */
 const MATCH_CANDIDATES = 50;
@@ -51,8 +71,10 @@ export class TaskService {
   private readonly repo: TaskRepository;
   readonly settings: SettingsRepository;
 
+  /** `reminders` re-plans a task's reminders after each change (due date, completion, deletion). */
   constructor(
-    db: Database,
+    private readonly db: Database,
+    readonly reminders?: TaskReminders,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.repo = new TaskRepository(db);
@@ -66,17 +88,16 @@ export class TaskService {
 
   /**
    * A task's time fields after a create or an update: the date, the local time, the zone they are
-   * meant in (the request's, else the person's), the rule (pinned to its start) and the derived
-   * instant. Undefined when an update does not touch them.
+   * meant in (the request's, else the person's `personZone`), the rule (pinned to its start) and the
+   * derived instant. Undefined when an update does not touch them.
    */
-  private async timing(userId: string, current: TaskRow | undefined, given: TimingPatch): Promise<TimingValues | undefined> {
+  private timing(personZone: string, current: TaskRow | undefined, given: TimingPatch): TimingValues | undefined {
     const patch = { ...given, ...splitDue(given.dueDate, given.dueTime) };
-    const touched = patch.dueDate !== undefined || patch.dueTime !== undefined || patch.timeZone !== undefined || patch.repeat !== undefined;
-    if (current && !touched) return undefined;
+    if (current && !touchesTime(patch)) return undefined;
     const cleared = patch.dueDate === null;
     if (cleared && patch.dueTime) throw invalid("dueTime", "a due time needs a due date");
     const keepZone = current?.timeZone && patch.dueDate === undefined && patch.dueTime === undefined;
-    const timeZone = patch.timeZone ?? (keepZone ? current!.timeZone! : await this.timeZoneOf(userId));
+    const timeZone = patch.timeZone ?? (keepZone ? current!.timeZone! : personZone);
     let dueDate = patch.dueDate !== undefined ? patch.dueDate : (current?.dueDate ?? null);
     const dueTime = patch.dueTime !== undefined ? patch.dueTime : cleared ? null : (current?.dueTime ?? null);
     let repeat = patch.repeat !== undefined ? (patch.repeat === null ? null : normalizeRule(patch.repeat)) : cleared ? null : (current?.repeat ?? null);
@@ -89,6 +110,46 @@ export class TaskService {
     const zoned = dueTime !== null || repeat !== null;
     const values = { dueDate, dueTime, timeZone: zoned ? timeZone : null, repeat };
     return { ...values, dueAt: dueInstant(values) };
+  }
+
+  /**
+   * Completing a repeating task: the values that move it to its next occurrence (it stays open).
+   * Undefined when it does not repeat or its rule has ended: then it is simply completed.
+   */
+  private nextOccurrenceValues(personZone: string, current: TaskRow, values: TaskPatch): Omit<TaskPatch, "completed"> | undefined {
+    const timing = {
+      dueDate: values.dueDate === undefined ? current.dueDate : values.dueDate,
+      dueTime: values.dueTime === undefined ? current.dueTime : values.dueTime,
+      timeZone: values.timeZone === undefined ? current.timeZone : values.timeZone,
+    };
+    const repeat = values.repeat === undefined ? current.repeat : values.repeat;
+    if (!repeat || !timing.dueDate) return undefined;
+    const next = nextOccurrence({ ...timing, repeat }, todayIn(this.clock(), timing.timeZone ?? personZone));
+    if (!next) return undefined;
+    const { completed: _, ...rest } = values;
+    const moved = { ...timing, dueDate: next.dueDate, repeat: next.repeat };
+    return { ...rest, ...moved, dueAt: dueInstant(moved) };
+  }
+
+  /** The completed occurrences of a repeating task (dates it was due, and when each was done). */
+  async taskCompletions(userId: string, id: string): Promise<{ dueDate: string | null; completedAt: string }[]> {
+    if (!(await this.repo.findById(userId, id))) throw notFound("task");
+    return (await this.repo.completions(userId, id)).map((c) => ({ dueDate: c.dueDate, completedAt: c.completedAt.toISOString() }));
+  }
+
+  private transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(tx as unknown as Database));
+  }
+
+  /** The change-log rows of one batch: the tasks that really changed, before and after. */
+  private changeRows(userId: string, ctx: ChangeContext, op: ChangeOp, pairs: { before: TaskRow | null; after: TaskRow }[]): ChangeRow[] {
+    const batchId = randomUUID();
+    return pairs.flatMap(({ before, after }) => {
+      const was = before && snapshotOf(before);
+      const now = snapshotOf(after);
+      if (was && JSON.stringify(was) === JSON.stringify(now)) return [];
+      return [{ userId, conversationId: ctx.conversationId ?? null, batchId, taskId: after.id, op, before: was, after: now }];
+    });
   }
 
   async listTasks(userId: string, query: ListTasksQuery): Promise<TaskPage> {
@@ -107,92 +168,222 @@ export class TaskService {
     return toTask(row);
   }
 
-  async createTask(userId: string, input: CreateTask): Promise<Task> {
-    const timing = (await this.timing(userId, undefined, input))!;
-    const { timeZone: _, ...fields } = input;
-    return toTask(await this.repo.insert(userId, { ...fields, ...timing }, admitNewOpenTask));
+  async createTask(userId: string, input: CreateTask, ctx: ChangeContext = {}): Promise<Task> {
+    const [task] = await this.createTasks(userId, [input], ctx);
+    return task!;
   }
 
-  async updateTask(userId: string, id: string, patch: UpdateTask): Promise<Task> {
-    if (patch.completed === false) {
-      const counts = await this.repo.counts(userId);
-      if (counts.open >= TASK_LIMITS.openTasksMax) admitNewOpenTask(counts);
-    }
-    const touchesTime = patch.dueDate !== undefined || patch.dueTime !== undefined || patch.timeZone !== undefined || patch.repeat !== undefined;
-    const current = touchesTime || patch.completed === true ? await this.repo.findById(userId, id) : undefined;
-    if ((touchesTime || patch.completed === true) && !current) throw notFound("task");
+  /** Adds several tasks as one change (one undo removes them all). */
+  async createTasks(userId: string, inputs: CreateTask[], ctx: ChangeContext = {}): Promise<Task[]> {
+    // Read before the transaction: the person's zone is the default for every input's time.
+    const personZone = await this.timeZoneOf(userId);
+    const prepared = inputs.map((input) => {
+      const { timeZone: _, ...fields } = input;
+      return { ...fields, ...this.timing(personZone, undefined, input)! };
+    });
+    return this.transaction(async (tx) => {
+      const rows: TaskRow[] = [];
+      for (const input of prepared) rows.push(await this.repo.insert(tx, userId, input, admitNewOpenTask));
+      await this.repo.logChanges(
+        tx,
+        this.changeRows(
+          userId,
+          ctx,
+          "add",
+          rows.map((after) => ({ before: null, after })),
+        ),
+      );
+      return rows.map(toTask);
+    });
+  }
+
+  async updateTask(userId: string, id: string, patch: UpdateTask, ctx: ChangeContext = {}): Promise<Task> {
+    const onlyCompletion = Object.keys(patch).length === 1 && patch.completed !== undefined;
+    const op: ChangeOp = onlyCompletion ? (patch.completed ? "complete" : "reopen") : "update";
+    const timed = touchesTime(patch);
+    // Read before the transaction: the zone a time without one is meant in, and "today" for a next occurrence.
+    const personZone = timed || patch.completed === true ? await this.timeZoneOf(userId) : DEFAULT_TIME_ZONE;
     const { timeZone: _, ...fields } = patch;
-    const values: TaskPatch = { ...fields, ...(await this.timing(userId, current, patch)) };
-    if (patch.completed === true && current && !current.completed) {
-      const moved = await this.completeOccurrence(userId, current, values);
-      if (moved) return toTask(moved);
-    }
-    const row = await this.repo.update(userId, id, values);
-    if (!row) throw notFound("task");
-    return toTask(row);
+    return this.transaction(async (tx) => {
+      if (patch.completed === false) {
+        const counts = await this.repo.counts(userId, tx);
+        if (counts.open >= TASK_LIMITS.openTasksMax) admitNewOpenTask(counts);
+      }
+      if (patch.completed === true) {
+        // A repeating task: the occurrence is recorded and the task moves on, in this transaction (undo puts it back).
+        const moved = await this.repo.completeOccurrence(tx, userId, id, async (current) =>
+          this.nextOccurrenceValues(personZone, current, { ...fields, ...this.timing(personZone, current, patch) }),
+        );
+        if (moved) {
+          await this.repo.logChanges(tx, this.changeRows(userId, ctx, "complete", [moved]));
+          return toTask(moved.after);
+        }
+      }
+      const current = timed ? await this.repo.findById(userId, id, false, tx) : undefined;
+      if (timed && !current) throw notFound("task");
+      const values: TaskPatch = { ...fields, ...this.timing(personZone, current, patch) };
+      const changed = await this.repo.update(tx, userId, id, values);
+      if (!changed) throw notFound("task");
+      await this.repo.logChanges(tx, this.changeRows(userId, ctx, op, [changed]));
+      return toTask(changed.after);
+    }).then((task) => this.replanned(userId, [task.id], task));
   }
 
-  /**
-   * Completing a repeating task records the occurrence and moves the same task to the next one (it
-   * stays open). Undefined when it does not repeat or its rule has ended: then it is simply completed.
-   */
-  private async completeOccurrence(userId: string, current: TaskRow, values: TaskPatch): Promise<TaskRow | undefined> {
-    const timing = { dueDate: values.dueDate ?? current.dueDate, dueTime: values.dueTime ?? current.dueTime, timeZone: values.timeZone ?? current.timeZone };
-    const repeat = values.repeat === undefined ? current.repeat : values.repeat;
-    if (!repeat || !timing.dueDate) return undefined;
-    const next = nextOccurrence({ ...timing, repeat }, todayIn(this.clock(), timing.timeZone ?? (await this.timeZoneOf(userId))));
-    if (!next) return undefined;
-    const { completed: _, ...rest } = values;
-    const moved = { ...timing, dueDate: next.dueDate, repeat: next.repeat };
-    const row = await this.repo.completeOccurrence(userId, current, { ...rest, ...moved, dueAt: dueInstant(moved) });
-    return row ?? undefined;
+  /** Moves a task to the Trash: it keeps its number and can be restored for TRASH_DAYS days. */
+  async deleteTask(userId: string, id: string, ctx: ChangeContext = {}): Promise<Task> {
+    return this.transaction(async (tx) => {
+      const changed = await this.repo.setDeleted(tx, userId, id, true);
+      if (!changed) throw notFound("task");
+      await this.repo.logChanges(tx, this.changeRows(userId, ctx, "delete", [changed]));
+      return toTask(changed.after);
+    }).then((task) => this.replanned(userId, [task.id], task));
   }
 
-  /** The completed occurrences of a repeating task (dates it was due, and when each was done). */
-  async taskCompletions(userId: string, id: string): Promise<{ dueDate: string | null; completedAt: string }[]> {
-    if (!(await this.repo.findById(userId, id))) throw notFound("task");
-    return (await this.repo.completions(userId, id)).map((c) => ({ dueDate: c.dueDate, completedAt: c.completedAt.toISOString() }));
+  /** Brings a task back from the Trash, under its own number. */
+  async restoreTask(userId: string, id: string, ctx: ChangeContext = {}): Promise<Task> {
+    return this.transaction(async (tx) => {
+      const trashed = await this.repo.findById(userId, id, true, tx);
+      if (!trashed) throw new DomainError("not_found", "that task is not in the Trash");
+      if (!trashed.completed) admitNewOpenTask(await this.repo.counts(userId, tx));
+      const changed = await this.repo.setDeleted(tx, userId, id, false);
+      if (!changed) throw new DomainError("not_found", "that task is not in the Trash");
+      await this.repo.logChanges(tx, this.changeRows(userId, ctx, "restore", [changed]));
+      return toTask(changed.after);
+    }).then((task) => this.replanned(userId, [task.id], task));
   }
 
-  async deleteTask(userId: string, id: string): Promise<Task> {
-    const row = await this.repo.delete(userId, id);
-    if (!row) throw notFound("task");
-    return toTask(row);
+  /** After a change has committed: the changed tasks' reminders follow it (moved, cancelled). */
+  private async replanned<T>(userId: string, taskIds: string[], result: T): Promise<T> {
+    if (this.reminders) for (const id of taskIds) await this.reminders.replanTask(userId, id);
+    return result;
+  }
+
+  /** The person's Trash, most recently deleted first (at most a page). */
+  async listTrash(userId: string): Promise<TrashPage> {
+    const { rows, total } = await this.repo.listTrash(userId, TASK_LIMITS.listMax);
+    return { tasks: rows.map(toTask), total };
   }
 
   /** Marks the task a reference means done: among open tasks first, and no change to one already done. */
-  async completeTask(userId: string, ref: TaskRef): Promise<Task> {
+  async completeTask(userId: string, ref: TaskRef, ctx: ChangeContext = {}): Promise<Task> {
     const task = await this.resolveTask(userId, ref, "pending");
-    return task.completed ? task : this.updateTask(userId, task.id, { completed: true });
+    return task.completed ? task : this.updateTask(userId, task.id, { completed: true }, ctx);
   }
 
-  async updateTaskByRef(userId: string, ref: TaskRef, patch: UpdateTask): Promise<Task> {
-    return this.updateTask(userId, (await this.resolveTask(userId, ref)).id, patch);
+  async updateTaskByRef(userId: string, ref: TaskRef, patch: UpdateTask, ctx: ChangeContext = {}): Promise<Task> {
+    return this.updateTask(userId, (await this.resolveTask(userId, ref)).id, patch, ctx);
   }
 
-  async deleteTaskByRef(userId: string, ref: TaskRef): Promise<Task> {
-    return this.deleteTask(userId, (await this.resolveTask(userId, ref)).id);
+  async deleteTaskByRef(userId: string, ref: TaskRef, ctx: ChangeContext = {}): Promise<Task> {
+    return this.deleteTask(userId, (await this.resolveTask(userId, ref)).id, ctx);
+  }
+
+  async restoreTaskByRef(userId: string, ref: TaskRef, ctx: ChangeContext = {}): Promise<Task> {
+    return this.restoreTask(userId, (await this.resolveTask(userId, ref, "any", true)).id, ctx);
+  }
+
+  /** How many tasks a filter selects (exactly what list_tasks would list) and the first few: what a bulk change would touch. */
+  async previewBulk(userId: string, filter: TaskFilter): Promise<BulkResult> {
+    const { rows, total } = await this.repo.preview(userId, filter, BULK_SAMPLE);
+    return { count: total, tasks: rows.map(toTask) };
+  }
+
+  /**
+   * Changes every task a filter selects, as one change (one undo reverts it). Tasks the change
+   * would leave as they are (completing a done task) are not touched and not counted.
+   */
+  async updateMany(userId: string, filter: TaskFilter, changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
+    return this.transaction(async (tx) => {
+      const selected = await this.repo.selectForChange(tx, userId, filter);
+      const touched = selected.filter(
+        (t) =>
+          changes.delete === true ||
+          (changes.completed !== undefined && t.completed !== changes.completed) ||
+          (changes.priority !== undefined && t.priority !== changes.priority) ||
+          (changes.dueDate !== undefined && t.dueDate !== changes.dueDate) ||
+          (changes.addTag !== undefined && !t.tags.includes(changes.addTag)),
+      );
+      const reopened = changes.completed === false ? touched.filter((t) => t.completed).length : 0;
+      if (reopened > 0) {
+        const counts = await this.repo.counts(userId, tx);
+        if (counts.open + reopened > TASK_LIMITS.openTasksMax) {
+          throw new DomainError("limit_reached", `reopening ${fmt(reopened)} tasks would pass ${fmt(TASK_LIMITS.openTasksMax)} open tasks; narrow the filter`);
+        }
+      }
+      const now = new Date();
+      const values = {
+        ...(changes.completed === undefined ? {} : { completed: changes.completed, completedAt: changes.completed ? now : null }),
+        ...(changes.priority === undefined ? {} : { priority: changes.priority }),
+        ...(changes.dueDate === undefined ? {} : { dueDate: changes.dueDate }),
+        ...(changes.delete ? { deletedAt: now } : {}),
+      };
+      // A new due date moves each task's instant (its own time and zone); clearing it clears the time and the rule too.
+      const groups = new Map<string, { ids: string[]; timing: Partial<TimingValues> }>();
+      for (const t of touched) {
+        let timing: Partial<TimingValues> = {};
+        if (changes.dueDate === null) timing = { dueTime: null, timeZone: null, dueAt: null, repeat: null };
+        else if (changes.dueDate !== undefined) timing = { dueAt: dueInstant({ dueDate: changes.dueDate, dueTime: t.dueTime, timeZone: t.timeZone }) };
+        const key = JSON.stringify(timing);
+        const group = groups.get(key) ?? { ids: [], timing };
+        group.ids.push(t.id);
+        groups.set(key, group);
+      }
+      const after: TaskRow[] = [];
+      for (const group of groups.values()) after.push(...(await this.repo.updateMany(tx, userId, group.ids, { ...values, ...group.timing }, changes.addTag)));
+      const byId = new Map(touched.map((t) => [t.id, t]));
+      const pairs = after.map((a) => ({ before: byId.get(a.id)!, after: a })).sort((x, y) => x.after.number - y.after.number);
+      await this.repo.logChanges(tx, this.changeRows(userId, ctx, "bulk", pairs));
+      return { result: { count: pairs.length, tasks: pairs.slice(0, BULK_SAMPLE).map((p) => toTask(p.after)) }, ids: pairs.map((p) => p.after.id) };
+    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+  }
+
+  /**
+   * Reverts the latest change not yet undone, exactly: in a conversation, that conversation's;
+   * otherwise the person's latest anywhere. Called again, it reverts the change before.
+   */
+  async undo(userId: string, ctx: ChangeContext = {}): Promise<UndoResult> {
+    return this.transaction(async (tx) => {
+      const batch = await this.repo.latestBatch(tx, userId, ctx.conversationId);
+      const first = batch[0];
+      if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
+      const reverted: TaskRow[] = [];
+      for (const change of batch) {
+        // An undone completion of a repeating task (it stayed open, moved on): its recorded occurrence goes too.
+        const after = change.after as { completed?: boolean } | null;
+        if (change.op === "complete" && after?.completed === false) await this.repo.forgetLatestCompletion(tx, userId, change.taskId);
+        const row = await this.repo.revert(tx, userId, change);
+        if (row) reverted.push(row);
+      }
+      await this.repo.markUndone(tx, userId, first.batchId, new Date());
+      reverted.sort((a, b) => a.number - b.number);
+      return { result: { op: first.op, count: batch.length, tasks: reverted.slice(0, BULK_SAMPLE).map(toTask) }, ids: reverted.map((r) => r.id) };
+    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+  }
+
+  /** Removes for good what was deleted more than TRASH_DAYS before `now`, and the change log as old. */
+  async purgeTrash(now: Date): Promise<{ tasks: number; changes: number }> {
+    return this.repo.purge(new Date(now.getTime() - TRASH_DAYS * DAY_MS));
   }
 
   /**
    * Finds the one task a reference means. A title matches fuzzily; when several match equally, the
    * ones in the preferred state win, and if that still leaves several the caller is asked to choose.
    */
-  async resolveTask(userId: string, ref: TaskRef, prefer: "pending" | "completed" | "any" = "any"): Promise<Task> {
+  async resolveTask(userId: string, ref: TaskRef, prefer: "pending" | "completed" | "any" = "any", inTrash = false): Promise<Task> {
     if (ref.number !== undefined) {
-      const row = await this.repo.findByNumber(userId, ref.number);
-      if (!row) throw new DomainError("not_found", `there is no task #${ref.number}`);
+      const row = await this.repo.findByNumber(userId, ref.number, inTrash);
+      if (!row) throw new DomainError("not_found", inTrash ? `task #${ref.number} is not in the Trash` : `there is no task #${ref.number}`);
       return toTask(row);
     }
     const words = ref.match?.trim();
     if (!words) throw new DomainError("validation_error", "say which task: give its number or words from its title", { field: "match" });
     const patterns = titleKeyPatterns(words).slice(0, MATCH_PATTERNS_MAX);
-    let matches = bestMatches(words, await this.repo.findByTitlePatterns(userId, patterns, MATCH_CANDIDATES), (t) => t.title);
+    let matches = bestMatches(words, await this.repo.findByTitlePatterns(userId, patterns, MATCH_CANDIDATES, inTrash), (t) => t.title);
     if (matches.length > 1 && prefer !== "any") {
       const preferred = matches.filter((m) => m.item.completed === (prefer === "completed"));
       if (preferred.length > 0) matches = preferred;
     }
-    if (matches.length === 0) throw new DomainError("not_found", `no task matches "${words}"`);
+    if (matches.length === 0) throw new DomainError("not_found", inTrash ? `no task in the Trash matches "${words}"` : `no task matches "${words}"`);
     if (matches.length > 1) {
       const list = matches.map((m) => `#${m.item.number} ${m.item.title}`).join("; ");
       throw new DomainError("ambiguous", `several tasks match "${words}": ${list}. Say which one by number.`);

@@ -1,6 +1,6 @@
 "use client";
 /** The message box: Enter sends, Shift+Enter adds a line, the box grows with its text. */
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type RefObject } from "react";
 import { ArrowUp, Square } from "lucide-react";
 import { Button } from "@/components/ui/button";
 
@@ -11,7 +11,10 @@ export function ChatInput({
   onStop,
   busy,
   maxLength,
+  inputRef,
 }: {
+  /** The text box, so the chat can keep the cursor in it (after Stop, after a suggestion). */
+  inputRef?: RefObject<HTMLTextAreaElement | null>;
   value: string;
   onChange: (value: string) => void;
   onSubmit: () => void;
@@ -19,8 +22,10 @@ export function ChatInput({
   busy: boolean;
   maxLength: number;
 }) {
-  const ref = useRef<HTMLTextAreaElement>(null);
+  const ownRef = useRef<HTMLTextAreaElement>(null);
+  const ref = inputRef ?? ownRef;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the box grows with its text; the ref is stable.
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -28,6 +33,7 @@ export function ChatInput({
     el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
   }, [value]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on arrival.
   useEffect(() => {
     ref.current?.focus();
   }, []);

@@ -56,6 +56,9 @@ export function Chat({
   const offeredConversationId = useRef<string | null>(null);
   const activeConversationId = () => offeredConversationId.current ?? conversationId.current;
   const [input, setInput] = useState("");
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  /** The reply the person stopped (its partial text stays, with a note and Resend); also one stopped before a reload. */
+  const [stopped, setStopped] = useState(initialTurn?.state === "stopped");
 
   const adoptConversation = (id: string | undefined | null) => {
     if (!id || conversationId.current === id) return;
@@ -106,7 +109,8 @@ export function Chat({
       const stored = (await res.json()) as Conversation;
       return { messages: toUIMessages(stored.messages), turn: stored.turn };
     },
-    onFinish: ({ message }) => {
+    onFinish: ({ message, isAbort }) => {
+      if (isAbort) setStopped(true);
       if (changedTasks(message)) announceTasksChanged();
       // A stream is offered only once the person's message is stored: even a turn that failed then
       // belongs to that conversation, and a retry continues it.
@@ -144,13 +148,26 @@ export function Chat({
     const message = text.trim();
     if (!message || busy) return;
     if (error) clearError();
+    setStopped(false);
     setInput("");
     void sendMessage(message);
+    // The cursor stays in the box (also after a suggestion chip took the click).
+    inputRef.current?.focus();
+  }
+
+  function resend() {
+    if (busy) return;
+    setStopped(false);
+    void regenerate();
+    inputRef.current?.focus();
   }
 
   /** Stop ends the turn where it runs (whichever replica), not just this page's reading of it. */
   function stopTurn() {
     stop();
+    setStopped(true);
+    // The Stop button goes away under the cursor: the box keeps it, ready for the next message.
+    inputRef.current?.focus();
     const id = activeConversationId();
     if (id) void fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: "POST", credentials: "same-origin" }).catch(() => undefined);
   }
@@ -166,10 +183,11 @@ export function Chat({
           void regenerate();
         }}
         onSuggestion={send}
+        stopped={stopped && !busy ? { onResend: resend } : undefined}
         older={hasOlder ? { load: loadOlder, loading: loadingOlder } : undefined}
       />
       <div className="mx-auto w-full max-w-3xl px-3 pb-3 sm:px-4 sm:pb-4">
-        <ChatInput value={input} onChange={setInput} onSubmit={() => send(input)} onStop={stopTurn} busy={busy} maxLength={messageMax} />
+        <ChatInput value={input} onChange={setInput} onSubmit={() => send(input)} onStop={stopTurn} busy={busy} maxLength={messageMax} inputRef={inputRef} />
       </div>
     </div>
   );

@@ -2,7 +2,7 @@
 /** The conversation: messages, tool cards, the "thinking" indicator and errors shown in place. */
 import { useEffect, useLayoutEffect, useRef } from "react";
 import type { ChatStatus } from "ai";
-import { AlertCircle, Bot, RotateCcw } from "lucide-react";
+import { AlertCircle, Bot, CircleStop, RotateCcw } from "lucide-react";
 import type { ChatMessage } from "@/lib/chat-messages";
 import type { ApiError } from "@/lib/api.client";
 import { chatErrorKind as errorKind, type ChatErrorKind as ErrorKind } from "@/lib/chat-errors";
@@ -19,7 +19,10 @@ export function Messages({
   onRetry,
   onSuggestion,
   older,
+  stopped,
 }: {
+  /** Present when the person stopped the last reply: its note offers to send the message again. */
+  stopped?: { onResend: () => void };
   messages: ChatMessage[];
   status: ChatStatus;
   error: ApiError | undefined;
@@ -28,7 +31,7 @@ export function Messages({
   /** Present while older stored messages exist: `load` puts the previous page above. */
   older?: { load: () => Promise<void>; loading: boolean };
 }) {
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLElement>(null);
   const end = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -67,15 +70,23 @@ export function Messages({
   const thinking = status === "submitted" || (status === "streaming" && last?.role === "assistant" && last.parts.length === 0);
 
   return (
-    <div
+    // A landmark with a heading, and focusable so the keyboard can scroll it (arrows, Page Up/Down).
+    <section
       ref={scroller}
-      className="min-h-0 flex-1 overflow-y-auto"
+      aria-labelledby="conversation-heading"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to be scrolled (WCAG 2.1.1).
+      tabIndex={0}
+      className="min-h-0 flex-1 overflow-y-auto focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-ring"
+      data-testid="conversation"
       onScroll={(e) => {
         const el = e.currentTarget;
         pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
       }}
     >
-      <div className="mx-auto flex max-w-3xl flex-col gap-6 px-3 py-6 sm:px-4" role="log" aria-label="Conversation" aria-busy={status === "streaming"}>
+      <h2 id="conversation-heading" className="sr-only">
+        Conversation
+      </h2>
+      <div className="mx-auto flex max-w-3xl flex-col gap-6 px-3 py-6 sm:px-4" role="log" aria-label="Messages" aria-busy={status === "streaming"}>
         {older && (
           <div ref={top} className="flex justify-center">
             <Button
@@ -101,6 +112,15 @@ export function Messages({
             <span className="animate-pulse">Thinking…</span>
           </div>
         )}
+        {stopped && (
+          <div className="flex items-center gap-3 pl-11 text-sm text-muted-foreground" data-testid="stopped-note" role="status">
+            <CircleStop className="size-4" aria-hidden />
+            <span>You stopped this reply.</span>
+            <Button variant="outline" size="sm" onClick={stopped.onResend}>
+              <RotateCcw aria-hidden /> Resend
+            </Button>
+          </div>
+        )}
         {error && status === "error" && (
           <div role="alert" className="flex gap-3" data-testid="chat-error">
             <Avatar />
@@ -118,7 +138,7 @@ export function Messages({
         )}
         <div ref={end} />
       </div>
-    </div>
+    </section>
   );
 }
 

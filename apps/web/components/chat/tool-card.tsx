@@ -4,8 +4,8 @@ import type { DynamicToolUIPart } from "ai";
 import { CheckCircle2, ListTodo, Loader2, XCircle } from "lucide-react";
 import { TOOL_NAMES } from "@todo/contracts/constants";
 import { summarizeToolCall } from "@/lib/chat-messages";
-import { formatDue } from "@/lib/dates";
 import { cn } from "@/lib/cn";
+import { ListCard } from "./list-card";
 
 export function ToolCard({ part }: { part: DynamicToolUIPart }) {
   const summary = summarizeToolCall(part);
@@ -17,7 +17,7 @@ export function ToolCard({ part }: { part: DynamicToolUIPart }) {
       data-status={summary.status}
       data-error-code={summary.code}
       className={cn(
-        "w-fit max-w-full rounded-lg border px-3 py-2 text-sm",
+        "w-fit min-w-0 max-w-full rounded-lg border px-3 py-2 text-sm",
         summary.status === "error" ? "border-destructive/40 bg-destructive/10" : "bg-muted/50",
       )}
     >
@@ -34,17 +34,7 @@ export function ToolCard({ part }: { part: DynamicToolUIPart }) {
         <span className={cn("font-medium", summary.status === "error" && "text-destructive")}>{summary.label}</span>
       </p>
       {summary.detail && <p className="mt-1 pl-6 text-muted-foreground">{summary.detail}</p>}
-      {summary.tasks && summary.tasks.length > 0 && (
-        <ul className="mt-1 space-y-0.5 pl-6 text-muted-foreground">
-          {summary.tasks.slice(0, 8).map((t) => (
-            <li key={t.id} className={cn(t.completed && "line-through")}>
-              #{t.number} {t.title}
-              {t.dueDate ? ` · due ${formatDue(t.dueDate)}` : ""}
-            </li>
-          ))}
-          {summary.tasks.length > 8 && <li>…and {summary.tasks.length - 8} more</li>}
-        </ul>
-      )}
+      {summary.tasks && summary.tasks.length > 0 && <ListCard tasks={summary.tasks} total={summary.total ?? summary.tasks.length} />}
     </div>
   );
 }

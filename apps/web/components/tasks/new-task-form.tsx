@@ -1,9 +1,10 @@
 "use client";
 /**
- * Add a task: the title is enough; priority, due date and tags are there when wanted (on a phone,
- * once a title is being typed, so the list itself is on the first screen).
+ * Add a task: one compact line, the title is enough; priority, due date and tags open below it once
+ * a title is being typed, so the list itself starts near the top of the first screen. `q` or `n`
+ * anywhere on the page focuses it (see tasks-view.tsx).
  */
-import { useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent, type RefObject } from "react";
 import { Plus } from "lucide-react";
 import { toast } from "sonner";
 import { DEFAULT_PRIORITY, type Priority } from "@todo/contracts/constants";
@@ -25,7 +26,16 @@ const REPEAT_PRESETS = [
   ["FREQ=YEARLY", "Every year"],
 ] as const;
 
-export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onCreated: () => void }) {
+export function NewTaskForm({
+  knownTags,
+  onCreated,
+  inputRef,
+}: {
+  knownTags: string[];
+  onCreated: () => void;
+  /** The title box, for the page's quick-add shortcut. */
+  inputRef?: RefObject<HTMLInputElement | null>;
+}) {
   const [title, setTitle] = useState("");
   const [priority, setPriority] = useState<Priority>(DEFAULT_PRIORITY);
   const [dueDate, setDueDate] = useState("");
@@ -34,7 +44,8 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
   const [tags, setTags] = useState("");
   const [errors, setErrors] = useState<TaskFormErrors>({});
   const [pending, setPending] = useState(false);
-  const titleRef = useRef<HTMLInputElement>(null);
+  const ownRef = useRef<HTMLInputElement>(null);
+  const titleRef = inputRef ?? ownRef;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -65,7 +76,7 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
   }
 
   const started = title !== "" || dueDate !== "" || tags !== "" || priority !== DEFAULT_PRIORITY;
-  const detail = cn(!started && "hidden sm:block");
+  const detail = cn(!started && "hidden");
 
   const err = (field: keyof TaskFormErrors) =>
     errors[field] ? (
@@ -75,15 +86,9 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
     ) : null;
 
   return (
-    <form
-      onSubmit={onSubmit}
-      onFocus={() => void loadTaskSchemas()}
-      noValidate
-      aria-label="Add a task"
-      className="rounded-lg border bg-card p-3 shadow-sm sm:p-4"
-    >
-      <div className="grid grid-cols-2 gap-3 sm:grid-cols-[auto_auto_1fr_auto]">
-        <div className="col-span-2 space-y-1 sm:col-span-3">
+    <form onSubmit={onSubmit} onFocus={() => void loadTaskSchemas()} noValidate aria-label="Add a task" className="rounded-lg border bg-card p-2 shadow-sm">
+      <div className="flex items-start gap-2">
+        <div className="min-w-0 flex-1 space-y-1">
           <Label htmlFor="new-title" className="sr-only">
             New task title
           </Label>
@@ -97,10 +102,19 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
             }}
             placeholder="Add a task, e.g. Buy milk"
             aria-invalid={!!errors.title}
-            aria-describedby={errors.title ? "new-title-error" : undefined}
+            aria-describedby={errors.title ? "new-title-error" : "new-title-hint"}
+            aria-keyshortcuts="q n"
           />
+          <span id="new-title-hint" className="sr-only">
+            Press q or n anywhere on the page to come back here.
+          </span>
           {err("title")}
         </div>
+        <Button type="submit" disabled={pending}>
+          <Plus aria-hidden /> Add task
+        </Button>
+      </div>
+      <div className={cn("mt-2 grid grid-cols-2 gap-3 sm:grid-cols-[auto_auto_1fr]", !started && "hidden")} data-testid="new-task-details">
         <Field id="new-priority" label="Priority" className={detail}>
           <Select id="new-priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)} className="w-full">
             <PriorityOptions />
@@ -154,9 +168,6 @@ export function NewTaskForm({ knownTags, onCreated }: { knownTags: string[]; onC
           />
           {err("tags")}
         </Field>
-        <Button type="submit" disabled={pending} className="col-span-2 sm:col-span-1 sm:col-start-4 sm:row-start-1">
-          <Plus aria-hidden /> Add task
-        </Button>
       </div>
       <datalist id="known-tags">
         {knownTags.map((t) => (

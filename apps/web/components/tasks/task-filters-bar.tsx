@@ -1,18 +1,17 @@
 "use client";
 /**
- * Search, status, priority, tag, due window and sort for the list. On a phone the four selects fold
- * behind a Filters button (which counts the ones in use), so the list starts on the first screen.
+ * Search, status, priority, tag, due window and sort for the list. The page shows it only once the
+ * Filters button (or `/`) opens it, or when a filter is in use, so the list starts on the first screen.
  */
-import { useState } from "react";
-import { ListFilter, Search, X } from "lucide-react";
+import { Search, X } from "lucide-react";
 import { TASK_LIMITS } from "@todo/contracts/constants";
-import { SORTS, type DueWindow, type SortKey, type ViewFilters } from "@/lib/task-filters";
+import { DEFAULT_FILTERS, isFiltered, SORTS, type DueWindow, type SortKey, type ViewFilters } from "@/lib/task-filters";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
 import { PriorityOptions } from "./priority-options";
 import { Field, Input, Label, Select } from "@/components/ui/input";
 
-const STATUS_LABELS = { all: "All", pending: "To do", completed: "Done" } as const;
+const STATUS_LABELS = { pending: "To do", all: "All", completed: "Done" } as const;
 const DUE_LABELS: Record<DueWindow, string> = {
   any: "Any time",
   overdue: "Overdue",
@@ -32,12 +31,10 @@ export function TaskFiltersBar({
   onChange: (update: (current: ViewFilters) => ViewFilters) => void;
 }) {
   const set = <K extends keyof ViewFilters>(key: K, value: ViewFilters[K]) => onChange((current) => ({ ...current, [key]: value }));
-  const [open, setOpen] = useState(false);
-  const inUse = [filters.priority !== "", filters.due !== "any", filters.tag !== ""].filter(Boolean).length;
 
   return (
     // biome-ignore lint/a11y/useSemanticElements: the role is what assistive technology reads; a <search> element adds nothing to it in today's browsers.
-    <div className="flex flex-col gap-3" role="search" aria-label="Filter tasks">
+    <div id="task-filters" className="flex flex-col gap-3 rounded-lg border bg-card p-3" role="search" aria-label="Filter tasks">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
         <div className="relative flex-1">
           <Label htmlFor="task-search" className="sr-only">
@@ -54,7 +51,7 @@ export function TaskFiltersBar({
             maxLength={TASK_LIMITS.qMax}
           />
         </div>
-        <div className="flex items-center justify-between gap-3">
+        <div className="flex items-center gap-3">
           {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form section: a <fieldset> would need a visible legend. */}
           <div role="group" aria-label="Status" className="inline-flex rounded-md border p-0.5">
             {(Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((s) => (
@@ -72,12 +69,9 @@ export function TaskFiltersBar({
               </button>
             ))}
           </div>
-          <Button variant="outline" size="sm" className="sm:hidden" aria-expanded={open} aria-controls="task-filter-fields" onClick={() => setOpen((o) => !o)}>
-            <ListFilter aria-hidden /> Filters{inUse > 0 && ` (${inUse})`}
-          </Button>
         </div>
       </div>
-      <div id="task-filter-fields" className={cn("grid-cols-2 gap-3 sm:grid sm:grid-cols-4", open ? "grid" : "hidden")}>
+      <div id="task-filter-fields" className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Field id="filter-priority" label="Priority">
           <Select id="filter-priority" className="w-full" value={filters.priority} onChange={(e) => set("priority", e.target.value as ViewFilters["priority"])}>
             <option value="">Any priority</option>
@@ -113,12 +107,12 @@ export function TaskFiltersBar({
           </Select>
         </Field>
       </div>
-      {(filters.q || filters.priority || filters.tag || filters.due !== "any" || filters.status !== "all") && (
+      {isFiltered(filters) && (
         <Button
           variant="link"
           size="sm"
           className="self-start px-0 text-muted-foreground"
-          onClick={() => onChange((current) => ({ status: "all", priority: "", tag: "", due: "any", q: "", sort: current.sort }))}
+          onClick={() => onChange((current) => ({ ...DEFAULT_FILTERS, sort: current.sort }))}
         >
           <X aria-hidden /> Clear filters
         </Button>

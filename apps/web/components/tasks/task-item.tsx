@@ -1,6 +1,12 @@
 "use client";
-/** One task: tick it off (the checkbox), open it to edit in place (its title or Edit), see its priority, due date and tags, or delete it. */
+/**
+ * One task: tick it off (the checkbox), open it to edit in place (its title or Edit), see its due date,
+ * tags and a priority other than the default, or delete it. The row itself takes focus (the list's
+ * roving focus, arrow keys in tasks-view.tsx) and answers `x` (complete), `e` (edit) and Delete.
+ */
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { DEFAULT_PRIORITY } from "@todo/contracts/constants";
+import { isTypingTarget } from "@/lib/shortcuts";
 import { CalendarDays, Pencil, Trash2 } from "lucide-react";
 import type { Priority, Task, UpdateTaskInput } from "@todo/contracts";
 import { formatDue, isOverdue } from "@/lib/dates";
@@ -12,13 +18,21 @@ import { PriorityOptions } from "./priority-options";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, Input, Select, Textarea } from "@/components/ui/input";
 
+/** The task whose editor just saved: its row takes focus back to Edit, even as a new row in another group. */
+let refocusAfterSave: string | null = null;
+
 export function TaskItem({
   task,
   onToggle,
   onSave,
   onDelete,
   onTagClick,
+  tabIndex = -1,
+  onRowFocus,
 }: {
+  /** 0 for the one row of the list that Tab reaches (roving focus), -1 for the others. */
+  tabIndex?: number;
+  onRowFocus?: () => void;
   task: Task;
   onToggle: () => void;
   onSave: (patch: UpdateTaskInput) => Promise<boolean>;
@@ -30,23 +44,58 @@ export function TaskItem({
   const editButton = useRef<HTMLButtonElement>(null);
   const wasEditing = useRef(false);
 
-  // Focus returns to the Edit button when the editor closes, so keyboard users don't lose their place.
+  // Focus returns to the Edit button when the editor closes, so keyboard users don't lose their place,
+  // also when a saved change (a new due date) moved the task to another group, where it is a new row.
   useEffect(() => {
-    if (wasEditing.current && !editing) editButton.current?.focus();
+    if ((wasEditing.current && !editing) || (!editing && refocusAfterSave === task.id)) {
+      refocusAfterSave = null;
+      editButton.current?.focus();
+    }
     wasEditing.current = editing;
-  }, [editing]);
+  }, [editing, task.id]);
 
   if (editing) {
     return (
       <li className="bg-muted/30 p-3 sm:p-4" data-testid="task-item" data-task-number={task.number}>
-        <TaskEditor task={task} onCancel={() => setEditing(false)} onSave={async (patch) => (await onSave(patch)) && setEditing(false)} />
+        <TaskEditor
+          task={task}
+          onCancel={() => setEditing(false)}
+          onSave={async (patch) => {
+            refocusAfterSave = task.id;
+            if (await onSave(patch)) setEditing(false);
+            else refocusAfterSave = null;
+          }}
+        />
       </li>
     );
   }
 
   const overdue = isOverdue(task.dueDate, task.completed);
   return (
-    <li className="flex items-start gap-3 p-3 sm:p-4" data-testid="task-item" data-task-number={task.number} data-completed={task.completed}>
+    <li
+      id={`task-${task.id}`}
+      className="flex items-start gap-3 px-3 py-2 sm:items-center sm:py-1.5 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-ring data-[focused=true]:ring-2 data-[focused=true]:ring-ring"
+      data-testid="task-item"
+      data-task-row=""
+      data-task-number={task.number}
+      data-completed={task.completed}
+      tabIndex={tabIndex}
+      aria-label={`${task.title}${task.completed ? ", done" : ""}`}
+      onFocus={onRowFocus}
+      onKeyDown={(e) => {
+        if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+        if (e.key === "x") {
+          e.preventDefault();
+          onToggle();
+        } else if (e.key === "e") {
+          e.preventDefault();
+          setEditing(true);
+        } else if (e.key === "Delete") {
+          e.preventDefault();
+          setConfirming(true);
+        }
+      }}
+    >
       {/* The checkbox alone completes: its label is a 44×44 px hit area (WCAG 2.5.5) around the 20 px box,
           its negative margins keeping the row's layout. The title opens the task instead. */}
       <label className="-mx-3 -mb-3 -mt-2.5 flex size-11 shrink-0 cursor-pointer items-center justify-center" data-testid="task-check">
@@ -58,25 +107,28 @@ export function TaskItem({
           aria-label={`${task.completed ? "Mark as not done" : "Mark as done"}: ${task.title}`}
         />
       </label>
-      <div className="min-w-0 flex-1">
+      {/* One line on a wide screen (title, then number, badges and tags); two on a phone. */}
+      <div className="flex min-w-0 flex-1 flex-col sm:flex-row sm:flex-wrap sm:items-center sm:gap-x-3">
         <button
           type="button"
           onClick={() => setEditing(true)}
           className={cn(
-            "block w-full cursor-pointer break-words rounded-sm text-left font-medium hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+            "block w-full cursor-pointer break-words rounded-sm text-left font-medium sm:w-auto sm:max-w-full hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
             task.completed && "text-muted-foreground line-through",
           )}
           data-testid="task-title"
         >
           {task.title}
         </button>
-        {task.description && <p className="mt-0.5 line-clamp-2 break-words text-sm text-muted-foreground">{task.description}</p>}
-        <div className="mt-1.5 flex flex-wrap items-center gap-1.5 text-xs">
+        <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs sm:mt-0">
           <span className="text-muted-foreground">#{task.number}</span>
-          <Badge variant={task.priority} data-testid="task-priority">
-            <span className="sr-only">Priority: </span>
-            {task.priority}
-          </Badge>
+          {/* Only what departs from the default: a "medium" badge on every row says nothing. */}
+          {task.priority !== DEFAULT_PRIORITY && (
+            <Badge variant={task.priority} data-testid="task-priority">
+              <span className="sr-only">Priority: </span>
+              {task.priority}
+            </Badge>
+          )}
           {task.dueDate && (
             <Badge variant={overdue ? "overdue" : "outline"} data-testid="task-due" title={task.dueDate}>
               <CalendarDays className="size-3" aria-hidden />
@@ -102,6 +154,7 @@ export function TaskItem({
             </button>
           ))}
         </div>
+        {task.description && <p className="mt-0.5 line-clamp-2 break-words text-sm text-muted-foreground sm:basis-full">{task.description}</p>}
       </div>
       <div className="flex shrink-0 gap-1">
         <Button ref={editButton} variant="ghost" size="icon-sm" onClick={() => setEditing(true)} aria-label={`Edit: ${task.title}`}>

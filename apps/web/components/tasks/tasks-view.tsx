@@ -1,17 +1,24 @@
 "use client";
 /**
- * The tasks page: filters, search and sort on top, a form to add a task, and the list. It refetches
- * when filters change, when the assistant (or another tab) announces a change, and on focus.
+ * The tasks page. Its default view answers "what do I do today?": open tasks grouped Overdue / Today /
+ * Upcoming / No date (lib/task-groups.ts), done tasks behind a toggle, a one-line add box, and the
+ * filters folded behind a button until used (a filter in the address opens them). Other views
+ * (all or done tasks, another sort) are one flat list. It refetches when filters change, when the
+ * assistant (or another tab) announces a change, and on focus. Keyboard: see lib/shortcuts.ts.
  */
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Loader2, MessageSquare, SearchX } from "lucide-react";
+import { ChevronDown, Keyboard, ListFilter, Loader2, MessageSquare, SearchX } from "lucide-react";
 import { toast } from "sonner";
 import type { Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
 import { ApiError, adoptBrowserTimeZone, tasksApi } from "@/lib/api.client";
 import { announceTasksChanged, onTasksChanged } from "@/lib/tasks-sync";
-import { DEFAULT_FILTERS, filtersToSearch, isFiltered, toApiFilters, type ViewFilters } from "@/lib/task-filters";
+import { DEFAULT_FILTERS, filtersInUse, filtersToSearch, isFiltered, isGroupedView, toApiFilters, type ViewFilters } from "@/lib/task-filters";
+import { groupTasks, todayIn } from "@/lib/task-groups";
+import { isTypingTarget, TASK_SHORTCUTS } from "@/lib/shortcuts";
+import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
 import { NewTaskForm } from "./new-task-form";
 import { TaskFiltersBar } from "./task-filters-bar";
 import { TaskItem } from "./task-item";
@@ -28,6 +35,13 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
   const shownRef = useRef(PAGE_SIZE);
+  const [filtersOpen, setFiltersOpen] = useState(() => filtersInUse(initialFilters) > 0);
+  const [showDone, setShowDone] = useState(false);
+  const [done, setDone] = useState<{ tasks: Task[]; total: number } | null>(null);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const newTitleRef = useRef<HTMLInputElement>(null);
+  const grouped = isGroupedView(filters);
 
   const load = useCallback(
     async (opts: { append?: boolean } = {}) => {
@@ -38,9 +52,14 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
       const limit = opts.append ? PAGE_SIZE : Math.min(100, Math.max(PAGE_SIZE, shownRef.current));
       setLoading(true);
       try {
-        const result = await tasksApi.list(toApiFilters(current), limit, offset);
+        // The grouped view's done tasks, behind their toggle, come with it (same filters, newest first).
+        const [result, doneResult] = await Promise.all([
+          tasksApi.list(toApiFilters(current), limit, offset),
+          isGroupedView(current) && !opts.append ? tasksApi.list(toApiFilters({ ...current, status: "completed", sort: "created-desc" }), PAGE_SIZE, 0) : null,
+        ]);
         if (seq !== requestSeq.current) return; // a newer request is on its way
         setPage((prev) => (opts.append && prev ? { tasks: [...prev.tasks, ...result.tasks], total: result.total } : result));
+        if (!opts.append) setDone(doneResult);
         setLoadError(null);
       } catch (err) {
         if (seq !== requestSeq.current) return;
@@ -70,7 +89,15 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     window.history.replaceState(null, "", `/tasks${filtersToSearch(filters)}`);
     if (firstRun.current) {
       firstRun.current = false;
-      if (initialPage) return;
+      if (initialPage) {
+        // The server rendered the open tasks; the done ones behind their toggle come from here.
+        if (isGroupedView(filters))
+          void tasksApi
+            .list(toApiFilters({ ...filters, status: "completed", sort: "created-desc" }), PAGE_SIZE, 0)
+            .then(setDone)
+            .catch(() => undefined);
+        return;
+      }
       void loadRef.current();
       return;
     }
@@ -78,6 +105,47 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     const timer = setTimeout(() => void loadRef.current(), 250);
     return () => clearTimeout(timer);
   }, [filters, initialPage]);
+
+  // A filter in use (a tag clicked on a task, a filtered address) shows the filters that explain the list.
+  useEffect(() => {
+    if (filtersInUse(filters) > 0) setFiltersOpen(true);
+  }, [filters]);
+
+  // Keyboard shortcuts: never while typing in a field, nor under an open dialog.
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+      if (document.querySelector('[role="dialog"], [role="alertdialog"]')) return;
+      const rows = Array.from(document.querySelectorAll<HTMLElement>("[data-task-row]"));
+      const at = rows.findIndex((row) => row.contains(document.activeElement));
+      switch (e.key) {
+        case "q":
+        case "n":
+          e.preventDefault();
+          newTitleRef.current?.focus();
+          return;
+        case "/":
+          e.preventDefault();
+          setFiltersOpen(true);
+          requestAnimationFrame(() => document.getElementById("task-search")?.focus());
+          return;
+        case "?":
+          e.preventDefault();
+          setShortcutsOpen(true);
+          return;
+        case "ArrowDown":
+        case "ArrowUp": {
+          const next = rows[at === -1 ? 0 : Math.max(0, Math.min(rows.length - 1, at + (e.key === "ArrowDown" ? 1 : -1)))];
+          if (!next) return;
+          e.preventDefault();
+          next.focus();
+          return;
+        }
+      }
+    }
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
 
   // Stay in sync with the assistant and other tabs.
   useEffect(() => {
@@ -98,17 +166,24 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     void loadRef.current();
   }, []);
 
+  /** Applies a change to a task wherever it is shown (the list, or the done tasks under their toggle). */
+  const patchShown = (id: string, to: (t: Task) => Task) => {
+    const apply = (p: { tasks: Task[]; total: number } | null) => p && { ...p, tasks: p.tasks.map((t) => (t.id === id ? to(t) : t)) };
+    setPage(apply);
+    setDone(apply);
+  };
+
   async function update(task: Task, patch: UpdateTaskInput, success?: string): Promise<boolean> {
     // Optimistic: show the change now, put it back if the server says no.
-    setPage((p) => p && { ...p, tasks: p.tasks.map((t) => (t.id === task.id ? ({ ...t, ...patch } as Task) : t)) });
+    patchShown(task.id, (t) => ({ ...t, ...patch }) as Task);
     try {
       const saved = await tasksApi.update(task.id, patch);
-      setPage((p) => p && { ...p, tasks: p.tasks.map((t) => (t.id === task.id ? saved : t)) });
+      patchShown(task.id, () => saved);
       if (success) toast.success(success);
       changed();
       return true;
     } catch (err) {
-      setPage((p) => p && { ...p, tasks: p.tasks.map((t) => (t.id === task.id ? task : t)) });
+      patchShown(task.id, () => task);
       toast.error(err instanceof ApiError ? err.message : "Could not save the task.");
       return false;
     }
@@ -125,10 +200,13 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   }
 
   async function remove(task: Task) {
-    setPage((p) => p && { tasks: p.tasks.filter((t) => t.id !== task.id), total: p.total - 1 });
+    const drop = (p: { tasks: Task[]; total: number } | null) =>
+      p?.tasks.some((t) => t.id === task.id) ? { tasks: p.tasks.filter((t) => t.id !== task.id), total: p.total - 1 } : p;
+    setPage(drop);
+    setDone(drop);
     try {
       await tasksApi.remove(task.id);
-      toast.success(`Deleted “${task.title}”`);
+      toast.success(`Deleted “${task.title}”`, { action: { label: "Undo", onClick: () => void restore(task) } });
       changed();
     } catch (err) {
       toast.error(err instanceof ApiError ? err.message : "Could not delete the task.");
@@ -136,36 +214,106 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     }
   }
 
+  /** Undo of a delete: the task comes back from the Trash under its number. */
+  async function restore(task: Task) {
+    try {
+      await tasksApi.restore(task.id);
+      toast.success(`Restored “${task.title}”`);
+      changed();
+    } catch (err) {
+      toast.error(err instanceof ApiError ? err.message : "Could not restore the task.");
+    }
+  }
+
   const filtered = isFiltered(filters);
   const tasks = page?.tasks ?? [];
   const total = page?.total ?? 0;
+  const inUse = filtersInUse(filters);
+  const doneCount = done?.total ?? 0;
+  const noun = grouped ? "open task" : "task";
+  const countText =
+    page === null
+      ? "Loading…"
+      : total === 0
+        ? filtered
+          ? "No tasks match"
+          : grouped
+            ? "Nothing open"
+            : "Nothing here yet"
+        : tasks.length < total
+          ? `Showing ${tasks.length} of ${total} ${noun}s`
+          : `${total} ${total === 1 ? noun : `${noun}s`}`;
+
+  const item = (task: Task, index: number) => (
+    <TaskItem
+      key={task.id}
+      task={task}
+      tabIndex={task.id === activeId || (activeId === null && index === 0) ? 0 : -1}
+      onRowFocus={() => setActiveId(task.id)}
+      onToggle={() => void toggle(task)}
+      onSave={(patch) => update(task, patch, "Task saved")}
+      onDelete={() => void remove(task)}
+      onTagClick={(tag) => setFilters((f) => ({ ...f, tag }))}
+    />
+  );
+
+  let index = 0;
+  const list = grouped ? (
+    <div className="flex flex-col gap-4" data-testid="task-list">
+      {groupTasks(tasks, todayIn(undefined)).map((group) => (
+        <section key={group.key} aria-labelledby={`group-${group.key}`} data-testid="task-group" data-group={group.key}>
+          <h2
+            id={`group-${group.key}`}
+            className={cn("mb-1 flex items-baseline gap-2 px-1 text-sm font-semibold", group.key === "overdue" && "text-destructive")}
+          >
+            {group.label}
+            <span className="text-xs font-normal text-muted-foreground">{group.tasks.length}</span>
+          </h2>
+          <ul className="divide-y rounded-lg border">{group.tasks.map((task) => item(task, index++))}</ul>
+        </section>
+      ))}
+    </div>
+  ) : (
+    <ul className="divide-y rounded-lg border" data-testid="task-list">
+      {tasks.map((task) => item(task, index++))}
+    </ul>
+  );
 
   return (
     <main className="min-h-0 flex-1 overflow-y-auto">
-      <div className="mx-auto flex max-w-4xl flex-col gap-5 px-3 py-6 sm:px-6">
-        <div className="flex flex-wrap items-end justify-between gap-2">
-          <div>
+      <div className="mx-auto flex max-w-4xl flex-col gap-3 px-3 py-4 sm:px-6">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <div className="flex items-baseline gap-3">
             <h1 className="text-2xl font-semibold">Tasks</h1>
             <p className="text-sm text-muted-foreground" aria-live="polite" data-testid="task-count">
-              {page === null
-                ? "Loading…"
-                : total === 0
-                  ? "Nothing here yet"
-                  : tasks.length < total
-                    ? `Showing ${tasks.length} of ${total} tasks`
-                    : `${total} ${total === 1 ? "task" : "tasks"}`}
+              {countText}
             </p>
           </div>
-          <Button asChild variant="outline" size="sm">
-            <Link href="/chat">
-              <MessageSquare aria-hidden /> Ask the assistant
-            </Link>
-          </Button>
+          <div className="flex items-center gap-2">
+            <Button
+              variant={filtersOpen ? "secondary" : "outline"}
+              size="sm"
+              aria-expanded={filtersOpen}
+              aria-controls="task-filters"
+              aria-keyshortcuts="/"
+              onClick={() => setFiltersOpen((o) => !o)}
+            >
+              <ListFilter aria-hidden /> Filters{inUse > 0 && ` (${inUse})`}
+            </Button>
+            <Button variant="ghost" size="icon-sm" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" onClick={() => setShortcutsOpen(true)}>
+              <Keyboard aria-hidden />
+            </Button>
+            <Button asChild variant="outline" size="sm">
+              <Link href="/chat">
+                <MessageSquare aria-hidden /> <span className="sr-only sm:not-sr-only">Ask the assistant</span>
+              </Link>
+            </Button>
+          </div>
         </div>
 
-        <NewTaskForm knownTags={knownTags} onCreated={changed} />
+        <NewTaskForm knownTags={knownTags} onCreated={changed} inputRef={newTitleRef} />
 
-        <TaskFiltersBar filters={filters} knownTags={knownTags} onChange={setFilters} />
+        {filtersOpen && <TaskFiltersBar filters={filters} knownTags={knownTags} onChange={setFilters} />}
 
         {loadError && (
           <div role="alert" className="flex flex-wrap items-center gap-3 rounded-lg border border-destructive/40 bg-destructive/10 p-3 text-sm">
@@ -177,7 +325,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
         )}
 
         <section aria-label="Task list" aria-busy={loading} className="relative">
-          {loading && <Loader2 className="absolute right-2 -top-7 size-4 animate-spin text-muted-foreground" aria-label="Loading tasks" />}
+          {loading && <Loader2 className="absolute right-2 -top-6 size-4 animate-spin text-muted-foreground" aria-label="Loading tasks" />}
           {page !== null && tasks.length === 0 && !loadError ? (
             filtered ? (
               <EmptyState
@@ -189,6 +337,13 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
                     Clear filters
                   </Button>
                 }
+              />
+            ) : grouped && doneCount > 0 ? (
+              <EmptyState
+                icon={<MessageSquare className="size-6" aria-hidden />}
+                title="All done"
+                body="Nothing open. Add the next thing above, or ask the assistant."
+                action={null}
               />
             ) : (
               <EmptyState
@@ -203,18 +358,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
               />
             )
           ) : (
-            <ul className="divide-y rounded-lg border" data-testid="task-list">
-              {tasks.map((task) => (
-                <TaskItem
-                  key={task.id}
-                  task={task}
-                  onToggle={() => void toggle(task)}
-                  onSave={(patch) => update(task, patch, "Task saved")}
-                  onDelete={() => void remove(task)}
-                  onTagClick={(tag) => setFilters((f) => ({ ...f, tag }))}
-                />
-              ))}
-            </ul>
+            list
           )}
           {tasks.length < total && (
             <div className="mt-4 flex justify-center">
@@ -223,19 +367,55 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
               </Button>
             </div>
           )}
+          {grouped && doneCount > 0 && (
+            <div className="mt-4">
+              <Button variant="ghost" size="sm" aria-expanded={showDone} aria-controls="done-tasks" onClick={() => setShowDone((s) => !s)}>
+                <ChevronDown className={cn("transition-transform", showDone && "rotate-180")} aria-hidden />
+                {showDone ? "Hide done tasks" : `Show done tasks (${doneCount})`}
+              </Button>
+              {showDone && (
+                <section id="done-tasks" aria-labelledby="group-done" className="mt-2" data-testid="task-group" data-group="done">
+                  <h2 id="group-done" className="mb-1 px-1 text-sm font-semibold">
+                    Done
+                  </h2>
+                  <ul className="divide-y rounded-lg border">{done!.tasks.map((task) => item(task, index++))}</ul>
+                </section>
+              )}
+            </div>
+          )}
         </section>
       </div>
+      <Dialog open={shortcutsOpen} onOpenChange={setShortcutsOpen}>
+        <DialogContent>
+          <DialogTitle className="text-lg font-semibold">Keyboard shortcuts</DialogTitle>
+          <DialogDescription className="mt-1 text-sm text-muted-foreground">On the tasks page, when you are not typing in a field.</DialogDescription>
+          <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm" data-testid="shortcut-list">
+            {TASK_SHORTCUTS.map((s) => (
+              <div key={s.does} className="contents">
+                <dt className="flex gap-1">
+                  {s.keys.map((k) => (
+                    <kbd key={k} className="rounded border bg-muted px-1.5 font-mono text-xs">
+                      {k}
+                    </kbd>
+                  ))}
+                </dt>
+                <dd>{s.does}</dd>
+              </div>
+            ))}
+          </dl>
+        </DialogContent>
+      </Dialog>
     </main>
   );
 }
 
-function EmptyState({ icon, title, body, action }: { icon: React.ReactNode; title: string; body: string; action: React.ReactNode }) {
+function EmptyState({ icon, title, body, action }: { icon: React.ReactNode; title: string; body: string; action: React.ReactNode | null }) {
   return (
     <div className="flex flex-col items-center gap-2 rounded-lg border border-dashed px-6 py-12 text-center" data-testid="empty-state">
       <span className="flex size-12 items-center justify-center rounded-full bg-muted text-muted-foreground">{icon}</span>
       <h2 className="font-semibold">{title}</h2>
       <p className="max-w-sm text-sm text-muted-foreground">{body}</p>
-      <div className="mt-2">{action}</div>
+      {action && <div className="mt-2">{action}</div>}
     </div>
   );
 }

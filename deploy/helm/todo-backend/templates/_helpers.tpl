@@ -51,7 +51,8 @@ checksum/config annotation, so a changed value rolls the pods.
 {{/*
 The values this release generates because they were not given, as a map KEY: value:
 POSTGRES_PASSWORD (with the in-cluster database, for its Secret and DATABASE_URL) and
-BETTER_AUTH_SECRET (the API refuses to start in production without one). Each is the value already
+BETTER_AUTH_SECRET (the API refuses to start in production without one), and with push.enabled
+VAPID_PRIVATE_KEY (an EC P-256 key, genPrivateKey "ecdsa"). Each is the value already
 in the cluster when its Secret is there (the Secrets are kept on uninstall, with the database's
 volume), so it survives upgrades and reinstalls. A value not in the cluster yet is:
 - with "new" true, a new random string: secret.yaml asks for these ONCE per render and writes them
@@ -75,6 +76,9 @@ throwaway values (checks and tests that never apply what they render).
 {{- if and (not $ctx.Values.secret.existingSecret) (not $ctx.Values.secret.values.BETTER_AUTH_SECRET) }}
 {{- $wanted = append $wanted (dict "secret" (include "todo-backend.secretName" $ctx) "key" "BETTER_AUTH_SECRET" "length" 48 "value" "secret.values.BETTER_AUTH_SECRET") }}
 {{- end }}
+{{- if and $ctx.Values.push.enabled (not $ctx.Values.secret.existingSecret) (not $ctx.Values.secret.values.VAPID_PRIVATE_KEY) }}
+{{- $wanted = append $wanted (dict "secret" (include "todo-backend.secretName" $ctx) "key" "VAPID_PRIVATE_KEY" "ecdsa" true "value" "secret.values.VAPID_PRIVATE_KEY") }}
+{{- end }}
 {{- $values := dict }}
 {{- range $wanted }}
 {{- $existing := lookup "v1" "Secret" $ctx.Release.Namespace .secret }}
@@ -84,7 +88,7 @@ throwaway values (checks and tests that never apply what they render).
 {{- else if not $.new }}
 {{- $value = "(generated at install)" }}
 {{- else if or (include "todo-backend.clusterVisible" $ctx) $ctx.Values.secret.generateWithoutCluster }}
-{{- $value = randAlphaNum (int .length) }}
+{{- $value = ternary (genPrivateKey "ecdsa") (randAlphaNum (int (.length | default 1))) (hasKey . "ecdsa") }}
 {{- else }}
 {{- fail (printf "%s: helm cannot see the cluster here (helm template, --dry-run=client, a GitOps tool), so it cannot reuse the %s it generated at install, and a new one on every render would break the release. Set %s or secret.existingSecret (a Secret you manage; required with GitOps), or install with helm install/upgrade (or --dry-run=server)" (include "todo-lib.fullname" $ctx) .key .value) }}
 {{- end }}
@@ -104,7 +108,8 @@ comes from the cluster, even an empty one in a namespace that does not exist yet
 
 {{/*
 Secret data: the non-empty secret.values; DATABASE_URL of the in-cluster database when that is on;
-BETTER_AUTH_SECRET, generated when not given. (dict "ctx" $ "generated" <todo-backend.generatedValues>)
+BETTER_AUTH_SECRET, generated when not given; VAPID_PRIVATE_KEY likewise with push.enabled.
+(dict "ctx" $ "generated" <todo-backend.generatedValues>)
 */}}
 {{- define "todo-backend.secretData" -}}
 {{- $ctx := .ctx }}
@@ -119,6 +124,9 @@ BETTER_AUTH_SECRET, generated when not given. (dict "ctx" $ "generated" <todo-ba
 {{- end }}
 {{- if not (hasKey $data "BETTER_AUTH_SECRET") }}
 {{- $_ := set $data "BETTER_AUTH_SECRET" .generated.BETTER_AUTH_SECRET }}
+{{- end }}
+{{- if and $ctx.Values.push.enabled (not (hasKey $data "VAPID_PRIVATE_KEY")) }}
+{{- $_ := set $data "VAPID_PRIVATE_KEY" .generated.VAPID_PRIVATE_KEY }}
 {{- end }}
 {{- toYaml $data }}
 {{- end }}

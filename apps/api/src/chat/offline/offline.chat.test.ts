@@ -26,11 +26,12 @@ describe("the offline assistant in a conversation", () => {
 
     const three = await say("add eggs, bread and milk #shopping");
     const id = three.conversationId;
+    // One add_task call for the list: one change, which one "undo" reverts.
     assert.deepEqual(
-      three.toolCalls.map((c) => c.arguments.title),
-      ["Eggs", "Bread", "Milk"],
+      three.toolCalls.map((c) => [c.arguments.title, c.arguments.more]),
+      [["Eggs", ["Bread", "Milk"]]],
     );
-    assert.match(three.reply, /Added #1 “Eggs”[\s\S]*Added #2 “Bread”[\s\S]*Added #3 “Milk”/);
+    assert.match(three.reply, /Added 3 tasks:\n• #1 Eggs[\s\S]*#2 Bread[\s\S]*#3 Milk/);
 
     // "it" is the task the last reply named, read back from the stored conversation.
     await say("add finish the report by friday, it's urgent", id);
@@ -54,7 +55,7 @@ describe("the offline assistant in a conversation", () => {
 
     const finished = await say("what did I finish?", id);
     assert.deepEqual(finished.toolCalls[0]!.arguments, { status: "completed" });
-    assert.match(finished.reply, /You've finished 1 task:\n✓ #2 Bread/);
+    assert.match(finished.reply, /You've finished 1 task: ✓ #2 Bread/);
     const unsure = await say("what did I finish yesterday?", id);
     assert.deepEqual(unsure.toolCalls, []);
     assert.match(unsure.reply, /not sure[\s\S]*“show done tasks”/);

@@ -7,6 +7,7 @@
  * The clock is fixed: Sunday 22 November 2026, 10:00 in Paris. Tomorrow is Monday the 23rd, "friday" the 27th.
  */
 import type { LanguageModelV3, LanguageModelV3Prompt } from "@ai-sdk/provider";
+import { TOOL_NAMES } from "@todo/contracts/constants";
 
 export const CORPUS_NOW = new Date("2026-11-22T09:00:00Z");
 export const CORPUS_TIME_ZONE = "Europe/Paris";
@@ -32,6 +33,8 @@ const add = (title: string, extra: Record<string, unknown> = {}): Call => ["add_
 const list = (args: Record<string, unknown>): Call => ["list_tasks", args];
 const done = (ref: string | number): Call => ["complete_task", typeof ref === "number" ? { number: ref } : { match: ref }];
 const del = (ref: string | number): Call => ["delete_task", typeof ref === "number" ? { number: ref } : { match: ref }];
+const many = (filter: Record<string, unknown>, changes: Record<string, unknown>): Call => ["update_tasks", { filter, changes }];
+const undo = (ref?: string | number): Call => ["undo", ref === undefined ? {} : typeof ref === "number" ? { number: ref } : { match: ref }];
 const upd = (ref: string | number, changes: Record<string, unknown>): Call => [
   "update_task",
   { ...(typeof ref === "number" ? { number: ref } : { match: ref }), changes },
@@ -153,6 +156,10 @@ export const CORPUS: CorpusEntry[] = [
   e("remind me to call mom tomorrow", add("Call mom", { dueDate: TOMORROW })),
   e("Remind me to call mom on Friday.", add("Call mom", { dueDate: FRI })),
   e("remind me to pay rent by dec 5 #home", add("Pay rent", { dueDate: "2026-12-05", tags: ["home"] })),
+  // Reminders at a time (Paris is UTC+1): a bare hour up to 7 is the evening; the task is due that day.
+  e("remind me to call mom on sunday at 6", add("Call mom", { dueDate: TODAY, reminders: [{ at: "2026-11-22T17:00:00.000Z" }] })),
+  e("remind me to call mom tomorrow at 9am", add("Call mom", { dueDate: TOMORROW, reminders: [{ at: "2026-11-23T08:00:00.000Z" }] })),
+  e("Remind me to pay rent on Friday at 5:30pm", add("Pay rent", { dueDate: FRI, reminders: [{ at: "2026-11-27T16:30:00.000Z" }] })),
   e("I need to call the dentist", add("Call the dentist")),
   e("i need to call the dentist tmrw", add("Call the dentist", { dueDate: TOMORROW })),
   e("I have to renew my passport", add("Renew my passport")),
@@ -179,20 +186,15 @@ export const CORPUS: CorpusEntry[] = [
   e("add rock & roll lesson", add("Rock & roll lesson")),
 
   // Several at once.
-  e("add eggs, bread and milk", add("Eggs"), add("Bread"), add("Milk")),
-  e("add eggs, bread, and milk", add("Eggs"), add("Bread"), add("Milk")),
-  e("add eggs, bread & milk", add("Eggs"), add("Bread"), add("Milk")),
-  e("add eggs and bread", add("Eggs"), add("Bread")),
-  e(
-    "add eggs, bread and milk to my shopping list",
-    add("Eggs", { tags: ["shopping"] }),
-    add("Bread", { tags: ["shopping"] }),
-    add("Milk", { tags: ["shopping"] }),
-  ),
-  e("add eggs, bread and milk #shopping", add("Eggs", { tags: ["shopping"] }), add("Bread", { tags: ["shopping"] }), add("Milk", { tags: ["shopping"] })),
-  e("add eggs, bread and milk tomorrow", add("Eggs", { dueDate: TOMORROW }), add("Bread", { dueDate: TOMORROW }), add("Milk", { dueDate: TOMORROW })),
-  e("add call mom, book flights and pay rent", add("Call mom"), add("Book flights"), add("Pay rent")),
-  e("add apples, pears, plums, cherries", add("Apples"), add("Pears"), add("Plums"), add("Cherries")),
+  e("add eggs, bread and milk", add("Eggs", { more: ["Bread", "Milk"] })),
+  e("add eggs, bread, and milk", add("Eggs", { more: ["Bread", "Milk"] })),
+  e("add eggs, bread & milk", add("Eggs", { more: ["Bread", "Milk"] })),
+  e("add eggs and bread", add("Eggs", { more: ["Bread"] })),
+  e("add eggs, bread and milk to my shopping list", add("Eggs", { tags: ["shopping"], more: ["Bread", "Milk"] })),
+  e("add eggs, bread and milk #shopping", add("Eggs", { tags: ["shopping"], more: ["Bread", "Milk"] })),
+  e("add eggs, bread and milk tomorrow", add("Eggs", { dueDate: TOMORROW, more: ["Bread", "Milk"] })),
+  e("add call mom, book flights and pay rent", add("Call mom", { more: ["Book flights", "Pay rent"] })),
+  e("add apples, pears, plums, cherries", add("Apples", { more: ["Pears", "Plums", "Cherries"] })),
   e("add salt and pepper chips", add("Salt and pepper chips")),
   e("add call mom and dad", add("Call mom and dad")),
   e("add research and write the essay", add("Research and write the essay")),
@@ -359,6 +361,11 @@ export const CORPUS: CorpusEntry[] = [
   followUp(ADDED, "change it to buy oat milk", upd(7, { title: "Buy oat milk" })),
   followUp(ADDED, "rename it to Buy oat milk", upd(7, { title: "Buy oat milk" })),
   followUp(ADDED, "tag it shopping", upd(7, { tags: ["shopping"] })),
+  followUp(ADDED, "remind me an hour before", ["update_task", { number: 7, reminders: [{ minutesBefore: 60 }] }]),
+  followUp(ADDED, "remind me 30 minutes before", ["update_task", { number: 7, reminders: [{ minutesBefore: 30 }] }]),
+  followUp(ADDED, "remind me half an hour before", ["update_task", { number: 7, reminders: [{ minutesBefore: 30 }] }]),
+  followUp(ADDED, "remind me the day before at 9", ["update_task", { number: 7, reminders: [{ daysBefore: 1, time: "09:00" }] }]),
+  followUp(ADDED, "remind me 2 days before", ["update_task", { number: 7, reminders: [{ minutesBefore: 2880 }] }]),
   followUp(ADDED, "delete it", del(7)),
   followUp(ADDED, "Delete that.", del(7)),
   followUp(ADDED, "remove that one", del(7)),
@@ -371,6 +378,7 @@ export const CORPUS: CorpusEntry[] = [
   { say: "delete it", after: LISTED, calls: [], reply: WHICH },
   says("delete it", WHICH),
   says("make it tomorrow", WHICH),
+  says("remind me an hour before", WHICH),
   says("actually high priority", WHICH),
 
   // Not sure: says so and offers the closest thing.
@@ -385,6 +393,48 @@ export const CORPUS: CorpusEntry[] = [
   says("ajoute du lait demain", /only understand English/),
   says("añade leche a la lista de tareas", /only understand English/),
   says("add", /What should I add/),
+
+  // Many tasks at once: one update_tasks call with list_tasks' filters.
+  e("complete all shopping tasks", many({ status: "pending", tag: "shopping" }, { completed: true })),
+  e("Complete all my shopping tasks.", many({ status: "pending", tag: "shopping" }, { completed: true })),
+  e("mark all tasks as done", many({ status: "pending" }, { completed: true })),
+  e("mark all tasks done", many({ status: "pending" }, { completed: true })),
+  e("mark everything as done", many({ status: "pending" }, { completed: true })),
+  e("finish all work tasks", many({ status: "pending", tag: "work" }, { completed: true })),
+  e("check off all tasks tagged home", many({ status: "pending", tag: "home" }, { completed: true })),
+  e("complete every high priority task", many({ status: "pending", priority: "high" }, { completed: true })),
+  e("complete all overdue tasks", many({ status: "pending", dueBefore: "2026-11-21" }, { completed: true })),
+  e("clear completed", many({ status: "completed" }, { delete: true })),
+  e("Clear completed tasks", many({ status: "completed" }, { delete: true })),
+  e("clear done tasks", many({ status: "completed" }, { delete: true })),
+  e("delete completed tasks", many({ status: "completed" }, { delete: true })),
+  e("delete all completed tasks", many({ status: "completed" }, { delete: true })),
+  e("remove the finished ones", many({ status: "completed" }, { delete: true })),
+  e("delete all shopping tasks", many({ status: "all", tag: "shopping" }, { delete: true })),
+  e("reopen all work tasks", many({ status: "completed", tag: "work" }, { completed: false })),
+  e("make all work tasks high priority", many({ status: "pending", tag: "work" }, { priority: "high" })),
+  e("move all shopping tasks to friday", many({ status: "pending", tag: "shopping" }, { dueDate: FRI })),
+  e("postpone all tasks due today to tomorrow", many({ status: "pending", dueBefore: TODAY }, { dueDate: TOMORROW })),
+  e("tag all tasks about invoices as work", many({ status: "all", q: "invoices" }, { addTag: "work" })),
+
+  // Several into one list, as one call.
+  e("add eggs, bread and milk to shopping", add("Eggs", { tags: ["shopping"], more: ["Bread", "Milk"] })),
+  e("add bread, cheese and wine to party", add("Bread", { tags: ["party"], more: ["Cheese", "Wine"] })),
+  e("add call mom, book flights and go to paris", add("Call mom", { more: ["Book flights", "Go to paris"] })),
+  e("add apples and pears #groceries", add("Apples", { tags: ["groceries"], more: ["Pears"] })),
+
+  // Undo, and bringing a deleted task back from the Trash.
+  e("undo", undo()),
+  e("Undo that", undo()),
+  e("undo that!", undo()),
+  e("oops, undo", undo()),
+  e("undo the last change", undo()),
+  e("take that back", undo()),
+  e("bring back the milk task", undo("milk")),
+  e("bring the milk task back", undo("milk")),
+  e("restore the milk task from the trash", undo("milk")),
+  e("undelete 3", undo(3)),
+  followUp("Deleted #4 “Call mom” (it's in the Trash; say “undo” to bring it back).", "bring it back", undo(4)),
 
   // Small talk.
   says("hello!", /Hi!/),
@@ -401,7 +451,7 @@ export async function answer(model: LanguageModelV3, entry: CorpusEntry): Promis
     prompt.push({ role: "assistant", content: [{ type: "text", text: entry.after }] });
   }
   prompt.push({ role: "user", content: [{ type: "text", text: entry.say }] });
-  const tools = ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"].map((name) => ({
+  const tools = Object.values(TOOL_NAMES).map((name) => ({
     type: "function" as const,
     name,
     inputSchema: { type: "object" as const },

@@ -2,10 +2,12 @@
  * The offline assistant's understanding: a person's sentence to one intent with its arguments.
  * Rule-based and deliberately forgiving; what it cannot place becomes a short helpful hint.
  */
+import type { ReminderSpec } from "@todo/contracts";
 import type { Priority, TaskSort, TaskStatus } from "@todo/contracts/constants";
 import { firstOccurrence } from "../../tasks/tasks.time.ts";
 import { addDays, dueOf, findDate } from "./offline.dates.ts";
 import { findRepeat } from "./offline.repeat.ts";
+import { findReminderTime, parseRelativeReminder } from "./offline.reminders.ts";
 
 export interface TaskRefArgs {
   number?: number;
@@ -39,6 +41,13 @@ export interface AddArgs {
   dueDate?: string;
   tags?: string[];
   repeat?: string;
+  reminders?: ReminderSpec[];
+}
+
+/** A bulk change: which tasks (list_tasks' filters) and what happens to all of them. */
+export interface BulkArgs {
+  filter: Omit<ListArgs, "sort" | "limit">;
+  changes: { completed?: boolean; delete?: true; priority?: Priority; dueDate?: string | null; addTag?: string };
 }
 
 export type Intent =
@@ -48,7 +57,11 @@ export type Intent =
   | { kind: "list"; args: ListArgs; view?: "count" | "next" }
   | { kind: "complete"; args: TaskRefArgs }
   | { kind: "delete"; args: TaskRefArgs }
-  | { kind: "update"; args: TaskRefArgs & { changes: Changes } }
+  | { kind: "update"; args: TaskRefArgs & ({ changes: Changes } | { reminders: ReminderSpec[] }) }
+  /** Every task a filter selects at once ("complete all shopping tasks", "clear completed"). */
+  | { kind: "updateMany"; args: BulkArgs }
+  /** No reference: undo the conversation's last change. A reference: bring that task back from the Trash. */
+  | { kind: "undo"; args: TaskRefArgs }
   | { kind: "help" }
   | { kind: "greeting" }
   | { kind: "thanks" }
@@ -390,16 +403,36 @@ export function splitItems(title: string): string[] {
   return pair ? [pair[1]!, pair[2]!] : [title];
 }
 
+/** Last words of a list that make "to <word>" a destination, not a list's tag ("… and go to paris"). */
+const LIST_TO_VERBS = new Set(
+  "go get drive walk move send give take talk write email mail call text come run fly ride travel return head post ship deliver".split(" "),
+);
+
 function addIntent(text: string, ctx: IntentContext): Intent {
   let body = text.replace(/\s+(?:to|on|in|onto)\s+(?:my|the)\s+(?:list|tasks|todo list|to-do list|todos)\b/i, "");
   let listTag: string | undefined;
   body = body.replace(/\s+(?:to|on|in|onto)\s+(?:my|the)\s+([\p{L}][\p{L}\p{N}_-]*)\s+list\b/iu, (_, tag: string) => ((listTag = tag.toLowerCase()), ""));
+  // "add eggs, bread and milk to shopping": a list's last "to <word>" names its tag ("go to paris" does not).
+  const listTo = body.match(/^(.*(?:,|\s(?:and|&)\s)\s*([\p{L}'-]+))\s+(?:to|into|onto)\s+(?:my\s+|the\s+)?([\p{L}][\p{L}\p{N}_-]*)$/iu);
+  if (
+    !listTag &&
+    listTo &&
+    !LIST_TO_VERBS.has(listTo[2]!.toLowerCase()) &&
+    !findDate(listTo[3]!, ctx.now, ctx.timeZone) &&
+    splitItems(listTo[1]!.replace(/^add\s+/i, "")).length > 1
+  ) {
+    listTag = listTo[3]!.toLowerCase();
+    body = listTo[1]!;
+  }
   const details = extractDetails(body, ctx);
   const rest = details.rest.replace(
     /^(?:(?:i|we) (?:need|have|want|gotta|got|'ve got) to|(?:i|we) (?:must|should)|(?:need|have|want|got|gotta) to|gotta|(?:i|we) gotta|remember to|don't forget to|dont forget to|remind me to|todo:?|to)\s+/i,
     "",
   );
   if (!rest) return { kind: "unclear", reason: "empty-add" };
+  // "remind me to call mom on sunday at 6": a reminder at that time, the task due that day.
+  const remindAt = /^remind me to\b/i.test(body) ? findReminderTime(body, ctx.now, ctx.timeZone) : undefined;
+  if (remindAt) details.dueDate = remindAt.date;
   const tags = listTag && !details.tags.includes(listTag) ? [...details.tags, listTag] : details.tags;
   const items = splitItems(rest).map(
     (title): AddArgs => ({
@@ -408,6 +441,7 @@ function addIntent(text: string, ctx: IntentContext): Intent {
       ...(details.dueDate ? { dueDate: details.dueDate } : {}),
       ...(details.repeat ? { repeat: details.repeat } : {}),
       ...(tags.length ? { tags } : {}),
+      ...(remindAt ? { reminders: [{ at: remindAt.at }] } : {}),
     }),
   );
   const [first, ...more] = items;
@@ -415,6 +449,44 @@ function addIntent(text: string, ctx: IntentContext): Intent {
 }
 
 const WHICH_TASK: Intent = { kind: "unsure", about: "which-task", suggest: "show my tasks" };
+
+const UNDO =
+  /^(?:undo|undo (?:that|it|this|the last (?:change|one|thing|action)|my last (?:change|action))|revert(?: that| it)?|take (?:that|it) back|put (?:it|that) back|(?:oops|oh no|wait)[\s,]+undo(?: that| it)?)$/;
+const ALL = "(?:all(?:\\s+of)?|every|everything)";
+const DONE_TASKS = `(?:the\\s+)?(?:${DONE_WORDS}|checked|ticked)(?:\\s+(?:ones|tasks?|todos?|items?))?`;
+
+/** The filter of a bulk change, from the words naming its tasks ("shopping tasks", "completed ones"). */
+function bulkFilter(words: string, ctx: IntentContext): BulkArgs["filter"] {
+  const { sort: _s, limit: _l, ...filter } = listArgs(words, ctx);
+  return filter;
+}
+
+/** "complete all shopping tasks", "clear completed", "mark all tasks as done", "delete completed tasks". */
+function bulkIntent(t: string, ctx: IntentContext): Intent | undefined {
+  let m = t.match(new RegExp(`^(?:complete|finish|check off|tick off|cross off|close|mark|set)\\s+(${ALL}\\b.*?)(?:\\s+(?:as\\s+)?(?:${DONE_WORDS}))?$`));
+  if (m) return { kind: "updateMany", args: { filter: { ...bulkFilter(m[1]!, ctx), status: "pending" }, changes: { completed: true } } };
+  m = t.match(new RegExp(`^(?:reopen|re-open|uncheck|unmark)\\s+(${ALL}\\b.*)$`));
+  if (m) return { kind: "updateMany", args: { filter: { ...bulkFilter(m[1]!, ctx), status: "completed" }, changes: { completed: false } } };
+  m = t.match(
+    new RegExp(`^(?:clear|delete|remove|drop|erase|trash|get rid of|bin|clean up)\\s+(?:out\\s+)?(?:(?:all|every)\\s+(?:of\\s+)?)?(?:my\\s+)?(${DONE_TASKS})$`),
+  );
+  if (m) return { kind: "updateMany", args: { filter: { status: "completed" }, changes: { delete: true } } };
+  m = t.match(new RegExp(`^(?:delete|remove|drop|erase|trash|get rid of|bin|clear)\\s+(${ALL}\\b.*)$`));
+  if (m) return { kind: "updateMany", args: { filter: bulkFilter(m[1]!, ctx), changes: { delete: true } } };
+  m = t.match(new RegExp(`^(?:make|set|mark)\\s+(${ALL}\\b.*?)\\s+(?:as\\s+|to\\s+)?(high|medium|low|normal|urgent)(?:[\\s-]+(?:priority|prio))?$`));
+  if (m) {
+    const priority = m[2] === "urgent" ? "high" : normalPriority(m[2]!);
+    return { kind: "updateMany", args: { filter: { ...bulkFilter(m[1]!, ctx), status: "pending" }, changes: { priority } } };
+  }
+  m = t.match(new RegExp(`^(?:move|postpone|push|reschedule|shift)\\s+(${ALL}\\b.*?)\\s+(?:to|until|till)\\s+(.+)$`));
+  if (m) {
+    const when = findDate(m[2]!, ctx.now, ctx.timeZone);
+    if (when) return { kind: "updateMany", args: { filter: { ...bulkFilter(m[1]!, ctx), status: "pending" }, changes: { dueDate: when.date } } };
+  }
+  m = t.match(new RegExp(`^(?:tag|label)\\s+(${ALL}\\b.*?)\\s+(?:as|with)\\s+#?([\\p{L}\\p{N}_-]+)$`, "u"));
+  if (m) return { kind: "updateMany", args: { filter: bulkFilter(m[1]!, ctx), changes: { addTag: m[2]! } } };
+  return undefined;
+}
 
 export function parseIntent(input: string, ctx: IntentContext): Intent {
   const typed = fixTypos(input.trim().replace(/\s+/g, " "));
@@ -443,9 +515,24 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
     return parseReference(text, ctx.lastTask);
   };
 
-  // Reopen: "reopen 3", "mark the milk as not done", "undo milk".
+  // Undo: "undo", "undo that". Restore from the Trash: "bring back the milk task", "undelete 3".
+  if (UNDO.test(tf)) return { kind: "undo", args: {} };
   let m =
-    tf.match(/^(?:please\s+)?(?:reopen|re-open|uncheck|unmark|restore)\s+(.+)$/) ??
+    tf.match(/^(?:please\s+)?(?:bring back|restore|recover|undelete|un-delete)\s+(.+?)(?:\s+from\s+(?:the\s+)?(?:trash|bin))?$/) ??
+    tf.match(/^(?:please\s+)?(?:bring|get)\s+(.+?)\s+back(?:\s+from\s+(?:the\s+)?(?:trash|bin))?$/);
+  if (m) {
+    const r = ref(m[1]!);
+    if (r) return { kind: "undo", args: r };
+    if (pronounMissing) return WHICH_TASK;
+  }
+
+  // Many tasks at once: "complete all shopping tasks", "clear completed".
+  const bulk = bulkIntent(tf, ctx);
+  if (bulk) return bulk;
+
+  // Reopen: "reopen 3", "mark the milk as not done", "undo milk".
+  m =
+    tf.match(/^(?:please\s+)?(?:reopen|re-open|uncheck|unmark)\s+(.+)$/) ??
     tf.match(new RegExp(`^(?:please\\s+)?mark\\s+(.+?)\\s+as\\s+(?:not\\s+(?:${DONE_WORDS})|pending|open|undone|incomplete)$`));
   if (m) {
     const r = ref(m[1]!);
@@ -558,6 +645,9 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
     if (pronounMissing) return WHICH_TASK;
   }
 
+  // A reminder relative to the task just mentioned: "remind me an hour before", "the day before at 9".
+  const relative = parseRelativeReminder(tf);
+  if (relative) return ctx.lastTask ? { kind: "update", args: { number: ctx.lastTask, reminders: [relative] } } : WHICH_TASK;
   // A follow-up about the task just mentioned: "make it tomorrow", "actually high priority", "change that to friday".
   m = original
     .replace(followUp, "")

@@ -115,7 +115,8 @@ export class OfflineLanguageModel implements LanguageModelV3 {
     const toolName = TOOL_FOR[intent.kind];
     const hasTool = toolName !== undefined && (options.tools ?? []).some((t) => t.name === toolName);
     if (toolName && hasTool && "args" in intent) {
-      const calls = [intent.args, ...(intent.kind === "add" ? (intent.more ?? []) : [])];
+      // A list ("eggs, bread and milk") is one add_task call: one change, which one undo reverts.
+      const calls = [intent.kind === "add" && intent.more?.length ? { ...intent.args, more: intent.more.map((m) => m.title) } : intent.args];
       return calls.map((args) => ({
         type: "tool-call" as const,
         toolCallId: `offline-${Date.now().toString(36)}-${(callCounter++).toString(36)}`,

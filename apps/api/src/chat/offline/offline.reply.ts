@@ -2,7 +2,7 @@
 import type { Task } from "@todo/contracts";
 import { TOOL_NAMES, type ToolName } from "@todo/contracts/constants";
 import { describeDate } from "./offline.dates.ts";
-import type { Intent } from "./offline.intent.ts";
+import type { Intent, ListArgs } from "./offline.intent.ts";
 
 function details(task: Task, today: string): string {
   const bits: string[] = [task.priority];
@@ -14,13 +14,59 @@ function details(task: Task, today: string): string {
 
 const line = (task: Task, today: string) => `${task.completed ? "✓" : "•"} #${task.number} ${task.title} — ${details(task, today)}`;
 
+/**
+ * A list answer's words. The chat shows the tasks themselves on the tool's card (grouped, overdue
+ * marked, each with a checkbox), so the reply only sums them up: "You have 5 tasks due by Sat — 2
+ * overdue, 1 due today." One task is named, so "make it tomorrow" has something to point at.
+ */
+function listSummary(tasks: Task[], total: number, today: string, args: ListArgs): string {
+  const noun = total === 1 ? "task" : "tasks";
+  if (args.status === "completed") return total === 1 ? `You've finished 1 task: ${line(tasks[0]!, today)}.` : `You've finished ${total} tasks.`;
+  const open = tasks.filter((t) => !t.completed);
+  const overdue = open.filter((t) => t.dueDate !== null && t.dueDate < today).length;
+  const dueToday = open.filter((t) => t.dueDate === today).length;
+  const { dueAfter, dueBefore } = args;
+  const scope =
+    dueAfter && dueBefore && dueAfter === dueBefore
+      ? ` due ${describeDate(dueAfter, today)}`
+      : dueBefore && dueBefore < today && !dueAfter
+        ? " overdue"
+        : dueBefore
+          ? ` due by ${describeDate(dueBefore, today)}`
+          : dueAfter
+            ? ` due from ${describeDate(dueAfter, today)}`
+            : "";
+  const kind = !scope && args.status === "pending" ? " open" : "";
+  const notes: string[] = [];
+  if (overdue > 0 && scope !== " overdue") notes.push(`${overdue} overdue`);
+  if (dueToday > 0 && scope !== " due today") notes.push(`${dueToday} due today`);
+  const head = `You have ${total}${kind} ${noun}${scope}${args.tag ? ` tagged #${args.tag}` : ""}`;
+  if (total === 1 && tasks[0]) return `${head}: ${line(tasks[0], today)}.`;
+  return `${head}${notes.length ? ` — ${notes.join(", ")}` : ""}.`;
+}
+
 export function toolReply(toolName: string, output: unknown, today: string, asked?: Intent): string {
   const view = asked?.kind === "list" ? asked.view : undefined;
-  const value = output as { task?: Task; tasks?: Task[]; total?: number };
+  const value = output as { task?: Task; tasks?: Task[]; total?: number; count?: number; op?: string };
   const task = value.task;
   switch (toolName) {
     case TOOL_NAMES.add:
+      if (value.tasks && value.tasks.length > 1) return `Added ${value.tasks.length} tasks:\n${value.tasks.map((t) => line(t, today)).join("\n")}`;
       return task ? `Added #${task.number} “${task.title}” (${details(task, today)}).` : "Added it.";
+    case TOOL_NAMES.updateMany: {
+      const n = value.count ?? 0;
+      if (n === 0) return "No task matched, so nothing changed.";
+      const shown = value.tasks ?? [];
+      const more = n > shown.length ? `\n…and ${n - shown.length} more.` : "";
+      const verb = asked?.kind === "updateMany" && asked.args.changes.delete ? "Deleted" : "Updated";
+      return `${verb} ${n} ${n === 1 ? "task" : "tasks"}:\n${shown.map((t) => line(t, today)).join("\n")}${more}\nSay “undo” to put ${n === 1 ? "it" : "them"} back.`;
+    }
+    case TOOL_NAMES.undo: {
+      if (task) return `Restored #${task.number} “${task.title}” from the Trash.`;
+      const n = value.count ?? 0;
+      const shown = (value.tasks ?? []).map((t) => `#${t.number} “${t.title}”`).join(", ");
+      return `Undone: the ${value.op ?? "last"} change to ${n === 1 ? "1 task" : `${n} tasks`}${shown ? ` (${shown})` : ""}.`;
+    }
     case TOOL_NAMES.complete:
       if (task && !task.completed && task.dueDate) {
         // A repeating task moved on to its next occurrence.
@@ -28,7 +74,7 @@ export function toolReply(toolName: string, output: unknown, today: string, aske
       }
       return task ? `Nice work — #${task.number} “${task.title}” is done. ✓` : "Marked it done.";
     case TOOL_NAMES.delete:
-      return task ? `Deleted #${task.number} “${task.title}”.` : "Deleted it.";
+      return task ? `Deleted #${task.number} “${task.title}” (it's in the Trash; say “undo” to bring it back).` : "Deleted it.";
     case TOOL_NAMES.update:
       return task ? `Updated #${task.number} “${task.title}” (${task.completed ? "done" : "open"} · ${details(task, today)}).` : "Updated it.";
     case TOOL_NAMES.list: {
@@ -47,10 +93,7 @@ export function toolReply(toolName: string, output: unknown, today: string, aske
         return `Next up: #${first.number} “${first.title}” (${details(first, today)}).${after}`;
       }
       if (tasks.length === 0) return "Nothing here — your list is clear for that. Add one with “add …”.";
-      const more = (value.total ?? tasks.length) > tasks.length ? `\n…and ${value.total! - tasks.length} more.` : "";
-      const noun = tasks.length === 1 ? "task" : "tasks";
-      const finished = asked?.kind === "list" && asked.args.status === "completed";
-      return `${finished ? "You've finished" : "You have"} ${value.total ?? tasks.length} ${noun}:\n${tasks.map((t) => line(t, today)).join("\n")}${more}`;
+      return listSummary(tasks, value.total ?? tasks.length, today, asked?.kind === "list" ? asked.args : {});
     }
     default:
       return "Done.";
@@ -63,6 +106,8 @@ const VERB: Record<ToolName, string> = {
   [TOOL_NAMES.complete]: "complete that",
   [TOOL_NAMES.delete]: "delete that",
   [TOOL_NAMES.update]: "update that",
+  [TOOL_NAMES.updateMany]: "change those tasks",
+  [TOOL_NAMES.undo]: "undo that",
 };
 
 export function toolErrorReply(toolName: string, message: string): string {
@@ -77,7 +122,8 @@ export const HELP_TEXT = [
   "• “add eggs, bread and milk”; “add call mom”, then “make it tomorrow”",
   "• “complete 3” or “I'm done with the milk”",
   "• “move the milk to friday”, “make 2 low priority”, “rename 2 to Call the bank”",
-  "• “delete the meeting task”",
+  "• “delete the meeting task”, then “undo” (or later “bring back the meeting task”)",
+  "• “complete all shopping tasks”, “clear completed”, “mark all tasks as done”",
 ].join("\n");
 
 export function plainReply(intent: Intent): string {
