@@ -221,7 +221,7 @@ export class TaskService {
       }
       const current = timed ? await this.repo.findById(userId, id, false, tx) : undefined;
       if (timed && !current) throw notFound("task");
-      const values: TaskPatch = { ...fields, ...this.timing(personZone, current, patch) };
+      const values: TaskPatch = { ...fields, ...(current ? this.timing(personZone, current, patch) : {}) };
       const changed = await this.repo.update(tx, userId, id, values);
       if (!changed) throw notFound("task");
       await this.repo.logChanges(tx, this.changeRows(userId, ctx, op, [changed]));

@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { eq } from "drizzle-orm";
+import { taskCompletions } from "../db/schema.ts";
 import { buildApp, Client, drivers, signUp, type TestDatabase } from "../../test/support.ts";
 
 for (const driver of drivers) {
@@ -46,6 +48,54 @@ for (const driver of drivers) {
       assert.equal(cleared.body.dueTime, null);
       assert.equal(cleared.body.dueAt, null);
       assert.equal(cleared.body.dueDate, "2026-12-07");
+    });
+
+    test("completing a repeating task moves it and its relative reminders to the next occurrence; undo puts both back exactly", async () => {
+      const me = await signUp(app);
+      assert.equal((await me.patch("/api/me/settings", { timeZone: "Europe/Berlin" })).status, 200);
+      const task = (await me.post("/api/tasks", { title: "Team sync", dueDate: "2026-12-07T17:00", repeat: "FREQ=WEEKLY" })).body;
+      assert.equal(task.dueAt, "2026-12-07T16:00:00.000Z");
+      const base = `/api/tasks/${task.id}/reminders`;
+      const soon = await me.post(base, { minutesBefore: 30 });
+      assert.equal(soon.status, 201, soon.text);
+      assert.equal(soon.body.fireAt, "2026-12-07T15:30:00.000Z");
+      const eve = await me.post(base, { daysBefore: 1, time: "09:00" });
+      assert.equal(eve.body.fireAt, "2026-12-06T08:00:00.000Z", "09:00 the day before, in the person's zone");
+      const fireTimes = async () => ((await me.get(base)).body as { fireAt: string }[]).map((r) => r.fireAt).sort();
+      const completions = () => db.handle.db.select().from(taskCompletions).where(eq(taskCompletions.taskId, task.id));
+
+      const done = await me.patch(`/api/tasks/${task.id}`, { completed: true });
+      assert.equal(done.status, 200, done.text);
+      assert.equal(done.body.completed, false, "a repeating task stays open");
+      assert.equal(done.body.dueDate, "2026-12-14");
+      assert.equal(done.body.dueTime, "17:00");
+      assert.equal(done.body.dueAt, "2026-12-14T16:00:00.000Z");
+      assert.deepEqual(await fireTimes(), ["2026-12-13T08:00:00.000Z", "2026-12-14T15:30:00.000Z"], "relative reminders follow the next occurrence");
+      assert.equal((await completions()).length, 1);
+
+      const undone = await me.post("/api/changes/undo");
+      assert.equal(undone.status, 200, undone.text);
+      assert.equal(undone.body.op, "complete");
+      const back = (await me.get(`/api/tasks/${task.id}`)).body;
+      for (const field of ["dueDate", "dueTime", "timeZone", "dueAt", "repeat", "completed", "completedAt"]) {
+        assert.deepEqual(back[field], task[field], `undo restores ${field}`);
+      }
+      assert.deepEqual(await fireTimes(), ["2026-12-06T08:00:00.000Z", "2026-12-07T15:30:00.000Z"], "and the reminders with it");
+      assert.equal((await completions()).length, 0, "the undone occurrence is not recorded");
+    });
+
+    test("a bulk due date change moves each task's instant in its own zone", async () => {
+      const me = await signUp(app);
+      const berlin = (await me.post("/api/tasks", { title: "bulk a", dueDate: "2026-12-07", dueTime: "17:00", timeZone: "Europe/Berlin", tags: ["bulk"] }))
+        .body;
+      const ny = (await me.post("/api/tasks", { title: "bulk b", dueDate: "2026-12-07", dueTime: "09:00", timeZone: "America/New_York", tags: ["bulk"] })).body;
+      const res = await me.post("/api/tasks/bulk", { filter: { tag: "bulk" }, changes: { dueDate: "2027-01-04" } });
+      assert.equal(res.status, 200, res.text);
+      assert.equal((await me.get(`/api/tasks/${berlin.id}`)).body.dueAt, "2027-01-04T16:00:00.000Z");
+      assert.equal((await me.get(`/api/tasks/${ny.id}`)).body.dueAt, "2027-01-04T14:00:00.000Z");
+      assert.equal((await me.post("/api/changes/undo")).status, 200);
+      assert.equal((await me.get(`/api/tasks/${berlin.id}`)).body.dueAt, berlin.dueAt);
+      assert.equal((await me.get(`/api/tasks/${ny.id}`)).body.dueAt, ny.dueAt);
     });
 
     test("bad times, zones and rules answer 400 naming the field, and store nothing", async () => {
