@@ -30,6 +30,7 @@ import { notificationRoutes, pushRoutes } from "./notifications/notifications.ro
 import { NotificationService, type SnoozeHook } from "./notifications/notifications.service.ts";
 import { createNotifier } from "./notifications/notifier.ts";
 import { createToolValidator, taskToolDefinitions } from "./mcp/mcp.server.ts";
+import { settingsRoutes } from "./settings/settings.routes.ts";
 import type { Notifier } from "./reminders/notifier.ts";
 import { reminderRoutes } from "./reminders/reminders.routes.ts";
 import { ReminderScheduler } from "./reminders/reminders.scheduler.ts";
@@ -66,7 +67,7 @@ export function createApp(deps: AppDeps) {
   const lifecycle = deps.lifecycle ?? { draining: false };
   const auth = createAuth(database.db, config.auth, logger, config.mcp);
   const reminders = new ReminderService(database.db, { clock: deps.clock });
-  const tasks = new TaskService(database.db, reminders);
+  const tasks = new TaskService(database.db, reminders, deps.clock);
   const notificationsRepository = new NotificationsRepository(database.db);
   const notificationHub = new NotificationHub(database, notificationsRepository, logger);
   // Snoozing a reminder's notification plans that reminder again (a reminder gone since: nothing to plan).
@@ -147,12 +148,14 @@ export function createApp(deps: AppDeps) {
     "/api/connected-apps/*",
     "/api/notifications/*",
     "/api/push/*",
+    "/api/me/*",
   ];
   for (const path of signedInPaths) app.use(path, signedIn);
   // /mcp is an OAuth protected resource: OAuth access tokens (with their scopes) or a session.
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks, deps.clock));
+  app.route("/api/me/settings", settingsRoutes(tasks.settings));
   app.route("/api", reminderRoutes(reminders));
   app.route("/api/changes", changeRoutes(tasks));
   app.route("/api", chatRoutes(chat));

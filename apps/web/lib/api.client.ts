@@ -90,3 +90,15 @@ export const changesApi = {
   /** Reverts the person's latest change not yet undone, whatever it was. */
   undo: () => apiFetch<UndoResult>("/changes/undo", { method: "POST" }),
 };
+
+/** The person's settings: their time zone ("today", overdue and the assistant's dates are in it). */
+export const settingsApi = {
+  get: () => apiFetch<{ timeZone: string | null }>("/me/settings"),
+  setTimeZone: (timeZone: string) => apiFetch<{ timeZone: string }>("/me/settings", { method: "PATCH", json: { timeZone } }),
+};
+
+/** Stores the browser's time zone as the person's, once: when they have none yet. */
+export async function adoptBrowserTimeZone(): Promise<void> {
+  const { timeZone } = await settingsApi.get();
+  if (timeZone === null) await settingsApi.setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
+}

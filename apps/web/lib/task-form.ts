@@ -5,7 +5,8 @@
  */
 import type { CreateTaskInput, Priority, UpdateTaskInput } from "@todo/contracts";
 
-export type TaskFormValues = { title: string; description: string; priority: Priority; dueDate: string; tags: string };
+/** dueTime ("HH:MM") and repeat (an RRULE, "" for none) are sent only by the forms that show them. */
+export type TaskFormValues = { title: string; description: string; priority: Priority; dueDate: string; tags: string; dueTime?: string; repeat?: string };
 export type TaskFormErrors = Partial<Record<keyof TaskFormValues | "form", string>>;
 
 let schemas: Promise<typeof import("@todo/contracts")> | undefined;
@@ -37,6 +38,8 @@ function toBody(values: TaskFormValues) {
     description: values.description,
     priority: values.priority,
     dueDate: values.dueDate || null,
+    ...(values.dueTime !== undefined && values.dueDate ? { dueTime: values.dueTime || null } : {}),
+    ...(values.repeat !== undefined ? { repeat: values.repeat || null } : {}),
     tags: parseTags(values.tags),
   };
 }

@@ -1,6 +1,7 @@
 /** Chat and conversation shapes shared by the API and the web app. */
 import { z } from "zod";
 import { CHAT_LIMITS } from "./constants.ts";
+import { TimeZoneSchema } from "./tasks.contract.ts";
 import { storableText } from "./text.contract.ts";
 
 /** The person's answer to a tool call that waits for approval (the AI SDK's tool-approval-response). */
@@ -10,19 +11,6 @@ export const ApprovalResponseSchema = z.strictObject({
   reason: storableText("reason").max(500, "reason is at most 500 characters").optional().describe("Why (optional): the assistant is told"),
 });
 export type ApprovalResponse = z.infer<typeof ApprovalResponseSchema>;
-
-/** An IANA time zone name ("Europe/Paris"). */
-export const TimeZoneSchema = z
-  .string()
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, "timeZone must be an IANA time zone such as Europe/Paris");
 
 export const ChatRequestSchema = z
   .strictObject({

@@ -5,5 +5,6 @@ export * from "./tasks.contract.ts";
 export * from "./chat.contract.ts";
 export * from "./text.contract.ts";
 export * from "./connected-apps.contract.ts";
+export * from "./settings.contract.ts";
 export * from "./reminders.contract.ts";
 export * from "./notifications.contract.ts";

@@ -3,7 +3,6 @@
  */
 import { z } from "zod";
 import { ADD_MANY_MAX, DEFAULT_PRIORITY, DUE_YEARS, PRIORITIES, SORT_ORDERS, TASK_LIMITS, TASK_NUMBER_MAX, TASK_SORTS, TASK_STATUSES } from "./constants.ts";
-import { TimeZoneSchema } from "./chat.contract.ts";
 import { storableText } from "./text.contract.ts";
 
 export const PrioritySchema = z.enum(PRIORITIES);
@@ -38,6 +37,60 @@ export const DueDateSchema = z
   })
   .meta({ format: "date" });
 
+/** Whether text is an IANA time zone this runtime knows (Europe/Paris, America/New_York, UTC). */
+export function isTimeZone(text: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: text });
+    return /^[A-Za-z_+\-/0-9]+$/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, "timeZone must be an IANA time zone such as Europe/Paris")
+  .describe("IANA time zone, e.g. Europe/Paris");
+
+/** A local wall time, 24-hour HH:MM. */
+export const DueTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time as HH:MM (24-hour)");
+
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?$/;
+
+/**
+ * A due date as REST, the MCP tools and the web send it: YYYY-MM-DD (all day), or a local date-time
+ * YYYY-MM-DDTHH:MM in the task's time zone (no offset: 17:00 means 17:00 where the person is).
+ */
+const DueInputSchema = z
+  .string()
+  .superRefine((v, ctx) => {
+    const m = LOCAL_DATE_TIME.exec(v);
+    const parsed = DueDateSchema.safeParse(m ? m[1]! : v);
+    if (!parsed.success) ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? "a real date as YYYY-MM-DD" });
+    else if (!m && v.length > 10) ctx.addIssue({ code: "custom", message: "a date as YYYY-MM-DD or a local date-time as YYYY-MM-DDTHH:MM, without an offset" });
+    else if (m && !DueTimeSchema.safeParse(m[2]).success) ctx.addIssue({ code: "custom", message: "a time as HH:MM (24-hour)" });
+  })
+  .describe("YYYY-MM-DD or YYYY-MM-DDTHH:MM (local)");
+
+/** A due date as given, split: "2026-12-07T17:00" → date 2026-12-07, time 17:00 (an explicit dueTime wins). */
+export function splitDue(
+  dueDate: string | null | undefined,
+  dueTime: string | null | undefined,
+): { dueDate: string | null | undefined; dueTime: string | null | undefined } {
+  const m = dueDate ? LOCAL_DATE_TIME.exec(dueDate) : null;
+  if (!m) return { dueDate, dueTime };
+  return { dueDate: m[1]!, dueTime: dueTime === undefined ? m[2]! : dueTime };
+}
+
+/** An RFC 5545 recurrence rule, e.g. FREQ=WEEKLY;BYDAY=MO,TH (checked fully by the API). */
+export const RepeatSchema = z
+  .string()
+  .trim()
+  .max(300, "repeat is at most 300 characters")
+  .refine((v) => /^(?:RRULE:)?FREQ=[A-Z]+(?:;[A-Z]+=[A-Za-z0-9,+-]+)*$/i.test(v), "repeat must be an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=MO")
+  .describe("RRULE e.g. FREQ=WEEKLY;BYDAY=MO; null stops");
+
 export const TagSchema = storableText("tag")
   .trim()
   .toLowerCase()
@@ -66,6 +119,11 @@ export const TaskSchema = z.object({
   completed: z.boolean(),
   priority: PrioritySchema,
   dueDate: DueDateSchema.nullable(),
+  dueTime: DueTimeSchema.nullable().describe("Local wall time HH:MM on dueDate; null: all day"),
+  timeZone: z.string().nullable().describe("The IANA zone dueTime and repeat are meant in"),
+  dueAt: z.iso.datetime().nullable().describe("Read-only: the instant dueDate + dueTime is, in timeZone; null for all-day tasks"),
+  repeat: z.string().nullable().describe("RFC 5545 rule the task repeats by"),
+  repeatText: z.string().nullable().describe("The rule in words: every weekday at 09:00"),
   tags: z.array(z.string()),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -74,26 +132,35 @@ export const TaskSchema = z.object({
 });
 export type Task = z.infer<typeof TaskSchema>;
 
+const TIMING_FIELDS = {
+  dueTime: DueTimeSchema.nullable().describe("HH:MM; null: all day").optional(),
+  timeZone: TimeZoneSchema.optional().describe("Zone of dueTime; default the person's"),
+  repeat: RepeatSchema.nullable().optional(),
+};
+
 export const CreateTaskSchema = z.strictObject({
   title: TitleSchema,
   description: DescriptionSchema.default(""),
   priority: PrioritySchema.default(DEFAULT_PRIORITY),
-  dueDate: DueDateSchema.nullish().transform((v) => v ?? null),
+  dueDate: DueInputSchema.nullish().transform((v) => v ?? null),
+  ...TIMING_FIELDS,
   tags: TagsSchema.default([]),
 });
 export type CreateTaskInput = z.input<typeof CreateTaskSchema>;
 export type CreateTask = z.output<typeof CreateTaskSchema>;
 
-export const UpdateTaskSchema = z
-  .strictObject({
-    title: TitleSchema.optional(),
-    description: DescriptionSchema.optional(),
-    completed: z.boolean().describe("false reopens the task").optional(),
-    priority: PrioritySchema.optional(),
-    dueDate: DueDateSchema.nullable().describe("null clears it").optional(),
-    tags: TagsSchema.optional(),
-  })
-  .refine((v) => Object.keys(v).length > 0, { message: "nothing to update: give at least one field" });
+/** UpdateTaskSchema's fields, before the "give at least one" rule (the MCP tool leaves some out). */
+export const UpdateTaskFields = z.strictObject({
+  title: TitleSchema.optional(),
+  description: DescriptionSchema.optional(),
+  completed: z.boolean().describe("false reopens the task").optional(),
+  priority: PrioritySchema.optional(),
+  dueDate: DueInputSchema.nullable().describe("null clears it (and its time and rule)").optional(),
+  ...TIMING_FIELDS,
+  tags: TagsSchema.optional(),
+});
+const SOME_FIELD = { message: "nothing to update: give at least one field" };
+export const UpdateTaskSchema = UpdateTaskFields.refine((v) => Object.keys(v).length > 0, SOME_FIELD);
 export type UpdateTaskInput = z.input<typeof UpdateTaskSchema>;
 export type UpdateTask = z.output<typeof UpdateTaskSchema>;
 

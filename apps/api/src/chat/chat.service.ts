@@ -5,6 +5,8 @@
  * reply at the end. A turn that fails still leaves the message and what its tools did in the
  * history, so the history never hides a change that happened.
  */
+import { DEFAULT_TIME_ZONE } from "../settings/settings.repository.ts";
+import { localDateTime } from "../tasks/tasks.time.ts";
 import { randomUUID } from "node:crypto";
 import {
   APICallError,
@@ -68,10 +70,13 @@ export function systemPrompt(now: Date, timeZone: string): string {
     "add_task, list_tasks, complete_task, delete_task, update_task, update_tasks (every task a filter selects) and undo",
     "(reverts your last change in this conversation; deleted tasks stay restorable). Always call a tool to read or change tasks;",
     "never invent tasks or claim a change you did not make. Refer to tasks by their number (#3). When the person",
-    "names a task by words, pass those words as `match`. Dates are YYYY-MM-DD.",
+    "names a task by words, pass those words as `match`. Dates are YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time, in the",
+    "person's local time. A repeating task takes `repeat`, an RFC 5545 RRULE (FREQ=WEEKLY;BYDAY=MO,TH); null stops it.",
     "The person sees each list_tasks result as a card with the tasks on it: do not list them again;",
     "sum them up in a sentence instead (for example “5 due this week, 2 overdue”).",
-    `Today is ${weekday} ${today} (time zone ${timeZone}). Keep replies short and friendly.`,
+    `Today is ${weekday} ${today}, now ${localDateTime(now, timeZone).time} (time zone ${timeZone}). Keep replies short and friendly.`,
+    "The person sees each list_tasks result as a card with the tasks on it: do not list them again;",
+    "sum them up in a sentence instead (for example “5 due this week, 2 overdue”).",
   ].join(" ");
 }
 
@@ -285,7 +290,8 @@ export class ChatService {
   }
 
   private async prepare(userId: string, req: ChatRequest) {
-    const timeZone = req.timeZone ?? "UTC";
+    // The person's setting, else the zone their browser sent, else UTC: "today" and every printed date are in it.
+    const timeZone = (await this.tasks.settings.timeZone(userId)) ?? req.timeZone ?? DEFAULT_TIME_ZONE;
     let history: ModelMessage[] = [];
     let slot: TurnSlot;
     let decided: DecidedApprovals | undefined;

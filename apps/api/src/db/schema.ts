@@ -297,6 +297,14 @@ export const tasks = pgTable(
     completed: boolean("completed").notNull().default(false),
     priority: text("priority", { enum: PRIORITIES }).notNull().default(DEFAULT_PRIORITY),
     dueDate: date("due_date", { mode: "string" }),
+    /** Local wall time HH:MM on due_date (null: all day), meant in time_zone. */
+    dueTime: text("due_time"),
+    /** The IANA zone due_time and repeat are meant in: local time + zone keeps 09:00 at 09:00 across DST. */
+    timeZone: text("time_zone"),
+    /** Derived on every write from due_date + due_time in time_zone: the instant it falls due (null: all day). */
+    dueAt: timestamp("due_at", { withTimezone: true }),
+    /** RFC 5545 RRULE (without DTSTART: the due date and time are the anchor); null: does not repeat. */
+    repeat: text("repeat"),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     completedAt: timestamp("completed_at", { withTimezone: true }),
     /** Set when the task is deleted: it is in the Trash (restorable) until purged 30 days later. */
@@ -307,6 +315,7 @@ export const tasks = pgTable(
     uniqueIndex("tasks_user_number_idx").on(t.userId, t.number),
     index("tasks_user_created_idx").on(t.userId, t.createdAt),
     index("tasks_user_due_idx").on(t.userId, t.dueDate),
+    index("tasks_due_at_idx").on(t.dueAt).where(sql`${t.completed} = false`),
     // Counting a person's open tasks (the per-person limit) reads this small index only.
     index("tasks_user_open_idx").on(t.userId).where(sql`${t.completed} = false and ${t.deletedAt} is null`),
     // The Trash, and the purge of tasks deleted long ago.
@@ -316,6 +325,33 @@ export const tasks = pgTable(
     check("tasks_description_length_check", sql`char_length(${t.description}) <= 2000`),
   ],
 );
+
+/** One completed occurrence of a repeating task (the task itself moves on to its next occurrence). */
+export const taskCompletions = pgTable(
+  "task_completions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    taskId: uuid("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    dueDate: date("due_date", { mode: "string" }),
+    dueAt: timestamp("due_at", { withTimezone: true }),
+    completedAt: timestamp("completed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("task_completions_task_idx").on(t.taskId, t.completedAt)],
+);
+
+/** A person's settings: their IANA time zone ("today", overdue and every printed date are in it). */
+export const userSettings = pgTable("user_settings", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => user.id, { onDelete: "cascade" }),
+  timeZone: text("time_zone").notNull(),
+  ...timestamps,
+});
 
 // ---- Reminders ---------------------------------------------------------------------------------
 

@@ -23,8 +23,8 @@ import {
   ReminderSpecSchema,
   TaskRefSchema,
   TaskSchema,
+  UpdateTaskFields,
   UndoResultSchema,
-  UpdateTaskSchema,
   type BulkResult,
   type ErrorPayload,
   type Task,
@@ -53,6 +53,8 @@ const ListInput = ListTasksQuerySchema.omit({ offset: true }).extend({
   limit: z.int().min(1).max(100).default(50),
 });
 const RefInput = TaskRefSchema.refine(refGiven, REF_MISSING);
+// Lean for the model: a time rides in dueDate (YYYY-MM-DDTHH:MM) and the person's zone is used.
+const LOCAL_ONLY = { dueTime: true, timeZone: true } as const;
 /** Reminders a tool sets along with the task it adds or changes (added to any it has). */
 const ToolReminder = z
   .strictObject({
@@ -67,17 +69,19 @@ const ToolReminder = z
   .pipe(ReminderSpecSchema);
 /** Lean for the model (one flat object); checked as the REST body is (ReminderSpecSchema). */
 const RemindersInput = z.array(ToolReminder).max(3).optional().describe("Reminders to add");
-const AddInput = CreateTaskSchema.extend({
+const AddInput = CreateTaskSchema.omit(LOCAL_ONLY).extend({
   more: AddTitlesSchema.optional().describe("More titles to add with the same details"),
   reminders: RemindersInput,
 });
-const UpdateInput = TaskRefSchema.extend({ changes: UpdateTaskSchema.optional(), reminders: RemindersInput })
+const Changes = UpdateTaskFields.omit(LOCAL_ONLY).refine((v) => Object.keys(v).length > 0, { message: "nothing to update: give at least one field" });
+const UpdateInput = TaskRefSchema.extend({ changes: Changes.optional(), reminders: RemindersInput })
   .refine(refGiven, REF_MISSING)
   .refine((v) => v.changes !== undefined || v.reminders !== undefined, { message: "give changes or reminders", path: ["changes"] });
 
 function describeTask(t: Task): string {
   const bits: string[] = [t.priority];
-  if (t.dueDate) bits.push(`due ${t.dueDate}`);
+  if (t.dueDate) bits.push(`due ${t.dueDate}${t.dueTime ? ` ${t.dueTime}` : ""}`);
+  if (t.repeatText) bits.push(`repeats ${t.repeatText}`);
   if (t.tags.length) bits.push(t.tags.map((tag) => `#${tag}`).join(" "));
   return `#${t.number} ${t.title}${t.completed ? " (done)" : ""} · ${bits.join(" · ")}`;
 }
@@ -158,7 +162,11 @@ export const TASK_TOOLS = {
     input: RefInput,
     output: TaskResult,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    run: async (tasks, userId, ref, ctx) => taskAnswer("Completed", await tasks.completeTask(userId, ref, ctx)),
+    run: async (tasks, userId, ref, ctx) => {
+      const task = await tasks.completeTask(userId, ref, ctx);
+      // A repeating task stays open, moved to its next occurrence.
+      return taskAnswer(task.completed ? "Completed" : "Completed this occurrence; next:", task);
+    },
   }),
   [TOOL_NAMES.delete]: defineTool({
     title: "Delete a task",
@@ -290,7 +298,8 @@ export function createMcpServer(tasks: TaskService, userId: string, options: Mcp
   const server = new McpServer(
     { name: "todo-chatbot", version },
     {
-      instructions: "Manage the signed-in person's todo list. Tasks are referred to by number (#3) or by words from their title.",
+      instructions:
+        "Manage the signed-in person's todo list. Tasks are referred to by number (#3) or by words from their title. Times are local to the person's time zone.",
       ...(options.jsonSchemaValidator ? { jsonSchemaValidator: options.jsonSchemaValidator } : {}),
     },
   );

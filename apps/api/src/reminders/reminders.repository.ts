@@ -31,6 +31,8 @@ export interface TaskForReminders {
   userId: string;
   title: string;
   dueDate: string | null;
+  dueTime: string | null;
+  timeZone: string | null;
   completed: boolean;
 }
 
@@ -42,6 +44,8 @@ export interface ClaimedReminder {
   fireAt: Date;
   title: string;
   dueDate: string | null;
+  dueTime: string | null;
+  timeZone: string | null;
 }
 
 /** A claim's lease end, in microseconds since the epoch: unique per claim, so it is the claim's token. */
@@ -54,7 +58,15 @@ export class ReminderRepository {
 
   async findTask(userId: string, taskId: string): Promise<TaskForReminders | undefined> {
     const [row] = await this.db
-      .select({ id: tasks.id, userId: tasks.userId, title: tasks.title, dueDate: tasks.dueDate, completed: tasks.completed })
+      .select({
+        id: tasks.id,
+        userId: tasks.userId,
+        title: tasks.title,
+        dueDate: tasks.dueDate,
+        dueTime: tasks.dueTime,
+        timeZone: tasks.timeZone,
+        completed: tasks.completed,
+      })
       .from(tasks)
       // A task in the Trash has no reminders to plan: they are cancelled when it is deleted.
       .where(and(eq(tasks.id, taskId), eq(tasks.userId, userId), isNull(tasks.deletedAt)));
@@ -138,14 +150,25 @@ export class ReminderRepository {
                 limit ${limit}
                   for update skip locked)
          and t.id = r.task_id
-      returning r.id, r.user_id, r.task_id, r.fire_at, t.title, t.due_date::text as due_date`);
-    return rowsOf<{ id: string; user_id: string; task_id: string; fire_at: Date | string; title: string; due_date: string | null }>(result).map((r) => ({
+      returning r.id, r.user_id, r.task_id, r.fire_at, t.title, t.due_date::text as due_date, t.due_time, t.time_zone`);
+    return rowsOf<{
+      id: string;
+      user_id: string;
+      task_id: string;
+      fire_at: Date | string;
+      title: string;
+      due_date: string | null;
+      due_time: string | null;
+      time_zone: string | null;
+    }>(result).map((r) => ({
       id: r.id,
       userId: r.user_id,
       taskId: r.task_id,
       fireAt: new Date(r.fire_at),
       title: r.title,
       dueDate: r.due_date,
+      dueTime: r.due_time,
+      timeZone: r.time_zone,
     }));
   }
 

@@ -122,7 +122,7 @@ export class ReminderScheduler {
     const late = now.getTime() - reminder.fireAt.getTime() > this.options.lateAfterMs;
     try {
       const timeZone = await this.deps.timeZoneOf(reminder.userId);
-      const due = dueInstantFor({ dueDate: reminder.dueDate, completed: false }, timeZone);
+      const due = dueInstantFor({ dueDate: reminder.dueDate, dueTime: reminder.dueTime, timeZone: reminder.timeZone, completed: false }, timeZone);
       await notifier.notify(reminder.userId, {
         reminderId: reminder.id,
         taskId: reminder.taskId,

@@ -9,10 +9,17 @@ import { DomainError, notFound } from "../domain-error.ts";
 import type { Database } from "../db/client.ts";
 import { ReminderRepository, type ReminderRow, type TaskForReminders, toReminder } from "./reminders.repository.ts";
 import { isRelative, planFireAt } from "./reminders.time.ts";
+import { DEFAULT_TIME_ZONE, SettingsRepository } from "../settings/settings.repository.ts";
 
-/** The person's IANA time zone. Until per-person zones land, every person is on UTC. */
+/** The person's IANA time zone. */
 export type TimeZoneOf = (userId: string) => Promise<string>;
+/** Every person on UTC: for tests that pin the zone. */
 export const utcForEveryone: TimeZoneOf = async () => "UTC";
+/** The person's setting (GET/PATCH /api/me/settings), else UTC. */
+export function settingsTimeZoneOf(db: Database): TimeZoneOf {
+  const settings = new SettingsRepository(db);
+  return async (userId) => (await settings.timeZone(userId)) ?? DEFAULT_TIME_ZONE;
+}
 
 export interface ReminderServiceOptions {
   clock?: () => Date;
@@ -38,7 +45,7 @@ export class ReminderService implements TaskReminders {
   constructor(db: Database, options: ReminderServiceOptions = {}) {
     this.repo = new ReminderRepository(db);
     this.clock = options.clock ?? (() => new Date());
-    this.timeZoneOf = options.timeZoneOf ?? utcForEveryone;
+    this.timeZoneOf = options.timeZoneOf ?? settingsTimeZoneOf(db);
   }
 
   private async ownTask(userId: string, taskId: string): Promise<TaskForReminders> {

@@ -3,8 +3,9 @@
  * applied to it. Pure functions of their inputs (no clock), so DST days are tested directly.
  */
 import type { ReminderSpec } from "@todo/contracts";
+import { dueInstant } from "../tasks/tasks.time.ts";
 
-/** The local time a date-only due date means, until due times land. */
+/** The local time an all-day task (a due date without a time) means for its relative reminders. */
 export const DEFAULT_DUE_TIME = "09:00";
 
 /** One formatter per zone, made once: building one costs far more than using it. */
@@ -64,16 +65,21 @@ function daysBefore(date: string, days: number): string {
 /** What of a task decides its reminders. */
 export interface TaskTiming {
   dueDate: string | null;
+  /** Local HH:MM in `timeZone` (null: all day). */
+  dueTime?: string | null;
+  /** The zone the due time is meant in (null: the person's). */
+  timeZone?: string | null;
   completed: boolean;
 }
 
 /**
- * A task's due instant in the person's zone: for now its due date at 09:00 local time.
- * Replaced when due times land (issue 16, "Time"): swap in the due-time helper's `dueInstant` here;
- * nothing else in the reminders module reads a due date.
+ * A task's due instant: its due date and time in the task's zone (tasks.time.ts `dueInstant`); an
+ * all-day task counts as due at 09:00 on its date in the person's zone (`timeZone`).
  */
 export function dueInstantFor(task: TaskTiming, timeZone: string): Date | null {
-  return task.dueDate ? zonedInstant(task.dueDate, DEFAULT_DUE_TIME, timeZone) : null;
+  if (!task.dueDate) return null;
+  if (task.dueTime) return dueInstant({ dueDate: task.dueDate, dueTime: task.dueTime, timeZone: task.timeZone ?? timeZone });
+  return zonedInstant(task.dueDate, DEFAULT_DUE_TIME, timeZone);
 }
 
 /** The local due date a relative "days before at HH:MM" counts from. */

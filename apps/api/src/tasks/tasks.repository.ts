@@ -2,10 +2,23 @@
 import { and, asc, desc, eq, gt, gte, ilike, inArray, isNotNull, isNull, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { CreateTask, ListTasksQuery, MyTasksQuery, Task, TaskFilter, UpdateTask } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
-import { taskChanges, taskCounters, tasks } from "../db/schema.ts";
+import { taskChanges, taskCompletions, taskCounters, tasks } from "../db/schema.ts";
 import { titleKey } from "./tasks.match.ts";
+import { describeRule } from "./tasks.time.ts";
 
 export type TaskRow = typeof tasks.$inferSelect;
+
+/** The time fields the service derives on every write (dueAt from the other three). */
+export interface TimingValues {
+  dueDate: string | null;
+  dueTime: string | null;
+  timeZone: string | null;
+  dueAt: Date | null;
+  repeat: string | null;
+}
+
+/** The fields an update writes: the person's changes with the time fields the service derived. */
+export type TaskPatch = Omit<UpdateTask, "timeZone"> & Partial<TimingValues>;
 
 export function toTask(row: TaskRow): Task {
   return {
@@ -16,6 +29,11 @@ export function toTask(row: TaskRow): Task {
     completed: row.completed,
     priority: row.priority,
     dueDate: row.dueDate,
+    dueTime: row.dueTime,
+    timeZone: row.timeZone,
+    dueAt: row.dueAt?.toISOString() ?? null,
+    repeat: row.repeat,
+    repeatText: row.repeat ? describeRule(row.repeat, row.dueTime) : null,
     tags: row.tags,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -31,11 +49,30 @@ export interface TaskSnapshot {
   completed: boolean;
   priority: TaskRow["priority"];
   dueDate: string | null;
+  dueTime: string | null;
+  timeZone: string | null;
+  dueAt: string | null;
+  repeat: string | null;
   tags: string[];
   completedAt: string | null;
   deletedAt: string | null;
 }
-const SNAPSHOT_FIELDS = ["title", "description", "completed", "priority", "dueDate", "tags", "completedAt", "deletedAt"] as const;
+const SNAPSHOT_FIELDS = [
+  "title",
+  "description",
+  "completed",
+  "priority",
+  "dueDate",
+  "dueTime",
+  "timeZone",
+  "dueAt",
+  "repeat",
+  "tags",
+  "completedAt",
+  "deletedAt",
+] as const;
+/** Snapshot fields stored as ISO strings and written back as instants. */
+const INSTANT_FIELDS: ReadonlySet<string> = new Set(["dueAt", "completedAt", "deletedAt"]);
 
 export function snapshotOf(row: TaskRow): TaskSnapshot {
   return {
@@ -44,6 +81,10 @@ export function snapshotOf(row: TaskRow): TaskSnapshot {
     completed: row.completed,
     priority: row.priority,
     dueDate: row.dueDate,
+    dueTime: row.dueTime,
+    timeZone: row.timeZone,
+    dueAt: row.dueAt?.toISOString() ?? null,
+    repeat: row.repeat,
     tags: row.tags,
     completedAt: row.completedAt?.toISOString() ?? null,
     deletedAt: row.deletedAt?.toISOString() ?? null,
@@ -54,9 +95,11 @@ export function snapshotOf(row: TaskRow): TaskSnapshot {
 function revertValues(before: TaskSnapshot, after: TaskSnapshot | null): Partial<typeof tasks.$inferInsert> {
   const values: Record<string, unknown> = {};
   for (const field of SNAPSHOT_FIELDS) {
+    // A change logged before these fields existed has none of them: nothing to put back there.
+    if (!(field in before)) continue;
     if (after && JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
     const value = before[field];
-    values[field] = (field === "completedAt" || field === "deletedAt") && typeof value === "string" ? new Date(value) : value;
+    values[field] = INSTANT_FIELDS.has(field) && typeof value === "string" ? new Date(value) : value;
   }
   if (values.title !== undefined) values.titleKey = titleKey(before.title);
   return values as Partial<typeof tasks.$inferInsert>;
@@ -120,7 +163,7 @@ function ordering(q: ListTasksQuery): SQL[] {
   const dir = direction === "desc" ? desc : asc;
   switch (q.sort) {
     case "due":
-      return [sql`${tasks.dueDate} ${sql.raw(direction)} nulls last`, dir(tasks.number)];
+      return [sql`${tasks.dueDate} ${sql.raw(direction)} nulls last`, sql`${tasks.dueTime} ${sql.raw(direction)} nulls first`, dir(tasks.number)];
     case "priority":
       return [dir(priorityRank), sql`${tasks.dueDate} asc nulls last`, dir(tasks.number)];
     case "title":
@@ -338,7 +381,12 @@ export class TaskRepository {
    * Inserts a task under its next number. `admit` sees the person's counts first; the counter row
    * is locked by then, so a person's concurrent inserts are counted one after the other.
    */
-  async insert(tx: Database, userId: string, input: CreateTask, admit: (counts: { open: number; total: number }) => void): Promise<TaskRow> {
+  async insert(
+    tx: Database,
+    userId: string,
+    input: Omit<CreateTask, "timeZone"> & TimingValues,
+    admit: (counts: { open: number; total: number }) => void,
+  ): Promise<TaskRow> {
     const [counter] = await tx
       .insert(taskCounters)
       .values({ userId, lastNumber: 1 })
@@ -353,7 +401,7 @@ export class TaskRepository {
   }
 
   /** Changes a live task; answers it before and after (locked meanwhile), or nothing when there is none. */
-  async update(tx: Database, userId: string, id: string, patch: UpdateTask): Promise<{ before: TaskRow; after: TaskRow } | undefined> {
+  async update(tx: Database, userId: string, id: string, patch: TaskPatch): Promise<{ before: TaskRow; after: TaskRow } | undefined> {
     const before = await this.lockLive(tx, userId, id);
     if (!before) return undefined;
     const completedAt = patch.completed === undefined ? {} : { completedAt: patch.completed ? sql`coalesce(${tasks.completedAt}, now())` : null };
@@ -363,6 +411,49 @@ export class TaskRepository {
       .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
       .returning();
     return { before, after: after! };
+  }
+
+  /**
+   * Completes one occurrence of a repeating task: records it, and moves the same task (its number and
+   * tags) to the next occurrence. Answers it before and after, or nothing when it is not a live open task.
+   */
+  async completeOccurrence(
+    tx: Database,
+    userId: string,
+    id: string,
+    next: (before: TaskRow) => Promise<Omit<TaskPatch, "completed"> | undefined>,
+  ): Promise<{ before: TaskRow; after: TaskRow } | undefined> {
+    const before = await this.lockLive(tx, userId, id);
+    if (!before || before.completed) return undefined;
+    const values = await next(before);
+    if (!values) return undefined;
+    const [after] = await tx
+      .update(tasks)
+      .set({ ...values, ...(values.title === undefined ? {} : { titleKey: titleKey(values.title) }), updatedAt: new Date() })
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+      .returning();
+    await tx.insert(taskCompletions).values({ taskId: id, userId, dueDate: before.dueDate, dueAt: before.dueAt });
+    return { before, after: after! };
+  }
+
+  /** Forgets the latest recorded occurrence of a task (an undone completion of a repeating task). */
+  async forgetLatestCompletion(tx: Database, userId: string, taskId: string): Promise<void> {
+    const [latest] = await tx
+      .select({ id: taskCompletions.id })
+      .from(taskCompletions)
+      .where(and(eq(taskCompletions.userId, userId), eq(taskCompletions.taskId, taskId)))
+      .orderBy(desc(taskCompletions.completedAt))
+      .limit(1);
+    if (latest) await tx.delete(taskCompletions).where(eq(taskCompletions.id, latest.id));
+  }
+
+  /** The completed occurrences of a task, newest first. */
+  async completions(userId: string, taskId: string): Promise<{ dueDate: string | null; completedAt: Date }[]> {
+    return this.db
+      .select({ dueDate: taskCompletions.dueDate, completedAt: taskCompletions.completedAt })
+      .from(taskCompletions)
+      .where(and(eq(taskCompletions.userId, userId), eq(taskCompletions.taskId, taskId)))
+      .orderBy(desc(taskCompletions.completedAt));
   }
 
   /** Moves a task into the Trash (`deleted`) or out of it; answers it before and after, or nothing. */

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import {
   BULK_SAMPLE,
+  splitDue,
   TASK_LIMITS,
   TRASH_DAYS,
   type BulkChanges,
@@ -22,9 +23,22 @@ import {
 } from "@todo/contracts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { bestMatches, titleKeyPatterns } from "./tasks.match.ts";
-import { snapshotOf, TaskRepository, toTask, type ChangeRow, type TaskRow } from "./tasks.repository.ts";
+import { snapshotOf, TaskRepository, toTask, type ChangeRow, type TaskPatch, type TaskRow, type TimingValues } from "./tasks.repository.ts";
+import { anchorRule, dueInstant, firstOccurrence, nextOccurrence, normalizeRule, todayIn } from "./tasks.time.ts";
 import type { Database } from "../db/client.ts";
 import type { TaskReminders } from "../reminders/reminders.service.ts";
+import { DEFAULT_TIME_ZONE, SettingsRepository } from "../settings/settings.repository.ts";
+
+/** What a create or update says about a task's time. */
+interface TimingPatch {
+  dueDate?: string | null | undefined;
+  dueTime?: string | null | undefined;
+  timeZone?: string | undefined;
+  repeat?: string | null | undefined;
+}
+
+const invalid = (field: string, message: string) => new DomainError("validation_error", message, { field });
+const touchesTime = (p: TimingPatch) => p.dueDate !== undefined || p.dueTime !== undefined || p.timeZone !== undefined || p.repeat !== undefined;
 
 /** Who made a change: the conversation whose assistant made it (undo in a chat reverts that conversation's changes). */
 export interface ChangeContext {
@@ -55,13 +69,72 @@ function admitNewOpenTask(counts: { open: number; total: number }): void {
 
 export class TaskService {
   private readonly repo: TaskRepository;
+  readonly settings: SettingsRepository;
 
   /** `reminders` re-plans a task's reminders after each change (due date, completion, deletion). */
   constructor(
     private readonly db: Database,
     readonly reminders?: TaskReminders,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.repo = new TaskRepository(db);
+    this.settings = new SettingsRepository(db);
+  }
+
+  /** The person's time zone: their setting, else UTC. "Today", overdue and printed dates are in it. */
+  async timeZoneOf(userId: string): Promise<string> {
+    return (await this.settings.timeZone(userId)) ?? DEFAULT_TIME_ZONE;
+  }
+
+  /**
+   * A task's time fields after a create or an update: the date, the local time, the zone they are
+   * meant in (the request's, else the person's `personZone`), the rule (pinned to its start) and the
+   * derived instant. Undefined when an update does not touch them.
+   */
+  private timing(personZone: string, current: TaskRow | undefined, given: TimingPatch): TimingValues | undefined {
+    const patch = { ...given, ...splitDue(given.dueDate, given.dueTime) };
+    if (current && !touchesTime(patch)) return undefined;
+    const cleared = patch.dueDate === null;
+    if (cleared && patch.dueTime) throw invalid("dueTime", "a due time needs a due date");
+    const keepZone = current?.timeZone && patch.dueDate === undefined && patch.dueTime === undefined;
+    const timeZone = patch.timeZone ?? (keepZone ? current!.timeZone! : personZone);
+    let dueDate = patch.dueDate !== undefined ? patch.dueDate : (current?.dueDate ?? null);
+    const dueTime = patch.dueTime !== undefined ? patch.dueTime : cleared ? null : (current?.dueTime ?? null);
+    let repeat = patch.repeat !== undefined ? (patch.repeat === null ? null : normalizeRule(patch.repeat)) : cleared ? null : (current?.repeat ?? null);
+    if (repeat && !dueDate) {
+      dueDate = firstOccurrence(repeat, todayIn(this.clock(), timeZone));
+      if (!dueDate) throw invalid("repeat", "this rule has no occurrence from today on");
+    }
+    if (dueTime && !dueDate) throw invalid("dueTime", "a due time needs a due date");
+    if (repeat && patch.repeat) repeat = anchorRule(repeat, dueDate!);
+    const zoned = dueTime !== null || repeat !== null;
+    const values = { dueDate, dueTime, timeZone: zoned ? timeZone : null, repeat };
+    return { ...values, dueAt: dueInstant(values) };
+  }
+
+  /**
+   * Completing a repeating task: the values that move it to its next occurrence (it stays open).
+   * Undefined when it does not repeat or its rule has ended: then it is simply completed.
+   */
+  private nextOccurrenceValues(personZone: string, current: TaskRow, values: TaskPatch): Omit<TaskPatch, "completed"> | undefined {
+    const timing = {
+      dueDate: values.dueDate === undefined ? current.dueDate : values.dueDate,
+      dueTime: values.dueTime === undefined ? current.dueTime : values.dueTime,
+      timeZone: values.timeZone === undefined ? current.timeZone : values.timeZone,
+    };
+    const repeat = values.repeat === undefined ? current.repeat : values.repeat;
+    if (!repeat || !timing.dueDate) return undefined;
+    const next = nextOccurrence({ ...timing, repeat }, todayIn(this.clock(), timing.timeZone ?? personZone));
+    if (!next) return undefined;
+    const { completed: _, ...rest } = values;
+    const moved = { ...timing, dueDate: next.dueDate, repeat: next.repeat };
+    return { ...rest, ...moved, dueAt: dueInstant(moved) };
+  }
+
+  /** The completed occurrences of a repeating task (dates it was due, and when each was done). */
+  async taskCompletions(userId: string, id: string): Promise<{ dueDate: string | null; completedAt: string }[]> {
+    if (!(await this.repo.findById(userId, id))) throw notFound("task");
+    return (await this.repo.completions(userId, id)).map((c) => ({ dueDate: c.dueDate, completedAt: c.completedAt.toISOString() }));
   }
 
   private transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T> {
@@ -102,9 +175,15 @@ export class TaskService {
 
   /** Adds several tasks as one change (one undo removes them all). */
   async createTasks(userId: string, inputs: CreateTask[], ctx: ChangeContext = {}): Promise<Task[]> {
+    // Read before the transaction: the person's zone is the default for every input's time.
+    const personZone = await this.timeZoneOf(userId);
+    const prepared = inputs.map((input) => {
+      const { timeZone: _, ...fields } = input;
+      return { ...fields, ...this.timing(personZone, undefined, input)! };
+    });
     return this.transaction(async (tx) => {
       const rows: TaskRow[] = [];
-      for (const input of inputs) rows.push(await this.repo.insert(tx, userId, input, admitNewOpenTask));
+      for (const input of prepared) rows.push(await this.repo.insert(tx, userId, input, admitNewOpenTask));
       await this.repo.logChanges(
         tx,
         this.changeRows(
@@ -121,12 +200,29 @@ export class TaskService {
   async updateTask(userId: string, id: string, patch: UpdateTask, ctx: ChangeContext = {}): Promise<Task> {
     const onlyCompletion = Object.keys(patch).length === 1 && patch.completed !== undefined;
     const op: ChangeOp = onlyCompletion ? (patch.completed ? "complete" : "reopen") : "update";
+    const timed = touchesTime(patch);
+    // Read before the transaction: the zone a time without one is meant in, and "today" for a next occurrence.
+    const personZone = timed || patch.completed === true ? await this.timeZoneOf(userId) : DEFAULT_TIME_ZONE;
+    const { timeZone: _, ...fields } = patch;
     return this.transaction(async (tx) => {
       if (patch.completed === false) {
         const counts = await this.repo.counts(userId, tx);
         if (counts.open >= TASK_LIMITS.openTasksMax) admitNewOpenTask(counts);
       }
-      const changed = await this.repo.update(tx, userId, id, patch);
+      if (patch.completed === true) {
+        // A repeating task: the occurrence is recorded and the task moves on, in this transaction (undo puts it back).
+        const moved = await this.repo.completeOccurrence(tx, userId, id, async (current) =>
+          this.nextOccurrenceValues(personZone, current, { ...fields, ...this.timing(personZone, current, patch) }),
+        );
+        if (moved) {
+          await this.repo.logChanges(tx, this.changeRows(userId, ctx, "complete", [moved]));
+          return toTask(moved.after);
+        }
+      }
+      const current = timed ? await this.repo.findById(userId, id, false, tx) : undefined;
+      if (timed && !current) throw notFound("task");
+      const values: TaskPatch = { ...fields, ...(current ? this.timing(personZone, current, patch) : {}) };
+      const changed = await this.repo.update(tx, userId, id, values);
       if (!changed) throw notFound("task");
       await this.repo.logChanges(tx, this.changeRows(userId, ctx, op, [changed]));
       return toTask(changed.after);
@@ -221,13 +317,19 @@ export class TaskService {
         ...(changes.dueDate === undefined ? {} : { dueDate: changes.dueDate }),
         ...(changes.delete ? { deletedAt: now } : {}),
       };
-      const after = await this.repo.updateMany(
-        tx,
-        userId,
-        touched.map((t) => t.id),
-        values,
-        changes.addTag,
-      );
+      // A new due date moves each task's instant (its own time and zone); clearing it clears the time and the rule too.
+      const groups = new Map<string, { ids: string[]; timing: Partial<TimingValues> }>();
+      for (const t of touched) {
+        let timing: Partial<TimingValues> = {};
+        if (changes.dueDate === null) timing = { dueTime: null, timeZone: null, dueAt: null, repeat: null };
+        else if (changes.dueDate !== undefined) timing = { dueAt: dueInstant({ dueDate: changes.dueDate, dueTime: t.dueTime, timeZone: t.timeZone }) };
+        const key = JSON.stringify(timing);
+        const group = groups.get(key) ?? { ids: [], timing };
+        group.ids.push(t.id);
+        groups.set(key, group);
+      }
+      const after: TaskRow[] = [];
+      for (const group of groups.values()) after.push(...(await this.repo.updateMany(tx, userId, group.ids, { ...values, ...group.timing }, changes.addTag)));
       const byId = new Map(touched.map((t) => [t.id, t]));
       const pairs = after.map((a) => ({ before: byId.get(a.id)!, after: a })).sort((x, y) => x.after.number - y.after.number);
       await this.repo.logChanges(tx, this.changeRows(userId, ctx, "bulk", pairs));
@@ -246,6 +348,9 @@ export class TaskService {
       if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
       const reverted: TaskRow[] = [];
       for (const change of batch) {
+        // An undone completion of a repeating task (it stayed open, moved on): its recorded occurrence goes too.
+        const after = change.after as { completed?: boolean } | null;
+        if (change.op === "complete" && after?.completed === false) await this.repo.forgetLatestCompletion(tx, userId, change.taskId);
         const row = await this.repo.revert(tx, userId, change);
         if (row) reverted.push(row);
       }

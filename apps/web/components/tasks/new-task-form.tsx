@@ -43,6 +43,17 @@ async function readLine(text: string): Promise<ParsedTask | null> {
   }
 }
 
+/** Repeat presets: RFC 5545 rules the API pins to the task's first date (weekly on its weekday…). */
+const REPEAT_PRESETS = [
+  ["", "Does not repeat"],
+  ["FREQ=DAILY", "Every day"],
+  ["FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "Every weekday"],
+  ["FREQ=WEEKLY", "Every week"],
+  ["FREQ=WEEKLY;INTERVAL=2", "Every 2 weeks"],
+  ["FREQ=MONTHLY", "Every month"],
+  ["FREQ=YEARLY", "Every year"],
+] as const;
+
 export function NewTaskForm({
   knownTags,
   onCreated,
@@ -56,6 +67,8 @@ export function NewTaskForm({
   const [title, setTitle] = useState("");
   const [priority, setPriority] = useState<Priority>(DEFAULT_PRIORITY);
   const [dueDate, setDueDate] = useState("");
+  const [dueTime, setDueTime] = useState("");
+  const [repeat, setRepeat] = useState("");
   const [tags, setTags] = useState("");
   const [errors, setErrors] = useState<TaskFormErrors>({});
   const [pending, setPending] = useState(false);
@@ -97,7 +110,7 @@ export function NewTaskForm({
           tags: read.tags.length ? [...new Set([...parseTags(tags), ...read.tags])].join(", ") : tags,
         }
       : { title, priority, dueDate, tags };
-    const checked = await validateNewTask({ ...values, description: "" });
+    const checked = await validateNewTask({ ...values, description: "", dueTime, repeat });
     if (!checked.ok) {
       setErrors(checked.errors);
       return;
@@ -109,6 +122,8 @@ export function NewTaskForm({
       toast.success(`Added “${task.title}”`);
       setTitle("");
       setDueDate("");
+      setDueTime("");
+      setRepeat("");
       setTags("");
       setPriority(DEFAULT_PRIORITY);
       setParsed(null);
@@ -198,6 +213,20 @@ export function NewTaskForm({
             aria-describedby={errors.dueDate ? "new-dueDate-error" : undefined}
           />
           {err("dueDate")}
+        </Field>
+        <Field id="new-due-time" label="Time" className={detail}>
+          <Input id="new-due-time" type="time" value={dueTime} onChange={(e) => setDueTime(e.target.value)} aria-invalid={!!errors.dueTime} />
+          {err("dueTime")}
+        </Field>
+        <Field id="new-repeat" label="Repeat" className={detail}>
+          <Select id="new-repeat" value={repeat} onChange={(e) => setRepeat(e.target.value)} className="w-full">
+            {REPEAT_PRESETS.map(([rule, label]) => (
+              <option key={rule} value={rule}>
+                {label}
+              </option>
+            ))}
+          </Select>
+          {err("repeat")}
         </Field>
         <Field
           id="new-tags"

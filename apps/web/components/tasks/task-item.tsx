@@ -134,6 +134,12 @@ export function TaskItem({
               <CalendarDays className="size-3" aria-hidden />
               {overdue ? "overdue · " : "due "}
               {formatDue(task.dueDate)}
+              {task.dueTime ? ` ${task.dueTime}` : ""}
+            </Badge>
+          )}
+          {task.repeatText && (
+            <Badge variant="outline" data-testid="task-repeat">
+              {task.repeatText}
             </Badge>
           )}
           {task.tags.map((tag) => (

@@ -12,7 +12,7 @@ import { ChevronDown, Keyboard, ListFilter, Loader2, MessageSquare, SearchX, Tra
 import { toast } from "sonner";
 import type { Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
 import { TRASH_DAYS } from "@todo/contracts/constants";
-import { ApiError, changesApi, tasksApi } from "@/lib/api.client";
+import { ApiError, adoptBrowserTimeZone, changesApi, tasksApi } from "@/lib/api.client";
 import { announceTasksChanged, onTasksChanged } from "@/lib/tasks-sync";
 import { DEFAULT_FILTERS, filtersInUse, filtersToSearch, isFiltered, isGroupedView, toApiFilters, type ViewFilters } from "@/lib/task-filters";
 import { groupTasks, todayIn } from "@/lib/task-groups";
@@ -75,6 +75,11 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   );
   const loadRef = useRef(load);
   loadRef.current = load;
+
+  // The person's time zone defaults to the browser's, set once on first use.
+  useEffect(() => {
+    adoptBrowserTimeZone().catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     shownRef.current = page?.tasks.length ?? PAGE_SIZE;

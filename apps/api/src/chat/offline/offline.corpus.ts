@@ -57,7 +57,28 @@ const e = (say: string, ...calls: Call[]): CorpusEntry => ({ say, calls });
 const followUp = (after: string, say: string, ...calls: Call[]): CorpusEntry => ({ say, after, calls });
 const says = (say: string, reply: RegExp, after?: string): CorpusEntry => ({ say, calls: [], reply, ...(after ? { after } : {}) });
 
+const WEEKDAYS = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR";
+
 export const CORPUS: CorpusEntry[] = [
+  // Times of day, in the person's zone (forward: "at 5pm" today if it is still to come).
+  e("add call Bob at 5pm tomorrow", add("Call Bob", { dueDate: `${TOMORROW}T17:00` })),
+  e("add dentist tomorrow at 5pm", add("Dentist", { dueDate: `${TOMORROW}T17:00` })),
+  e("add check the oven in 2 hours", add("Check the oven", { dueDate: `${TODAY}T12:00` })),
+  e("add team meeting next monday 9:30", add("Team meeting", { dueDate: `${TOMORROW}T09:30` })),
+  e("add pay the gas bill on the 3rd", add("Pay the gas bill", { dueDate: "2026-12-03" })),
+  e("add file expenses by the end of the month", add("File expenses", { dueDate: "2026-11-30" })),
+  e("move the dentist to friday 4pm", upd("dentist", { dueDate: `${FRI}T16:00` })),
+  // Repeating tasks: the rule, and the first occurrence from today.
+  e("add standup every weekday at 9", add("Standup", { dueDate: `${TOMORROW}T09:00`, repeat: WEEKDAYS })),
+  e("add water the plants every other week", add("Water the plants", { dueDate: TODAY, repeat: "FREQ=WEEKLY;INTERVAL=2" })),
+  e("add pay rent monthly on the 15th", add("Pay rent", { dueDate: "2026-12-15", repeat: "FREQ=MONTHLY;BYMONTHDAY=15" })),
+  e("add mum's birthday every year on 3 March", add("Mum's birthday", { dueDate: "2027-03-03", repeat: "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=3" })),
+  e("add gym every monday and thursday at 7am", add("Gym", { dueDate: `${TOMORROW}T07:00`, repeat: "FREQ=WEEKLY;BYDAY=MO,TH" })),
+  e("add review budget on the last friday of every month", add("Review budget", { dueDate: FRI, repeat: "FREQ=MONTHLY;BYDAY=-1FR" })),
+  e("add take vitamins every day", add("Take vitamins", { dueDate: TODAY, repeat: "FREQ=DAILY" })),
+  e("repeat 3 every monday", upd(3, { repeat: "FREQ=WEEKLY;BYDAY=MO", dueDate: TOMORROW })),
+  e("stop repeating the standup", upd("standup", { repeat: null })),
+  e("don't repeat 4", upd(4, { repeat: null })),
   // Adding, with clean titles.
   e("add buy milk", add("Buy milk")),
   e("Add buy milk.", add("Buy milk")),
@@ -158,8 +179,8 @@ export const CORPUS: CorpusEntry[] = [
   e("add high school reunion", add("High school reunion")),
   e("add buy a sundae", add("Buy a sundae")),
   e("add compete in the race", add("Compete in the race")),
-  e("add call mom tmrw at 5", add("Call mom", { dueDate: TOMORROW })),
-  e("add pick up kids, 3pm friday", add("Pick up kids", { dueDate: FRI })),
+  e("add call mom tmrw at 5", add("Call mom", { dueDate: `${TOMORROW}T17:00` })),
+  e("add pick up kids, 3pm friday", add("Pick up kids", { dueDate: `${FRI}T15:00` })),
   e("Add Buy Milk Tomorrow", add("Buy Milk", { dueDate: TOMORROW })),
   e("add take out the trash and recycling", add("Take out the trash and recycling")),
   e("add rock & roll lesson", add("Rock & roll lesson")),

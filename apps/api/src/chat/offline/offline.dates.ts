@@ -44,20 +44,45 @@ function zoneOffsetMinutes(instant: Date, timeZone: string): number {
 
 export interface FoundDate {
   date: string;
+  /** HH:MM when the text names a time ("at 5pm", "in 2 hours", "9:30"). */
+  time?: string;
   index: number;
   text: string;
 }
 
-/** The first date mentioned in text ("tomorrow", "friday", "dec 5", "in 3 days"), never in the past. */
+/** What a tool's dueDate takes: the date, or the local date-time when a time was said. */
+export const dueOf = (found: FoundDate) => (found.time ? `${found.date}T${found.time}` : found.date);
+
+const pad = (n: number) => String(n).padStart(2, "0");
+/** "on the 3rd", "the 15th": the next such day of a month, from today. */
+const DAY_OF_MONTH = /\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]{3})/i;
+
+/** The first date (and time) mentioned in text ("tomorrow at 5pm", "friday", "in 2 hours", "on the 3rd"), never in the past. */
 export function findDate(text: string, now: Date, timeZone: string): FoundDate | undefined {
   const [hit] = chrono.parse(text, { instant: now, timezone: zoneOffsetMinutes(now, timeZone) }, { forwardDate: true });
+  const nth = DAY_OF_MONTH.exec(text);
+  if (nth && (!hit || nth.index < hit.index) && Number(nth[1]) >= 1 && Number(nth[1]) <= 31) {
+    const today = localDate(now, timeZone);
+    let [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+    const day = Number(nth[1]);
+    const fits = (y: number, m: number) => new Date(Date.UTC(y, m - 1, day)).getUTCMonth() === m - 1;
+    if (day < Number(today.slice(8, 10)) || !fits(year, month)) {
+      do [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
+      while (!fits(year, month));
+    }
+    return { date: `${year}-${pad(month)}-${pad(day)}`, index: nth.index, text: nth[0] };
+  }
   if (!hit) return undefined;
   const year = hit.start.get("year");
   const month = hit.start.get("month");
   const day = hit.start.get("day");
   if (!year || !month || !day) return undefined;
-  const date = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-  return { date, index: hit.index, text: hit.text };
+  const date = `${year}-${pad(month)}-${pad(day)}`;
+  let hour = hit.start.get("hour") ?? 0;
+  // "at 5" with no am/pm means the afternoon, as calendar apps read it (1–7 o'clock).
+  if (!hit.start.isCertain("meridiem") && hour >= 1 && hour <= 7 && /\bat\s+\d{1,2}(?::\d{2})?(?!\s*[ap]\.?m)\b/i.test(hit.text)) hour += 12;
+  const time = hit.start.isCertain("hour") ? `${pad(hour)}:${pad(hit.start.get("minute") ?? 0)}` : undefined;
+  return { date, ...(time ? { time } : {}), index: hit.index, text: hit.text };
 }
 
 /** Spelled out rather than Intl's: en-GB says "Sep" or "Sept" depending on the ICU version. */

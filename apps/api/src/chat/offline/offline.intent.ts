@@ -4,7 +4,9 @@
  */
 import type { ReminderSpec } from "@todo/contracts";
 import type { Priority, TaskSort, TaskStatus } from "@todo/contracts/constants";
-import { addDays, findDate } from "./offline.dates.ts";
+import { firstOccurrence } from "../../tasks/tasks.time.ts";
+import { addDays, dueOf, findDate } from "./offline.dates.ts";
+import { findRepeat } from "./offline.repeat.ts";
 import { findReminderTime, parseRelativeReminder } from "./offline.reminders.ts";
 
 export interface TaskRefArgs {
@@ -29,6 +31,8 @@ export interface Changes {
   dueDate?: string | null;
   tags?: string[];
   completed?: boolean;
+  /** An RFC 5545 rule; null stops repeating. */
+  repeat?: string | null;
 }
 
 export interface AddArgs {
@@ -36,6 +40,7 @@ export interface AddArgs {
   priority?: Priority;
   dueDate?: string;
   tags?: string[];
+  repeat?: string;
   reminders?: ReminderSpec[];
 }
 
@@ -82,7 +87,7 @@ const LEADING_FILLER = /^(?:(?:please|pls|plz|ok|okay|so|hey|oh|also|and)[\s,]+)
 const PRONOUN = /^(?:it|that|this|that one|this one|the last one|the one|the same one|that task|this task|the task)$/i;
 const HASHTAG = /(?:^|\s)#([\p{L}_-][\p{L}\p{N}_-]*)/gu;
 const TAGGED = /\b(?:tag(?:ged)?|label(?:led)?)(?:\s*:\s*|\s+)(?:as\s+|with\s+)?([\p{L}\p{N}_-]+(?:\s*(?:,|and)\s*[\p{L}\p{N}_-]+)*)/iu;
-const CONNECTIVE_BEFORE_DATE = /(?:[\s,]+(?:for|by|on|due|before|until|at|due\s+on|due\s+by))?[\s,]*$/i;
+const CONNECTIVE_BEFORE_DATE = /(?:[\s,]+(?:for|by|on|due|before|until|at|due\s+on|due\s+by|by\s+the|before\s+the|until\s+the|at\s+the))?[\s,]*$/i;
 
 const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 
@@ -212,16 +217,24 @@ export function extractDetails(text: string, ctx: IntentContext) {
     rest = rest.replace(TAGGED, " ");
   }
   let dueDate: string | undefined;
+  const repeating = findRepeat(rest);
+  if (repeating) rest = ` ${repeating.rest} `;
   const found = findDate(rest, ctx.now, ctx.timeZone);
   if (found) {
-    dueDate = found.date;
+    dueDate = dueOf(found);
     const before = rest.slice(0, found.index).replace(CONNECTIVE_BEFORE_DATE, "");
     rest = `${before} ${rest.slice(found.index + found.text.length)}`;
+  }
+  const repeat = repeating?.rule;
+  if (repeat) {
+    // A repeating task starts at its rule's first occurrence from today, at the time said.
+    const first = firstOccurrence(repeat, ctx.today);
+    if (first) dueDate = found?.time ? `${first}T${found.time}` : first;
   }
   rest = rest.replace(/\s*,\s*(?=,|$)/g, "").replace(/\s+,/g, ",");
   rest = clean(rest.replace(/,\s*,/g, ","));
   for (let prev = ""; prev !== rest; ) rest = clean((prev = rest).replace(FILLER, ""));
-  return { rest, priority, tags: [...tags], dueDate };
+  return { rest, priority, tags: [...tags], dueDate, repeat };
 }
 
 /** "3", "#3", "task 3", "number 3" → { number }; other words → { match }. */
@@ -426,6 +439,7 @@ function addIntent(text: string, ctx: IntentContext): Intent {
       title: capitalise(title),
       ...(details.priority ? { priority: details.priority } : {}),
       ...(details.dueDate ? { dueDate: details.dueDate } : {}),
+      ...(details.repeat ? { repeat: details.repeat } : {}),
       ...(tags.length ? { tags } : {}),
       ...(remindAt ? { reminders: [{ at: remindAt.at }] } : {}),
     }),
@@ -550,6 +564,33 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
     if (pronounMissing) return WHICH_TASK;
   }
 
+  // Repeat: "stop repeating the standup", "repeat 3 every monday", "make the rent repeat monthly on the 1st".
+  m =
+    tf.match(/^(?:please\s+)?(?:stop|end|cancel)\s+repeating\s+(.+)$/) ??
+    tf.match(/^(?:please\s+)?(?:don't|do not|no longer)\s+repeat\s+(.+)$/) ??
+    tf.match(/^(?:please\s+)?(?:make\s+)?(.+?)\s+(?:should\s+)?(?:stop|no longer)\s+repeat(?:ing)?$/) ??
+    (/^(?:please\s+)?stop repeating(?: it)?$/.test(tf) ? ["", "it"] : null);
+  if (m) {
+    const r = ref(m[1]!);
+    if (r) return { kind: "update", args: { ...r, changes: { repeat: null } } };
+    if (pronounMissing) return WHICH_TASK;
+  }
+  m = tf.match(
+    /^(?:please\s+)?(?:repeat|make)\s+(.+?)\s+(?:repeat\s+|recur\s+)?((?:every|each|daily|weekly|monthly|yearly|annually|biweekly|fortnightly)\b.*)$/,
+  );
+  if (m) {
+    const repeat = findRepeat(m[2]!);
+    const r = ref(m[1]!);
+    if (r && repeat) {
+      const when = findDate(repeat.rest, ctx.now, ctx.timeZone);
+      const first = firstOccurrence(repeat.rule, ctx.today);
+      const changes: Changes = { repeat: repeat.rule };
+      if (first) changes.dueDate = when?.time ? `${first}T${when.time}` : first;
+      return { kind: "update", args: { ...r, changes } };
+    }
+    if (pronounMissing) return WHICH_TASK;
+  }
+
   // Rename: "rename 3 to Buy oat milk".
   m = original.replace(followUp, "").match(/^(?:please\s+)?(?:rename|retitle|call)\s+(.+?)\s+to\s+(.+)$/i);
   if (m) {
@@ -564,7 +605,7 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   if (m) {
     const r = ref(m[1]!);
     const when = findDate(m[2]!, ctx.now, ctx.timeZone);
-    if (r && when) return { kind: "update", args: { ...r, changes: { dueDate: when.date } } };
+    if (r && when) return { kind: "update", args: { ...r, changes: { dueDate: dueOf(when) } } };
     if (pronounMissing) return WHICH_TASK;
   }
 
@@ -592,7 +633,7 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
   if (m && !/^(?:what|which|anything|nothing|everything|something|who|when|how much)$/.test(m[1]!)) {
     const r = ref(m[1]!);
     const when = findDate(m[2]!, ctx.now, ctx.timeZone);
-    if (r && when) return { kind: "update", args: { ...r, changes: { dueDate: when.date } } };
+    if (r && when) return { kind: "update", args: { ...r, changes: { dueDate: dueOf(when) } } };
     if (pronounMissing) return WHICH_TASK;
   }
 
@@ -623,6 +664,7 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
     const changes: Changes = {};
     if (details.priority) changes.priority = details.priority;
     if (details.dueDate) changes.dueDate = details.dueDate;
+    if (details.repeat) changes.repeat = details.repeat;
     if (details.tags.length) changes.tags = details.tags;
     const leftOver = details.rest.replace(/^(?:priority|due|then|please|instead|it)$/i, "");
     if (Object.keys(changes).length === 0 && explicit && leftOver) changes.title = capitalise(leftOver);
@@ -640,6 +682,8 @@ export function parseIntent(input: string, ctx: IntentContext): Intent {
       const changes: Changes = {};
       if (details.priority) changes.priority = details.priority;
       if (details.dueDate) changes.dueDate = details.dueDate;
+      if (details.repeat) changes.repeat = details.repeat;
+      if (details.repeat) changes.repeat = details.repeat;
       if (details.tags.length) changes.tags = details.tags;
       if (details.rest && Object.keys(changes).length === 0) changes.title = capitalise(details.rest);
       if (Object.keys(changes).length === 0) return { kind: "unclear", reason: "no-change" };

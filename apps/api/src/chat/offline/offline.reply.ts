@@ -6,7 +6,8 @@ import type { Intent, ListArgs } from "./offline.intent.ts";
 
 function details(task: Task, today: string): string {
   const bits: string[] = [task.priority];
-  if (task.dueDate) bits.push(`due ${describeDate(task.dueDate, today)}`);
+  if (task.dueDate) bits.push(`due ${describeDate(task.dueDate, today)}${task.dueTime ? ` ${task.dueTime}` : ""}`);
+  if (task.repeatText) bits.push(`repeats ${task.repeatText}`);
   for (const tag of task.tags) bits.push(`#${tag}`);
   return bits.join(" · ");
 }
@@ -67,6 +68,10 @@ export function toolReply(toolName: string, output: unknown, today: string, aske
       return `Undone: the ${value.op ?? "last"} change to ${n === 1 ? "1 task" : `${n} tasks`}${shown ? ` (${shown})` : ""}.`;
     }
     case TOOL_NAMES.complete:
+      if (task && !task.completed && task.dueDate) {
+        // A repeating task moved on to its next occurrence.
+        return `Nice work — #${task.number} “${task.title}” is done for this time. ✓ Next: ${describeDate(task.dueDate, today)}${task.dueTime ? ` ${task.dueTime}` : ""} (${task.repeatText ?? "repeats"}).`;
+      }
       return task ? `Nice work — #${task.number} “${task.title}” is done. ✓` : "Marked it done.";
     case TOOL_NAMES.delete:
       return task ? `Deleted #${task.number} “${task.title}” (it's in the Trash; say “undo” to bring it back).` : "Deleted it.";
