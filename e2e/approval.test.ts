@@ -60,7 +60,7 @@ test("a delete waits for approval, also across a reload; Deny leaves the task an
 test("Approve deletes the task; the card says what it did, live and after a reload", async () => {
   const card = await askToDelete();
   await card.getByRole("button", { name: "Approve" }).click();
-  await page.getByText("Deleted #1 “Buy milk”.").waitFor();
+  await page.getByText(/^Deleted #1 “Buy milk” \(it's in the Trash; say “undo” to bring it back\)\.$/).waitFor();
   const done = page.locator('[data-testid="tool-card"][data-tool="delete_task"][data-status="done"]');
   await done.waitFor();
   assert.match(await done.innerText(), /Deleted: Buy milk/);

@@ -41,7 +41,7 @@ export function AppHeader({ user }: { user: { name: string; email: string } }) {
         <Logo />
         <span className="sr-only sm:not-sr-only">Todo Chatbot</span>
       </Link>
-      <nav aria-label="Main" className="ml-2 flex items-center gap-1">
+      <nav aria-label="Main" className="ml-1 flex items-center gap-0.5 sm:ml-2 sm:gap-1">
         {NAV.map(({ href, label, icon: Icon }) => {
           const active = pathname === href || pathname.startsWith(`${href}/`);
           return (
@@ -50,7 +50,7 @@ export function AppHeader({ user }: { user: { name: string; email: string } }) {
               href={href}
               aria-current={active ? "page" : undefined}
               className={cn(
-                "inline-flex h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium text-muted-foreground hover:bg-muted hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+                "inline-flex h-9 items-center gap-1.5 rounded-md px-2 text-sm font-medium sm:px-3 text-muted-foreground hover:bg-muted hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
                 active && "bg-muted text-foreground",
               )}
             >
