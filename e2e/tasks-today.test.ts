@@ -188,7 +188,8 @@ test("keyboard: q/n add, / searches, arrows move, x completes, e edits, Delete d
   assert.equal(await page.getByLabel("New task title").inputValue(), "quiz / x?");
   assert.equal(await page.getByRole("dialog").count(), 0, "? typed in a field opens nothing");
   await page.keyboard.press("Enter");
-  await page.getByTestId("task-item").filter({ hasText: "quiz / x?" }).waitFor();
+  // Quick add reads the line (issue 19 item 3): the title comes out capitalised, without the closing "?".
+  await page.getByTestId("task-item").filter({ hasText: "Quiz / x" }).waitFor();
   await page.getByLabel("New task title").blur();
   await page.keyboard.press("n");
   assert.equal(await focused(), "new-title");
