@@ -1,6 +1,9 @@
 /**
  * Frontend figures, printed (never asserted): JavaScript sent for the first load of /chat and
- * /tasks (gzip), time to first byte, time to interactive and the server's resident memory.
+ * /tasks (gzip), time to first byte, time to interactive, the server's resident memory, and the
+ * perceived speed of chat replies and task actions (median and p90; how each is measured is in
+ * perceived-speed.ts). The machine's load average is printed with them: on a shared machine the
+ * figures follow it.
  * It starts the whole product the way the e2e tests do (backend on embedded PGlite, the
  * production frontend build) and measures it on localhost with Chromium.
  *
@@ -10,10 +13,12 @@
  * (> 50 ms on the main thread) after the first contentful paint, or DOMContentLoaded if later.
  */
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { PRIORITIES } from "@todo/contracts/constants";
 import type { Page } from "playwright-core";
 import { launchBrowser, signUp, startProduct, uniqueEmail } from "../../../e2e/harness.ts";
+import { measurePerceivedSpeed } from "./perceived-speed.ts";
 
 const RUNS = Number(process.env.RUNS ?? 10);
 const PAGES = ["/chat", "/tasks", "/sign-in"] as const;
@@ -23,6 +28,17 @@ function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** Nearest-rank percentile (p90 of 10 samples is the 9th smallest). */
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ");
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -153,6 +169,16 @@ try {
     `\nfrontend server RSS: ${idle.toFixed(0)} MB after start-up and the runs above, ${rssMb(product.frontendPid).toFixed(0)} MB after 600 more requests`,
   );
   console.log("goals: first-load JS < 200 KB gzip per page; RSS < 150 MB");
+
+  const loadBefore = load();
+  const perceived = await measurePerceivedSpeed(browser.context, product.webUrl, RUNS);
+  console.log(`\nPerceived speed (in the page: input event → the frame that shows the answer; ${RUNS} runs)\n`);
+  console.log(`${"action".padEnd(36)} median     p90`);
+  for (const [name, values] of Object.entries(perceived)) {
+    console.log(`${name.padEnd(36)} ${`${median(values).toFixed(0)} ms`.padEnd(10)} ${percentile(values, 90).toFixed(0)} ms`);
+  }
+  console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after; ${cpus().length} cores`);
+  console.log("goal: chat reply start and task actions < 300 ms on this machine");
 } finally {
   await browser.close();
   await product.stop();
