@@ -93,16 +93,20 @@ const browser = await launchBrowser();
 try {
   const page = await browser.context.newPage();
   await signUp(page, product.webUrl, { name: "Bench", email: uniqueEmail("bench") });
-  // Some data, so /tasks and /chat render a list rather than an empty state.
-  await page.evaluate(async () => {
-    for (let i = 1; i <= 20; i++) {
-      await fetch("/api/tasks", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ title: `Bench task ${i}`, priority: PRIORITIES[i % PRIORITIES.length], tags: ["bench"] }),
-      });
-    }
-  });
+  // Some data, so /tasks and /chat render a list rather than an empty state. The priorities go in
+  // as an argument: the function runs in the page, where the module's imports are not defined.
+  await page.evaluate(
+    async (priorities) => {
+      for (let i = 1; i <= 20; i++) {
+        await fetch("/api/tasks", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ title: `Bench task ${i}`, priority: priorities[i % priorities.length], tags: ["bench"] }),
+        });
+      }
+    },
+    [...PRIORITIES],
+  );
   await browser.context.addInitScript(() => {
     const w = window as unknown as { __longTasks: { start: number; end: number }[] };
     w.__longTasks = [];
@@ -174,9 +178,11 @@ try {
   const perceived = await measurePerceivedSpeed(browser.context, product.webUrl, RUNS);
   console.log(`\nPerceived speed (in the page: input event → the frame that shows the answer; ${RUNS} runs)\n`);
   console.log(`${"action".padEnd(36)} median     p90`);
-  for (const [name, values] of Object.entries(perceived)) {
+  for (const [name, values] of Object.entries(perceived.times)) {
     console.log(`${name.padEnd(36)} ${`${median(values).toFixed(0)} ms`.padEnd(10)} ${percentile(values, 90).toFixed(0)} ms`);
   }
+  const ahead = Object.entries(perceived.aheadOfServer).map(([name, n]) => `${name} ${n} of ${RUNS}`);
+  console.log(`rows changed before the server's response ended (optimistic): ${ahead.join(", ")}`);
   console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after; ${cpus().length} cores`);
   console.log("goal: chat reply start and task actions < 300 ms on this machine");
 } finally {
