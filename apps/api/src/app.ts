@@ -4,7 +4,6 @@
  */
 import type { LanguageModel } from "ai";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { createAuth } from "./auth/auth.ts";
@@ -18,6 +17,7 @@ import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { healthRoutes, type Lifecycle } from "./health/health.routes.ts";
 import { createRouter } from "./http/app-env.ts";
+import { corsFor } from "./http/cors.ts";
 import { DomainError } from "./domain-error.ts";
 import { errorBody, renderError } from "./http/errors.ts";
 import type { Logger } from "./logger.ts";
@@ -120,10 +120,14 @@ export function createApp(deps: AppDeps) {
     );
   });
   app.use(secureHeaders());
-  const apiCors = cors({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id", "x-turn-id"] });
+  const apiCors = corsFor({ origin: config.auth.trustedOrigins, credentials: true, exposeHeaders: ["x-conversation-id", "x-turn-id"] });
   // MCP clients that run in a browser (the MCP Inspector) register, exchange codes and call /mcp from
   // their own origin, with tokens and never cookies: any origin, no credentials.
-  const oauthClientCors = cors({ origin: "*", allowHeaders: ["content-type", "authorization", "mcp-protocol-version"], exposeHeaders: ["www-authenticate"] });
+  const oauthClientCors = corsFor({
+    origin: "*",
+    allowHeaders: ["content-type", "authorization", "mcp-protocol-version"],
+    exposeHeaders: ["www-authenticate"],
+  });
   app.use("/api/*", (c, next) => (OAUTH_CLIENT_ENDPOINTS.has(c.req.path) ? oauthClientCors : apiCors)(c, next));
   app.use("/mcp/*", oauthClientCors);
   const limitBody = bodyLimit({

@@ -8,6 +8,7 @@
  * into restarts and a CrashLoopBackOff. Meanwhile /health/live says 200 (nothing to restart),
  * /health/ready says 503, and every other route answers 503 "starting".
  */
+import { setFlagsFromString } from "node:v8";
 import { serve } from "@hono/node-server";
 import { backendService } from "@todo/contracts";
 import { createApp } from "./app.ts";
@@ -20,6 +21,12 @@ import { scheduleTrashPurge } from "./tasks/trash.purge.ts";
 import { version } from "./version.ts";
 
 const { full, live, ready } = backendService.health;
+
+// Under load the objects of requests in flight outlive two scavenges and are promoted; V8 then lets
+// the old generation grow to about 4× its live size (~35 MB) before collecting it, so RSS after a
+// load was ~220 MB of garbage (bench/bench.ts). Growing it by half each time collects that garbage
+// sooner, for no measurable CPU. Not a cap: the heap still grows with what is live.
+setFlagsFromString("--heap-growing-percent=50");
 
 /** What the routes answer until the database answers and is migrated (liveness and /health pass). */
 function starting(path: string): Response {
