@@ -71,7 +71,7 @@ const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]").
 /** Clicks a toast's Undo; the toasts stack, so the pointer first opens the stack (which also holds their timers). */
 async function undoFrom(page: Page, text: string) {
   await page.locator('[data-sonner-toast][data-front="true"]').hover();
-  const undone = page.waitForResponse((r) => r.request().method() === "POST" && /\/api\/changes\/[0-9a-f-]{36}\/undo$/.test(r.url()));
+  const undone = page.waitForResponse((r) => r.request().method() === "POST" && /\/api\/changes\/(.+\/)?undo$/.test(r.url()));
   await toast(page, text).getByRole("button", { name: "Undo" }).click();
   assert.equal((await undone).status(), 200);
 }
