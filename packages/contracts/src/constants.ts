@@ -104,6 +104,15 @@ export const ADD_MANY_MAX = 20;
 /** Tasks a bulk change or its preview names in its answer (it counts them all). */
 export const BULK_SAMPLE = 5;
 
+/** The most tasks one bulk change of picked tasks (POST /api/tasks/bulk/selected) names: a page of the list. */
+export const BULK_SELECTED_MAX = 100;
+
+/**
+ * The response header of every task write (REST) naming the change it logged: POST
+ * /api/changes/{id}/undo with it reverts exactly that change (the tasks page's Undo toasts).
+ */
+export const CHANGE_ID_HEADER = "change-id";
+
 /** Notifications (reminders delivered): the bell's list, snoozing and Web Push subscriptions. */
 export const NOTIFICATION_LIMITS = {
   /** GET /api/notifications answers at most this many, newest first. */

@@ -24,6 +24,7 @@ export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   ambiguous: 409,
   limit_reached: 409,
   approval_decided: 409,
+  undo_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,

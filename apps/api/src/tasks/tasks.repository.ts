@@ -286,6 +286,16 @@ export class TaskRepository {
       .for("update");
   }
 
+  /** The person's live tasks among `ids`, locked for a change, in number order (another's or a deleted one is absent). */
+  async selectByIdsForChange(tx: Database, userId: string, ids: string[]): Promise<TaskRow[]> {
+    return tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids), isNull(tasks.deletedAt)))
+      .orderBy(asc(tasks.number))
+      .for("update");
+  }
+
   /** How many live tasks a filter selects, and the first few of them (in number order). */
   async preview(userId: string, filter: TaskFilter, sample: number): Promise<{ rows: TaskRow[]; total: number }> {
     const page = await this.db
@@ -337,6 +347,25 @@ export class TaskRepository {
       .where(and(eq(taskChanges.userId, userId), eq(taskChanges.batchId, latest.batchId)))
       .orderBy(desc(taskChanges.id))
       .for("update");
+  }
+
+  /** One batch of the person's changes (none when it is not theirs), locked, its rows newest first. */
+  async batch(tx: Database, userId: string, batchId: string): Promise<(typeof taskChanges.$inferSelect)[]> {
+    return tx
+      .select()
+      .from(taskChanges)
+      .where(and(eq(taskChanges.userId, userId), eq(taskChanges.batchId, batchId)))
+      .orderBy(desc(taskChanges.id))
+      .for("update");
+  }
+
+  /** How many of the person's changes after change `afterId`, not undone, touched any of these tasks. */
+  async laterChanges(tx: Database, userId: string, afterId: number, taskIds: string[]): Promise<number> {
+    const [row] = await tx
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(taskChanges)
+      .where(and(eq(taskChanges.userId, userId), gt(taskChanges.id, afterId), isNull(taskChanges.undoneAt), inArray(taskChanges.taskId, taskIds)));
+    return row?.n ?? 0;
   }
 
   /**

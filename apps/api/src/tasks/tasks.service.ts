@@ -43,6 +43,8 @@ const touchesTime = (p: TimingPatch) => p.dueDate !== undefined || p.dueTime !==
 /** Who made a change: the conversation whose assistant made it (undo in a chat reverts that conversation's changes). */
 export interface ChangeContext {
   conversationId?: string | undefined;
+  /** The id the change is logged under, chosen by the caller to hand back (REST's Change-Id header); else a new one. */
+  changeId?: string | undefined;
 }
 
 /** What the change log names a change: a bulk change is one batch of op "bulk" whatever it did. */
@@ -143,7 +145,7 @@ export class TaskService {
 
   /** The change-log rows of one batch: the tasks that really changed, before and after. */
   private changeRows(userId: string, ctx: ChangeContext, op: ChangeOp, pairs: { before: TaskRow | null; after: TaskRow }[]): ChangeRow[] {
-    const batchId = randomUUID();
+    const batchId = ctx.changeId ?? randomUUID();
     return pairs.flatMap(({ before, after }) => {
       const was = before && snapshotOf(before);
       const now = snapshotOf(after);
@@ -293,48 +295,75 @@ export class TaskService {
    * would leave as they are (completing a done task) are not touched and not counted.
    */
   async updateMany(userId: string, filter: TaskFilter, changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
+    return this.transaction(async (tx) => this.applyBulk(tx, userId, await this.repo.selectForChange(tx, userId, filter), changes, ctx)).then(
+      ({ result, ids }) => this.replanned(userId, ids, result),
+    );
+  }
+
+  /**
+   * The same change for the tasks a person picked (the tasks page's selection): all of them or, when
+   * any is not theirs or no longer there, none.
+   */
+  async updateSelected(userId: string, ids: string[], changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
+    const wanted = [...new Set(ids)];
     return this.transaction(async (tx) => {
-      const selected = await this.repo.selectForChange(tx, userId, filter);
-      const touched = selected.filter(
-        (t) =>
-          changes.delete === true ||
-          (changes.completed !== undefined && t.completed !== changes.completed) ||
-          (changes.priority !== undefined && t.priority !== changes.priority) ||
-          (changes.dueDate !== undefined && t.dueDate !== changes.dueDate) ||
-          (changes.addTag !== undefined && !t.tags.includes(changes.addTag)),
-      );
-      const reopened = changes.completed === false ? touched.filter((t) => t.completed).length : 0;
-      if (reopened > 0) {
-        const counts = await this.repo.counts(userId, tx);
-        if (counts.open + reopened > TASK_LIMITS.openTasksMax) {
-          throw new DomainError("limit_reached", `reopening ${fmt(reopened)} tasks would pass ${fmt(TASK_LIMITS.openTasksMax)} open tasks; narrow the filter`);
-        }
+      const selected = await this.repo.selectByIdsForChange(tx, userId, wanted);
+      const missing = wanted.length - selected.length;
+      if (missing > 0) {
+        const which = missing === 1 ? "1 of these tasks is" : `${fmt(missing)} of these tasks are`;
+        throw new DomainError("not_found", `${which} not in your list (deleted, or never yours); nothing changed`);
       }
-      const now = new Date();
-      const values = {
-        ...(changes.completed === undefined ? {} : { completed: changes.completed, completedAt: changes.completed ? now : null }),
-        ...(changes.priority === undefined ? {} : { priority: changes.priority }),
-        ...(changes.dueDate === undefined ? {} : { dueDate: changes.dueDate }),
-        ...(changes.delete ? { deletedAt: now } : {}),
-      };
-      // A new due date moves each task's instant (its own time and zone); clearing it clears the time and the rule too.
-      const groups = new Map<string, { ids: string[]; timing: Partial<TimingValues> }>();
-      for (const t of touched) {
-        let timing: Partial<TimingValues> = {};
-        if (changes.dueDate === null) timing = { dueTime: null, timeZone: null, dueAt: null, repeat: null };
-        else if (changes.dueDate !== undefined) timing = { dueAt: dueInstant({ dueDate: changes.dueDate, dueTime: t.dueTime, timeZone: t.timeZone }) };
-        const key = JSON.stringify(timing);
-        const group = groups.get(key) ?? { ids: [], timing };
-        group.ids.push(t.id);
-        groups.set(key, group);
+      return this.applyBulk(tx, userId, selected, changes, ctx);
+    }).then(({ result, ids: changed }) => this.replanned(userId, changed, result));
+  }
+
+  /** One bulk change of the selected (locked) tasks, logged as one batch: the code path of update_tasks and the tasks page. */
+  private async applyBulk(
+    tx: Database,
+    userId: string,
+    selected: TaskRow[],
+    changes: BulkChanges,
+    ctx: ChangeContext,
+  ): Promise<{ result: BulkResult; ids: string[] }> {
+    const touched = selected.filter(
+      (t) =>
+        changes.delete === true ||
+        (changes.completed !== undefined && t.completed !== changes.completed) ||
+        (changes.priority !== undefined && t.priority !== changes.priority) ||
+        (changes.dueDate !== undefined && t.dueDate !== changes.dueDate) ||
+        (changes.addTag !== undefined && !t.tags.includes(changes.addTag)),
+    );
+    const reopened = changes.completed === false ? touched.filter((t) => t.completed).length : 0;
+    if (reopened > 0) {
+      const counts = await this.repo.counts(userId, tx);
+      if (counts.open + reopened > TASK_LIMITS.openTasksMax) {
+        throw new DomainError("limit_reached", `reopening ${fmt(reopened)} tasks would pass ${fmt(TASK_LIMITS.openTasksMax)} open tasks; narrow the filter`);
       }
-      const after: TaskRow[] = [];
-      for (const group of groups.values()) after.push(...(await this.repo.updateMany(tx, userId, group.ids, { ...values, ...group.timing }, changes.addTag)));
-      const byId = new Map(touched.map((t) => [t.id, t]));
-      const pairs = after.map((a) => ({ before: byId.get(a.id)!, after: a })).sort((x, y) => x.after.number - y.after.number);
-      await this.repo.logChanges(tx, this.changeRows(userId, ctx, "bulk", pairs));
-      return { result: { count: pairs.length, tasks: pairs.slice(0, BULK_SAMPLE).map((p) => toTask(p.after)) }, ids: pairs.map((p) => p.after.id) };
-    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+    }
+    const now = new Date();
+    const values = {
+      ...(changes.completed === undefined ? {} : { completed: changes.completed, completedAt: changes.completed ? now : null }),
+      ...(changes.priority === undefined ? {} : { priority: changes.priority }),
+      ...(changes.dueDate === undefined ? {} : { dueDate: changes.dueDate }),
+      ...(changes.delete ? { deletedAt: now } : {}),
+    };
+    // A new due date moves each task's instant (its own time and zone); clearing it clears the time and the rule too.
+    const groups = new Map<string, { ids: string[]; timing: Partial<TimingValues> }>();
+    for (const t of touched) {
+      let timing: Partial<TimingValues> = {};
+      if (changes.dueDate === null) timing = { dueTime: null, timeZone: null, dueAt: null, repeat: null };
+      else if (changes.dueDate !== undefined) timing = { dueAt: dueInstant({ dueDate: changes.dueDate, dueTime: t.dueTime, timeZone: t.timeZone }) };
+      const key = JSON.stringify(timing);
+      const group = groups.get(key) ?? { ids: [], timing };
+      group.ids.push(t.id);
+      groups.set(key, group);
+    }
+    const after: TaskRow[] = [];
+    for (const group of groups.values()) after.push(...(await this.repo.updateMany(tx, userId, group.ids, { ...values, ...group.timing }, changes.addTag)));
+    const byId = new Map(touched.map((t) => [t.id, t]));
+    const pairs = after.map((a) => ({ before: byId.get(a.id)!, after: a })).sort((x, y) => x.after.number - y.after.number);
+    await this.repo.logChanges(tx, this.changeRows(userId, ctx, "bulk", pairs));
+    return { result: { count: pairs.length, tasks: pairs.slice(0, BULK_SAMPLE).map((p) => toTask(p.after)) }, ids: pairs.map((p) => p.after.id) };
   }
 
   /**
@@ -346,18 +375,49 @@ export class TaskService {
       const batch = await this.repo.latestBatch(tx, userId, ctx.conversationId);
       const first = batch[0];
       if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
-      const reverted: TaskRow[] = [];
-      for (const change of batch) {
-        // An undone completion of a repeating task (it stayed open, moved on): its recorded occurrence goes too.
-        const after = change.after as { completed?: boolean } | null;
-        if (change.op === "complete" && after?.completed === false) await this.repo.forgetLatestCompletion(tx, userId, change.taskId);
-        const row = await this.repo.revert(tx, userId, change);
-        if (row) reverted.push(row);
-      }
-      await this.repo.markUndone(tx, userId, first.batchId, new Date());
-      reverted.sort((a, b) => a.number - b.number);
-      return { result: { op: first.op, count: batch.length, tasks: reverted.slice(0, BULK_SAMPLE).map(toTask) }, ids: reverted.map((r) => r.id) };
+      return this.revertBatch(tx, userId, batch);
     }).then(({ result, ids }) => this.replanned(userId, ids, result));
+  }
+
+  /**
+   * Reverts one named change (the one an Undo toast names), not the person's latest. It must not be
+   * undone yet, and no later change still in force may have touched any of its tasks: reverting
+   * under one would silently throw that later change away, so the person undoes the later one first
+   * (an undone later change is no obstacle: its tasks are back as this change left them).
+   * Another person's change id is "not found", like a change that never was.
+   */
+  async undoChange(userId: string, changeId: string): Promise<UndoResult> {
+    return this.transaction(async (tx) => {
+      const batch = await this.repo.batch(tx, userId, changeId);
+      if (batch.length === 0) throw new DomainError("not_found", "there is no such change to undo");
+      if (batch.some((c) => c.undoneAt !== null)) throw new DomainError("undo_conflict", "That change is already undone");
+      const taskIds = [...new Set(batch.map((c) => c.taskId))];
+      if ((await this.repo.laterChanges(tx, userId, Math.max(...batch.map((c) => c.id)), taskIds)) > 0) {
+        const which = taskIds.length === 1 ? "That task has" : "Some of those tasks have";
+        throw new DomainError("undo_conflict", `${which} changed since; undo the later change first`);
+      }
+      return this.revertBatch(tx, userId, batch);
+    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+  }
+
+  /** Puts a batch's tasks back exactly as they were before it, and marks it undone. */
+  private async revertBatch(
+    tx: Database,
+    userId: string,
+    batch: { batchId: string; taskId: string; op: string; before: unknown; after: unknown }[],
+  ): Promise<{ result: UndoResult; ids: string[] }> {
+    const reverted: TaskRow[] = [];
+    for (const change of batch) {
+      // An undone completion of a repeating task (it stayed open, moved on): its recorded occurrence goes too.
+      const after = change.after as { completed?: boolean } | null;
+      if (change.op === "complete" && after?.completed === false) await this.repo.forgetLatestCompletion(tx, userId, change.taskId);
+      const row = await this.repo.revert(tx, userId, change);
+      if (row) reverted.push(row);
+    }
+    const first = batch[0]!;
+    await this.repo.markUndone(tx, userId, first.batchId, new Date());
+    reverted.sort((a, b) => a.number - b.number);
+    return { result: { op: first.op, count: batch.length, tasks: reverted.slice(0, BULK_SAMPLE).map(toTask) }, ids: reverted.map((r) => r.id) };
   }
 
   /** Removes for good what was deleted more than TRASH_DAYS before `now`, and the change log as old. */

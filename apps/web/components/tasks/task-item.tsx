@@ -2,7 +2,9 @@
 /**
  * One task: tick it off (the checkbox), open it to edit in place (its title or Edit), see its due date,
  * tags and a priority other than the default, or delete it. The row itself takes focus (the list's
- * roving focus, arrow keys in tasks-view.tsx) and answers `x` (complete), `e` (edit) and Delete.
+ * roving focus, arrow keys in tasks-view.tsx) and answers `x` (complete), `e` (edit), Delete and
+ * Space (select it; Shift+Space: the tasks up to it). While tasks are selected the checkbox selects
+ * instead of completing, and `x` and Delete are the page's: they act on the selection.
  */
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { DEFAULT_PRIORITY, TRASH_DAYS } from "@todo/contracts/constants";
@@ -18,6 +20,9 @@ import { PriorityOptions } from "./priority-options";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, Input, Select, Textarea } from "@/components/ui/input";
 
+/** The checkbox's 44×44 px hit area (WCAG 2.5.5) around the 20 px box; its negative margins keep the row's layout. */
+const CHECK_AREA = "-mx-3 -mb-3 -mt-2.5 flex size-11 shrink-0 cursor-pointer items-center justify-center";
+
 /** The task whose editor just saved: its row takes focus back to Edit, even as a new row in another group. */
 let refocusAfterSave: string | null = null;
 
@@ -29,7 +34,15 @@ export function TaskItem({
   onTagClick,
   tabIndex = -1,
   onRowFocus,
+  selecting = false,
+  selected = false,
+  onSelect,
 }: {
+  /** The page is in selection mode: the checkbox picks the task for the bulk bar. */
+  selecting?: boolean;
+  selected?: boolean;
+  /** Picks or unpicks the task; `range`: every task from the last one picked to this one. */
+  onSelect?: (range: boolean) => void;
   /** 0 for the one row of the list that Tab reaches (roving focus), -1 for the others. */
   tabIndex?: number;
   onRowFocus?: () => void;
@@ -79,11 +92,18 @@ export function TaskItem({
       data-task-row=""
       data-task-number={task.number}
       data-completed={task.completed}
+      data-selected={selecting ? selected : undefined}
       tabIndex={tabIndex}
       aria-label={`${task.title}${task.completed ? ", done" : ""}`}
       onFocus={onRowFocus}
       onKeyDown={(e) => {
         if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+        if (e.key === " " && onSelect && e.target === e.currentTarget) {
+          e.preventDefault();
+          onSelect(e.shiftKey);
+          return;
+        }
+        if (selecting && (e.key === "x" || e.key === "Delete")) return; // the page's: on the selection
         if (e.key === "x") {
           e.preventDefault();
           onToggle();
@@ -98,15 +118,30 @@ export function TaskItem({
     >
       {/* The checkbox alone completes: its label is a 44×44 px hit area (WCAG 2.5.5) around the 20 px box,
           its negative margins keeping the row's layout. The title opens the task instead. */}
-      <label className="-mx-3 -mb-3 -mt-2.5 flex size-11 shrink-0 cursor-pointer items-center justify-center" data-testid="task-check">
-        <input
-          type="checkbox"
-          checked={task.completed}
-          onChange={onToggle}
-          className="size-5 cursor-pointer rounded accent-[var(--primary)] focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-          aria-label={`${task.completed ? "Mark as not done" : "Mark as done"}: ${task.title}`}
-        />
-      </label>
+      {selecting ? (
+        <label className={CHECK_AREA} data-testid="task-check">
+          <input
+            type="checkbox"
+            checked={selected}
+            // onClick, not onChange: its event carries Shift (a range).
+            onClick={(e) => onSelect?.(e.shiftKey)}
+            onChange={() => undefined}
+            className="size-5 cursor-pointer rounded-full accent-[var(--primary)] focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            aria-label={`Select: ${task.title}`}
+            data-testid="task-select"
+          />
+        </label>
+      ) : (
+        <label className={CHECK_AREA} data-testid="task-check">
+          <input
+            type="checkbox"
+            checked={task.completed}
+            onChange={onToggle}
+            className="size-5 cursor-pointer rounded accent-[var(--primary)] focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            aria-label={`${task.completed ? "Mark as not done" : "Mark as done"}: ${task.title}`}
+          />
+        </label>
+      )}
       {/* One line on a wide screen (title, then number, badges and tags); two on a phone. */}
       <div className="flex min-w-0 flex-1 flex-col sm:flex-row sm:flex-wrap sm:items-center sm:gap-x-3">
         <button
