@@ -359,6 +359,19 @@ export class TaskRepository {
       .for("update");
   }
 
+  /**
+   * Locks the person's tasks among `ids` (live or in the Trash) in number order, as every write does,
+   * so that a change checked against them cannot be overtaken by a write landing meanwhile.
+   */
+  async lockTasks(tx: Database, userId: string, ids: string[]): Promise<void> {
+    await tx
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids)))
+      .orderBy(asc(tasks.number))
+      .for("update");
+  }
+
   /** How many of the person's changes after change `afterId`, not undone, touched any of these tasks. */
   async laterChanges(tx: Database, userId: string, afterId: number, taskIds: string[]): Promise<number> {
     const [row] = await tx

@@ -392,6 +392,8 @@ export class TaskService {
       if (batch.length === 0) throw new DomainError("not_found", "there is no such change to undo");
       if (batch.some((c) => c.undoneAt !== null)) throw new DomainError("undo_conflict", "That change is already undone");
       const taskIds = [...new Set(batch.map((c) => c.taskId))];
+      // Locked before the check: a write to one of them waits, or has committed and its change is counted.
+      await this.repo.lockTasks(tx, userId, taskIds);
       if ((await this.repo.laterChanges(tx, userId, Math.max(...batch.map((c) => c.id)), taskIds)) > 0) {
         const which = taskIds.length === 1 ? "That task has" : "Some of those tasks have";
         throw new DomainError("undo_conflict", `${which} changed since; undo the later change first`);

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { CHANGE_ID_HEADER, type Task } from "@todo/contracts";
+import { sql } from "drizzle-orm";
 import { buildApp, drivers, signUp, type TestDatabase } from "../../test/support.ts";
 
 type Person = Awaited<ReturnType<typeof signUp>>;
@@ -172,5 +173,50 @@ for (const driver of drivers) {
       assert.equal(onlyTheirs.status, 404);
       assert.equal((await other.get("/api/tasks/trash")).body.total, 0);
     });
+
+    // PostgreSQL only: PGlite is one connection, so no second writer can hold a lock there.
+    if (driver.name === "postgres")
+      test("a write landing while the undo checks: the undo waits for it, then refuses (no later change is thrown away)", async () => {
+        const me = await signUp(app);
+        const a = (await me.post("/api/tasks", { title: "Raced" })).body as Task;
+        const done = changeId(await me.patch(`/api/tasks/${a.id}`, { completed: true }));
+
+        // A second connection plays a write to the task that has locked its row and not yet committed.
+        const writer = db.reopen();
+        let release!: () => void;
+        const held = new Promise<void>((r) => {
+          release = r;
+        });
+        let locked!: () => void;
+        const lockTaken = new Promise<void>((r) => {
+          locked = r;
+        });
+        const write = writer.db.transaction(async (tx) => {
+          await tx.execute(sql`select id from tasks where id = ${a.id} for update`);
+          locked();
+          await held;
+          await tx.execute(sql`update tasks set title = 'Raced, renamed' where id = ${a.id}`);
+          await tx.execute(
+            sql`insert into task_changes (user_id, batch_id, task_id, op, before, after) values (${me.userId}, ${randomUUID()}, ${a.id}, 'update', ${JSON.stringify({ title: "Raced" })}::jsonb, ${JSON.stringify({ title: "Raced, renamed" })}::jsonb)`,
+          );
+        });
+        await lockTaken;
+        const undo = undoChange(me, done);
+        // The undo is waiting on the task's row lock (seen by the server, not by a timer).
+        for (;;) {
+          const waiting = await writer.db.execute(sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
+          if (waiting.rows.length > 0) break;
+          await new Promise((r) => setImmediate(r));
+        }
+        release();
+        await write;
+        const refused = await undo;
+        assert.equal(refused.status, 409, refused.text);
+        assert.equal(refused.body.error.code, "undo_conflict");
+        const now = await task(me, a.id);
+        assert.equal(now.title, "Raced, renamed", "the later write stands");
+        assert.equal(now.completed, true, "and the completion was not undone under it");
+        await writer.close();
+      });
   });
 }
