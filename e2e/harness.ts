@@ -14,8 +14,6 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { backendService, frontendService } from "@todo/contracts";
-import { openDatabase } from "../apps/api/src/db/client.ts";
-import { migrateDatabase } from "../apps/api/src/db/migrate.ts";
 import { migrationsDigest } from "../apps/api/test/migrations-digest.ts";
 import { ensureWebBuild } from "../scripts/web-build.mjs";
 import { findChromium } from "../scripts/chromium.mjs";
@@ -47,6 +45,8 @@ export async function freePort(): Promise<number> {
 async function migratedPgliteDir(): Promise<string> {
   const dir = join(tmpdir(), `todo-e2e-pglite-${migrationsDigest()}`);
   if (existsSync(dir)) return dir;
+  // Loaded only here: once made, a test file needs none of the database code.
+  const [{ openDatabase }, { migrateDatabase }] = await Promise.all([import("../apps/api/src/db/client.ts"), import("../apps/api/src/db/migrate.ts")]);
   const building = mkdtempSync(`${dir}.building-`);
   try {
     const database = await openDatabase({ kind: "pglite", dataDir: join(building, "pglite") });

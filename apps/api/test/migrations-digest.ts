@@ -8,7 +8,9 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { migrationsFolder } from "../src/db/migrate.ts";
+
+/** src/db/migrations, as migrate.ts names it (not imported from there: this module stays light to load). */
+const migrationsFolder = fileURLToPath(new URL("../src/db/migrations", import.meta.url));
 
 /** The installed PGlite's version (its package.json is not exported: found beside its entry file). */
 function pgliteVersion(): string {
