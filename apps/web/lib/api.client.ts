@@ -2,7 +2,7 @@
  * The browser's calls to the API, always same-origin (/api/*, proxied by this server). Errors come
  * back in the one shape `{error:{code,message,field?}}` and are thrown as ApiError.
  */
-import type { CreateTaskInput, ErrorCode, ListTasksQuery, ParsedTask, Task, TaskPage, TrashPage, UndoResult, UpdateTaskInput } from "@todo/contracts";
+import type { CreateTaskInput, ErrorCode, ListTasksQuery, ParsedTask, Reminder, ReminderSpec, Task, TaskPage, TrashPage, UndoResult, UpdateTaskInput } from "@todo/contracts";
 
 /** One of the API's codes (contracts' ERROR_CODES), or one of Better Auth's (user_already_exists …) on auth routes. */
 export type ApiErrorCode = ErrorCode | (string & {});
@@ -83,6 +83,13 @@ export const tasksApi = {
   restore: (id: string) => apiFetch<Task>(`/tasks/${id}/restore`, { method: "POST" }),
   /** The deleted tasks, most recently deleted first (kept TRASH_DAYS days). */
   trash: () => apiFetch<TrashPage>("/tasks/trash"),
+};
+
+/** A task's reminders: listed, added (at an instant or relative to its due time) and removed one at a time. */
+export const remindersApi = {
+  list: (taskId: string) => apiFetch<Reminder[]>(`/tasks/${taskId}/reminders`),
+  add: (taskId: string, spec: ReminderSpec) => apiFetch<Reminder>(`/tasks/${taskId}/reminders`, { method: "POST", json: spec }),
+  remove: (taskId: string, reminderId: string) => apiFetch<void>(`/tasks/${taskId}/reminders/${reminderId}`, { method: "DELETE" }),
 };
 
 /** The one undo mechanism (the person's change log), shared with the assistant's "undo". */

@@ -10,7 +10,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ChevronDown, Keyboard, ListFilter, Loader2, MessageSquare, SearchX, Trash2 } from "lucide-react";
 import { toast } from "sonner";
-import type { Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
+import type { ListedTask, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
 import { TRASH_DAYS } from "@todo/contracts/constants";
 import { ApiError, adoptBrowserTimeZone, changesApi, tasksApi } from "@/lib/api.client";
 import { announceTasksChanged, onTasksChanged } from "@/lib/tasks-sync";
@@ -29,7 +29,7 @@ const PAGE_SIZE = 50;
 
 export function TasksView({ initialFilters, initialPage }: { initialFilters: ViewFilters; initialPage: TaskPage | null }) {
   const [filters, setFilters] = useState(initialFilters);
-  const [page, setPage] = useState<{ tasks: Task[]; total: number } | null>(initialPage);
+  const [page, setPage] = useState<{ tasks: ListedTask[]; total: number } | null>(initialPage);
   const [loading, setLoading] = useState(initialPage === null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [knownTags, setKnownTags] = useState<string[]>([]);
@@ -39,7 +39,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   const shownRef = useRef(PAGE_SIZE);
   const [filtersOpen, setFiltersOpen] = useState(() => filtersInUse(initialFilters) > 0);
   const [showDone, setShowDone] = useState(false);
-  const [done, setDone] = useState<{ tasks: Task[]; total: number } | null>(null);
+  const [done, setDone] = useState<{ tasks: ListedTask[]; total: number } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [showTrash, setShowTrash] = useState(false);
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -170,18 +170,18 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   }, []);
 
   /** Applies a change to a task wherever it is shown (the list, or the done tasks under their toggle). */
-  const patchShown = (id: string, to: (t: Task) => Task) => {
-    const apply = (p: { tasks: Task[]; total: number } | null) => p && { ...p, tasks: p.tasks.map((t) => (t.id === id ? to(t) : t)) };
+  const patchShown = (id: string, to: (t: ListedTask) => ListedTask) => {
+    const apply = (p: { tasks: ListedTask[]; total: number } | null) => p && { ...p, tasks: p.tasks.map((t) => (t.id === id ? to(t) : t)) };
     setPage(apply);
     setDone(apply);
   };
 
-  async function update(task: Task, patch: UpdateTaskInput, success?: string): Promise<boolean> {
+  async function update(task: ListedTask, patch: UpdateTaskInput, success?: string): Promise<boolean> {
     // Optimistic: show the change now, put it back if the server says no.
-    patchShown(task.id, (t) => ({ ...t, ...patch }) as Task);
+    patchShown(task.id, (t) => ({ ...t, ...patch }) as ListedTask);
     try {
       const saved = await tasksApi.update(task.id, patch);
-      patchShown(task.id, () => saved);
+      patchShown(task.id, (t) => ({ ...saved, nextReminderAt: t.nextReminderAt }));
       if (success) toast.success(success);
       changed();
       return true;
@@ -192,7 +192,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     }
   }
 
-  async function toggle(task: Task) {
+  async function toggle(task: ListedTask) {
     const done = !task.completed;
     const ok = await update(task, { completed: done });
     if (ok && done) {
@@ -201,7 +201,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   }
 
   async function remove(task: Task) {
-    const drop = (p: { tasks: Task[]; total: number } | null) =>
+    const drop = (p: { tasks: ListedTask[]; total: number } | null) =>
       p?.tasks.some((t) => t.id === task.id) ? { tasks: p.tasks.filter((t) => t.id !== task.id), total: p.total - 1 } : p;
     setPage(drop);
     setDone(drop);
@@ -249,7 +249,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
           ? `Showing ${tasks.length} of ${total} ${noun}s`
           : `${total} ${total === 1 ? noun : `${noun}s`}`;
 
-  const item = (task: Task, index: number) => (
+  const item = (task: ListedTask, index: number) => (
     <TaskItem
       key={task.id}
       task={task}
@@ -259,6 +259,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
       onSave={(patch) => update(task, patch, "Task saved")}
       onDelete={() => void remove(task)}
       onTagClick={(tag) => setFilters((f) => ({ ...f, tag }))}
+      onRemindersChanged={changed}
     />
   );
 
