@@ -113,7 +113,10 @@ test("edit a task: a time, a custom repeat in words, reminders kept across a rel
   await words.filter({ hasText: /every 2 weeks on Monday, Thursday until .* at 10:00/ }).waitFor();
   await form.getByRole("button", { name: "Save" }).click();
   await page.getByText("Task saved").first().waitFor();
-  await row.getByTestId("task-repeat").filter({ hasText: /every 2 weeks on Monday, Thursday until .* at 10:00/ }).waitFor();
+  await row
+    .getByTestId("task-repeat")
+    .filter({ hasText: /every 2 weeks on Monday, Thursday until .* at 10:00/ })
+    .waitFor();
   assert.match(await row.getByTestId("task-due").innerText(), /10:00/);
   let saved = await readTask(page, "Team sync");
   assert.equal(saved.dueTime, "10:00");

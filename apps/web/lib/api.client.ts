@@ -2,7 +2,19 @@
  * The browser's calls to the API, always same-origin (/api/*, proxied by this server). Errors come
  * back in the one shape `{error:{code,message,field?}}` and are thrown as ApiError.
  */
-import type { CreateTaskInput, ErrorCode, ListTasksQuery, ParsedTask, Reminder, ReminderSpec, Task, TaskPage, TrashPage, UndoResult, UpdateTaskInput } from "@todo/contracts";
+import type {
+  CreateTaskInput,
+  ErrorCode,
+  ListTasksQuery,
+  ParsedTask,
+  Reminder,
+  ReminderSpec,
+  Task,
+  TaskPage,
+  TrashPage,
+  UndoResult,
+  UpdateTaskInput,
+} from "@todo/contracts";
 
 /** One of the API's codes (contracts' ERROR_CODES), or one of Better Auth's (user_already_exists …) on auth routes. */
 export type ApiErrorCode = ErrorCode | (string & {});

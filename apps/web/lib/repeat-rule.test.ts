@@ -7,7 +7,11 @@ const base = defaultCustomRepeat("2026-12-03"); // a Thursday
 
 test("the custom editor builds RFC 5545 rules, and the shared words say them", () => {
   const cases: [CustomRepeat, string, string][] = [
-    [{ ...base, every: 2, weekdays: ["MO", "TH"], ends: { kind: "until", date: "2027-01-31" } }, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;UNTIL=20270131", "every 2 weeks on Monday, Thursday until"],
+    [
+      { ...base, every: 2, weekdays: ["MO", "TH"], ends: { kind: "until", date: "2027-01-31" } },
+      "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;UNTIL=20270131",
+      "every 2 weeks on Monday, Thursday until",
+    ],
     [{ ...base, unit: "day", every: 3, ends: { kind: "count", count: 5 } }, "FREQ=DAILY;INTERVAL=3;COUNT=5", "every 3 days for 5 times"],
     [{ ...base, unit: "month", monthly: { kind: "day", day: 15 } }, "FREQ=MONTHLY;BYMONTHDAY=15", "every month on the 15th"],
     [{ ...base, unit: "month", monthly: { kind: "nth", nth: -1, weekday: "FR" } }, "FREQ=MONTHLY;BYDAY=-1FR", "every month on the last Friday"],

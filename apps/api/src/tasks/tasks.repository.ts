@@ -12,7 +12,9 @@ export type ListedTaskRow = TaskRow & { nextReminderAt: Date | null };
 
 /** The earliest pending reminder of the row's task: one lookup in reminders_task_idx per listed task. */
 // Written out qualified: drizzle leaves column names bare in a one-table select, which would bind them to reminders here.
-const nextReminderAt = sql<Date | null>`(select min(r.fire_at) from reminders r where r.task_id = ${tasks}.id and r.state = 'pending')`.mapWith(reminders.fireAt);
+const nextReminderAt = sql<Date | null>`(select min(r.fire_at) from reminders r where r.task_id = ${tasks}.id and r.state = 'pending')`.mapWith(
+  reminders.fireAt,
+);
 
 /** The time fields the service derives on every write (dueAt from the other three). */
 export interface TimingValues {

@@ -44,7 +44,6 @@ async function readLine(text: string): Promise<ParsedTask | null> {
   }
 }
 
-
 export function NewTaskForm({
   knownTags,
   onCreated,

@@ -7,7 +7,18 @@
  */
 import { useId, useState } from "react";
 import { describeRule } from "@todo/contracts/repeat";
-import { buildRule, type CustomRepeat, defaultCustomRepeat, isPreset, NTH, readRule, REPEAT_PRESETS, type RepeatUnit, WEEKDAYS, type WeekdayCode } from "@/lib/repeat-rule";
+import {
+  buildRule,
+  type CustomRepeat,
+  defaultCustomRepeat,
+  isPreset,
+  NTH,
+  readRule,
+  REPEAT_PRESETS,
+  type RepeatUnit,
+  WEEKDAYS,
+  type WeekdayCode,
+} from "@/lib/repeat-rule";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
 import { Input, Label, Select } from "@/components/ui/input";
@@ -121,7 +132,8 @@ export function RepeatField({
           </div>
 
           {custom.unit === "week" && (
-            <div role="group" aria-label="On these days" className="flex flex-wrap gap-1">
+            <fieldset className="flex flex-wrap gap-1">
+              <legend className="sr-only">On these days</legend>
               {WEEKDAYS.map((day) => {
                 const on = custom.weekdays.includes(day.code);
                 return (
@@ -138,11 +150,12 @@ export function RepeatField({
                   </Button>
                 );
               })}
-            </div>
+            </fieldset>
           )}
 
           {custom.unit === "month" && (
-            <div role="radiogroup" aria-label="On which day of the month" className="space-y-2 text-sm">
+            <fieldset className="space-y-2 text-sm">
+              <legend className="sr-only">On which day of the month</legend>
               <div className="flex flex-wrap items-center gap-2">
                 <label className="flex items-center gap-2">
                   <input
@@ -199,13 +212,11 @@ export function RepeatField({
                   ))}
                 </Select>
               </div>
-            </div>
+            </fieldset>
           )}
 
-          <div role="radiogroup" aria-label="Ends" className="space-y-2 text-sm">
-            <p className="text-xs font-medium text-muted-foreground" aria-hidden>
-              Ends
-            </p>
+          <fieldset className="space-y-2 text-sm">
+            <legend className="text-xs font-medium text-muted-foreground">Ends</legend>
             <label className="flex items-center gap-2">
               <input type="radio" name={`${uid}-ends`} checked={custom.ends.kind === "never"} onChange={() => edit({ ends: { kind: "never" } })} />
               Never
@@ -231,12 +242,7 @@ export function RepeatField({
             </div>
             <div className="flex flex-wrap items-center gap-2">
               <label className="flex items-center gap-2">
-                <input
-                  type="radio"
-                  name={`${uid}-ends`}
-                  checked={custom.ends.kind === "count"}
-                  onChange={() => edit({ ends: { kind: "count", count: 10 } })}
-                />
+                <input type="radio" name={`${uid}-ends`} checked={custom.ends.kind === "count"} onChange={() => edit({ ends: { kind: "count", count: 10 } })} />
                 After
               </label>
               <Input
@@ -251,7 +257,7 @@ export function RepeatField({
               />
               <span>times</span>
             </div>
-          </div>
+          </fieldset>
         </fieldset>
       )}
 
