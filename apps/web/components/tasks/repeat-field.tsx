@@ -142,10 +142,11 @@ export function RepeatField({
                     size="sm"
                     variant={on ? "default" : "outline"}
                     aria-pressed={on}
-                    aria-label={day.name}
                     className="min-w-11"
+                    title={day.name}
                     onClick={() => toggleDay(day.code)}
                   >
+                    {/* Named by what it shows ("Mon"), as WCAG 2.5.3 (label in name) asks; the title spells it out. */}
                     {day.short}
                   </Button>
                 );
