@@ -9,6 +9,8 @@ import type {
   ErrorCode,
   ListTasksQuery,
   ParsedTask,
+  Reminder,
+  ReminderSpec,
   Task,
   TaskPage,
   TrashPage,
@@ -113,6 +115,13 @@ export const tasksApi = {
   restore: (id: string) => apiFetch<Task>(`/tasks/${id}/restore`, { method: "POST" }),
   /** The deleted tasks, most recently deleted first (kept TRASH_DAYS days). */
   trash: () => apiFetch<TrashPage>("/tasks/trash"),
+};
+
+/** A task's reminders: listed, added (at an instant or relative to its due time) and removed one at a time. */
+export const remindersApi = {
+  list: (taskId: string) => apiFetch<Reminder[]>(`/tasks/${taskId}/reminders`),
+  add: (taskId: string, spec: ReminderSpec) => apiFetch<Reminder>(`/tasks/${taskId}/reminders`, { method: "POST", json: spec }),
+  remove: (taskId: string, reminderId: string) => apiFetch<void>(`/tasks/${taskId}/reminders/${reminderId}`, { method: "DELETE" }),
 };
 
 /** The one undo mechanism (the person's change log), shared with the assistant's "undo". */

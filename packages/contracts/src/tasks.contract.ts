@@ -201,8 +201,14 @@ export const MyTasksQuerySchema = z.strictObject({
 });
 export type MyTasksQuery = z.output<typeof MyTasksQuerySchema>;
 
+/** A task as the list shows it: with when its next reminder fires, for the row's bell. */
+export const ListedTaskSchema = TaskSchema.extend({
+  nextReminderAt: z.iso.datetime().nullable().describe("Read-only: when the task's next pending reminder fires; null: none"),
+});
+export type ListedTask = z.infer<typeof ListedTaskSchema>;
+
 export const TaskPageSchema = z.object({
-  tasks: z.array(TaskSchema),
+  tasks: z.array(ListedTaskSchema),
   total: z.int().describe("How many tasks match the filters, ignoring limit and offset"),
   limit: z.int(),
   offset: z.int(),

@@ -98,6 +98,37 @@ for (const driver of drivers) {
       assert.equal((await alice.get(base)).body.length, 2);
     });
 
+    test("the tasks list carries each task's next pending reminder (nextReminderAt), the owner's only", async () => {
+      const alice = await signUp(built.app);
+      const bob = await signUp(built.app);
+      const reminded = (await alice.post("/api/tasks", { title: "Pay rent", dueDate: "2026-12-06", dueTime: "18:00", timeZone: "UTC" })).body;
+      const plain = (await alice.post("/api/tasks", { title: "Read a book", dueDate: "2026-12-06" })).body;
+      const later = (await alice.post(`/api/tasks/${reminded.id}/reminders`, { minutesBefore: 10 })).body;
+      const sooner = (await alice.post(`/api/tasks/${reminded.id}/reminders`, { minutesBefore: 60 })).body;
+      const bobTask = (await bob.post("/api/tasks", { title: "Bob's errand", dueDate: "2026-12-06" })).body;
+      await bob.post(`/api/tasks/${bobTask.id}/reminders`, { minutesBefore: 5 });
+
+      const listed = async () => {
+        const page = await alice.get("/api/tasks?limit=50");
+        assert.equal(page.status, 200, page.text);
+        return new Map(page.body.tasks.map((t: { id: string; nextReminderAt: string | null }) => [t.id, t.nextReminderAt]));
+      };
+      let next = await listed();
+      assert.equal(next.get(reminded.id), "2026-12-06T17:00:00.000Z", "the earliest pending one");
+      assert.equal(next.get(plain.id), null);
+      assert.equal(next.has(bobTask.id), false, "another person's task (and its reminder) is never listed");
+
+      // Removing the soonest moves it on; removing the last clears it; a dismissed one is not pending.
+      await alice.delete(`/api/tasks/${reminded.id}/reminders/${sooner.id}`);
+      assert.equal((await listed()).get(reminded.id), "2026-12-06T17:50:00.000Z");
+      await alice.post(`/api/reminders/${later.id}/dismiss`, {});
+      next = await listed();
+      assert.equal(next.get(reminded.id), null);
+      const bobs = (await bob.get("/api/tasks")).body.tasks;
+      assert.equal(bobs.length, 1);
+      assert.equal(bobs[0].nextReminderAt, "2026-12-06T08:55:00.000Z", "Bob's list carries his own reminder");
+    });
+
     test("the scheduler fires each due reminder once, at its time and not before", async () => {
       const alice = await signUp(built.app);
       const task = (await alice.post("/api/tasks", { title: "Water plants", dueDate: "2026-12-02" })).body;

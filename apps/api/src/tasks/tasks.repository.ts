@@ -2,11 +2,19 @@
 import { and, asc, desc, eq, gt, gte, ilike, inArray, isNotNull, isNull, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { CreateTask, ListTasksQuery, MyTasksQuery, Task, TaskFilter, UpdateTask } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
-import { taskChanges, taskCompletions, taskCounters, tasks } from "../db/schema.ts";
+import { reminders, taskChanges, taskCompletions, taskCounters, tasks } from "../db/schema.ts";
 import { titleKey } from "./tasks.match.ts";
 import { describeRule } from "./tasks.time.ts";
 
 export type TaskRow = typeof tasks.$inferSelect;
+/** A row of the tasks list: the task and when its next reminder fires (null: none pending). */
+export type ListedTaskRow = TaskRow & { nextReminderAt: Date | null };
+
+/** The earliest pending reminder of the row's task: one lookup in reminders_task_idx per listed task. */
+// Written out qualified: drizzle leaves column names bare in a one-table select, which would bind them to reminders here.
+const nextReminderAt = sql<Date | null>`(select min(r.fire_at) from reminders r where r.task_id = ${tasks}.id and r.state = 'pending')`.mapWith(
+  reminders.fireAt,
+);
 
 /** The time fields the service derives on every write (dueAt from the other three). */
 export interface TimingValues {
@@ -178,7 +186,7 @@ function listStatements(db: Database, q: ListTasksQuery, name: string) {
   return {
     // The total rides along as a window count: one round trip for the page and its size.
     page: db
-      .select({ task: tasks, total: sql<number>`count(*) over()`.mapWith(Number) })
+      .select({ task: tasks, nextReminderAt, total: sql<number>`count(*) over()`.mapWith(Number) })
       .from(tasks)
       .where(where)
       .orderBy(...ordering(q))
@@ -198,13 +206,13 @@ export class TaskRepository {
 
   constructor(private readonly db: Database) {}
 
-  async list(userId: string, q: ListTasksQuery): Promise<{ rows: TaskRow[]; total: number }> {
+  async list(userId: string, q: ListTasksQuery): Promise<{ rows: ListedTaskRow[]; total: number }> {
     const name = shapeOf(q);
     let statements = this.statements.get(name);
     if (!statements) this.statements.set(name, (statements = listStatements(this.db, q, name)));
     const values = { ...filterValues(userId, q), limit: q.limit, offset: q.offset };
     const page = await statements.page.execute(values);
-    if (page.length > 0 || q.offset === 0) return { rows: page.map((p) => p.task), total: page[0]?.total ?? 0 };
+    if (page.length > 0 || q.offset === 0) return { rows: page.map((p) => ({ ...p.task, nextReminderAt: p.nextReminderAt })), total: page[0]?.total ?? 0 };
     const [count] = await statements.count.execute(values);
     return { rows: [], total: count?.n ?? 0 };
   }

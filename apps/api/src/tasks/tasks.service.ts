@@ -156,7 +156,8 @@ export class TaskService {
 
   async listTasks(userId: string, query: ListTasksQuery): Promise<TaskPage> {
     const { rows, total } = await this.repo.list(userId, query);
-    return { tasks: rows.map(toTask), total, limit: query.limit, offset: query.offset };
+    const tasks = rows.map((row) => ({ ...toTask(row), nextReminderAt: row.nextReminderAt?.toISOString() ?? null }));
+    return { tasks, total, limit: query.limit, offset: query.offset };
   }
 
   /** The person's tasks, oldest first, a page at a time (GET /api/tasks/me). */

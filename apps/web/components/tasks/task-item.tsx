@@ -9,14 +9,17 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { DEFAULT_PRIORITY, TRASH_DAYS } from "@todo/contracts/constants";
 import { isTypingTarget } from "@/lib/shortcuts";
-import { CalendarDays, Pencil, Trash2 } from "lucide-react";
-import type { Priority, Task, UpdateTaskInput } from "@todo/contracts";
+import { Bell, CalendarDays, Pencil, Trash2 } from "lucide-react";
+import type { ListedTask, Priority, Task, UpdateTaskInput } from "@todo/contracts";
 import { formatDue, isOverdue } from "@/lib/dates";
-import { validateTaskEdit, type TaskFormErrors } from "@/lib/task-form";
+import { changedFields, validateTaskEdit, type TaskFormErrors } from "@/lib/task-form";
+import { formatInstant } from "@/lib/reminder-words";
 import { cn } from "@/lib/cn";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { PriorityOptions } from "./priority-options";
+import { RepeatField } from "./repeat-field";
+import { TaskReminders } from "./task-reminders";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, Input, Select, Textarea } from "@/components/ui/input";
 
@@ -32,6 +35,7 @@ export function TaskItem({
   onSave,
   onDelete,
   onTagClick,
+  onRemindersChanged,
   tabIndex = -1,
   onRowFocus,
   selecting = false,
@@ -46,9 +50,12 @@ export function TaskItem({
   /** 0 for the one row of the list that Tab reaches (roving focus), -1 for the others. */
   tabIndex?: number;
   onRowFocus?: () => void;
-  task: Task;
+  /** From the list, a task also says when its next reminder fires (the row's bell). */
+  task: Task & Partial<Pick<ListedTask, "nextReminderAt">>;
   onToggle: () => void;
   onSave: (patch: UpdateTaskInput) => Promise<boolean>;
+  /** A reminder was added or removed in the editor (the list refreshes its bells). */
+  onRemindersChanged?: () => void;
   onDelete: () => void;
   onTagClick: (tag: string) => void;
 }) {
@@ -73,7 +80,12 @@ export function TaskItem({
         <TaskEditor
           task={task}
           onCancel={() => setEditing(false)}
+          onRemindersChanged={onRemindersChanged}
           onSave={async (patch) => {
+            if (!patch) {
+              setEditing(false);
+              return;
+            }
             refocusAfterSave = task.id;
             if (await onSave(patch)) setEditing(false);
             else refocusAfterSave = null;
@@ -172,6 +184,12 @@ export function TaskItem({
               {task.dueTime ? ` ${task.dueTime}` : ""}
             </Badge>
           )}
+          {task.nextReminderAt && (
+            <Badge variant="outline" data-testid="task-reminder" title={`Reminder ${formatInstant(task.nextReminderAt)}`}>
+              <Bell className="size-3" aria-hidden />
+              <span className="sr-only">Reminder {formatInstant(task.nextReminderAt)}</span>
+            </Badge>
+          )}
           {task.repeatText && (
             <Badge variant="outline" data-testid="task-repeat">
               {task.repeatText}
@@ -221,11 +239,24 @@ export function TaskItem({
   );
 }
 
-function TaskEditor({ task, onCancel, onSave }: { task: Task; onCancel: () => void; onSave: (patch: UpdateTaskInput) => Promise<unknown> }) {
+function TaskEditor({
+  task,
+  onCancel,
+  onSave,
+  onRemindersChanged,
+}: {
+  task: Task;
+  onCancel: () => void;
+  /** Only the fields that changed; null when nothing did. */
+  onSave: (patch: UpdateTaskInput | null) => Promise<unknown>;
+  onRemindersChanged?: () => void;
+}) {
   const [title, setTitle] = useState(task.title);
   const [description, setDescription] = useState(task.description);
   const [priority, setPriority] = useState<Priority>(task.priority);
   const [dueDate, setDueDate] = useState(task.dueDate ?? "");
+  const [dueTime, setDueTime] = useState(task.dueTime ?? "");
+  const [repeat, setRepeat] = useState(task.repeat ?? "");
   const [tags, setTags] = useState(task.tags.join(", "));
   const [errors, setErrors] = useState<TaskFormErrors>({});
   const [pending, setPending] = useState(false);
@@ -233,13 +264,17 @@ function TaskEditor({ task, onCancel, onSave }: { task: Task; onCancel: () => vo
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const checked = await validateTaskEdit({ title, description, priority, dueDate, tags });
+    if (dueTime && !dueDate) {
+      setErrors({ dueTime: "Give the task a date for this time, or clear the time." });
+      return;
+    }
+    const checked = await validateTaskEdit({ title, description, priority, dueDate, tags, dueTime, repeat });
     if (!checked.ok) {
       setErrors(checked.errors);
       return;
     }
     setPending(true);
-    await onSave(checked.body);
+    await onSave(changedFields(task, checked.body));
     setPending(false);
   }
 
@@ -285,6 +320,28 @@ function TaskEditor({ task, onCancel, onSave }: { task: Task; onCancel: () => vo
       <Field id={id("due")} label="Due date">
         <Input id={id("due")} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
       </Field>
+      <Field id={id("due-time")} label="Time">
+        <Input
+          id={id("due-time")}
+          type="time"
+          value={dueTime}
+          onChange={(e) => {
+            setDueTime(e.target.value);
+            setErrors((errs) => ({ ...errs, dueTime: undefined }));
+          }}
+          aria-invalid={!!errors.dueTime}
+          aria-describedby={errors.dueTime ? id("dueTime-error") : id("due-time-hint")}
+        />
+        {errors.dueTime ? (
+          <p id={id("dueTime-error")} className="text-xs text-destructive">
+            {errors.dueTime}
+          </p>
+        ) : (
+          <span id={id("due-time-hint")} className="sr-only">
+            Leave empty for all day.
+          </span>
+        )}
+      </Field>
       <Field id={id("tags")} label="Tags" className="col-span-2 sm:col-span-1">
         <Input
           id={id("tags")}
@@ -303,6 +360,23 @@ function TaskEditor({ task, onCancel, onSave }: { task: Task; onCancel: () => vo
           </p>
         )}
       </Field>
+      <div className="col-span-2 sm:col-span-3">
+        <RepeatField
+          id={id("repeat")}
+          value={repeat}
+          onChange={(rule) => {
+            setRepeat(rule);
+            setErrors((errs) => ({ ...errs, repeat: undefined }));
+          }}
+          savedRule={task.repeat}
+          dueDate={dueDate}
+          dueTime={dueTime}
+          error={errors.repeat}
+        />
+      </div>
+      <div className="col-span-2 sm:col-span-3">
+        <TaskReminders task={task} onChanged={() => onRemindersChanged?.()} />
+      </div>
       <div className="col-span-2 flex justify-end gap-2 sm:col-span-3">
         <Button variant="outline" onClick={onCancel}>
           Cancel

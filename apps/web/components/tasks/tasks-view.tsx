@@ -12,7 +12,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { CheckSquare, ChevronDown, Keyboard, ListFilter, Loader2, MessageSquare, SearchX, Trash2 } from "lucide-react";
 import { toast } from "sonner";
-import type { BulkChanges, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
+import type { BulkChanges, ListedTask, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
 import { TRASH_DAYS } from "@todo/contracts/constants";
 import { ApiError, adoptBrowserTimeZone, changesApi, tasksApi } from "@/lib/api.client";
 import { announceTasksChanged, onTasksChanged } from "@/lib/tasks-sync";
@@ -34,7 +34,7 @@ const UNDO_TOAST_MS = 10_000;
 
 export function TasksView({ initialFilters, initialPage }: { initialFilters: ViewFilters; initialPage: TaskPage | null }) {
   const [filters, setFilters] = useState(initialFilters);
-  const [page, setPage] = useState<{ tasks: Task[]; total: number } | null>(initialPage);
+  const [page, setPage] = useState<{ tasks: ListedTask[]; total: number } | null>(initialPage);
   const [loading, setLoading] = useState(initialPage === null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [knownTags, setKnownTags] = useState<string[]>([]);
@@ -44,7 +44,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   const shownRef = useRef(PAGE_SIZE);
   const [filtersOpen, setFiltersOpen] = useState(() => filtersInUse(initialFilters) > 0);
   const [showDone, setShowDone] = useState(false);
-  const [done, setDone] = useState<{ tasks: Task[]; total: number } | null>(null);
+  const [done, setDone] = useState<{ tasks: ListedTask[]; total: number } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [showTrash, setShowTrash] = useState(false);
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -198,18 +198,18 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   }, []);
 
   /** Applies a change to a task wherever it is shown (the list, or the done tasks under their toggle). */
-  const patchShown = (id: string, to: (t: Task) => Task) => {
-    const apply = (p: { tasks: Task[]; total: number } | null) => p && { ...p, tasks: p.tasks.map((t) => (t.id === id ? to(t) : t)) };
+  const patchShown = (id: string, to: (t: ListedTask) => ListedTask) => {
+    const apply = (p: { tasks: ListedTask[]; total: number } | null) => p && { ...p, tasks: p.tasks.map((t) => (t.id === id ? to(t) : t)) };
     setPage(apply);
     setDone(apply);
   };
 
-  async function update(task: Task, patch: UpdateTaskInput, success?: string): Promise<boolean> {
+  async function update(task: ListedTask, patch: UpdateTaskInput, success?: string): Promise<boolean> {
     // Optimistic: show the change now, put it back if the server says no.
-    patchShown(task.id, (t) => ({ ...t, ...patch }) as Task);
+    patchShown(task.id, (t) => ({ ...t, ...patch }) as ListedTask);
     try {
       const saved = await tasksApi.update(task.id, patch);
-      patchShown(task.id, () => saved);
+      patchShown(task.id, (t) => ({ ...saved, nextReminderAt: t.nextReminderAt }));
       if (success) toast.success(success);
       changed();
       return true;
@@ -220,12 +220,12 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     }
   }
 
-  async function toggle(task: Task) {
+  async function toggle(task: ListedTask) {
     const done = !task.completed;
     patchShown(task.id, (t) => ({ ...t, completed: done }));
     try {
       const { body: saved, changeId } = await tasksApi.updateLogged(task.id, { completed: done });
-      patchShown(task.id, () => saved);
+      patchShown(task.id, (t) => ({ ...saved, nextReminderAt: t.nextReminderAt }));
       if (done) toast.success(`Completed “${task.title}”`, undoAction(changeId));
       changed();
     } catch (err) {
@@ -235,7 +235,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   }
 
   async function remove(task: Task) {
-    const drop = (p: { tasks: Task[]; total: number } | null) =>
+    const drop = (p: { tasks: ListedTask[]; total: number } | null) =>
       p?.tasks.some((t) => t.id === task.id) ? { tasks: p.tasks.filter((t) => t.id !== task.id), total: p.total - 1 } : p;
     setPage(drop);
     setDone(drop);
@@ -342,7 +342,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
 
   const order: string[] = [];
   orderRef.current = order;
-  const item = (task: Task, index: number) => {
+  const item = (task: ListedTask, index: number) => {
     order.push(task.id);
     return (
       <TaskItem
@@ -357,6 +357,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
         onSave={(patch) => update(task, patch, "Task saved")}
         onDelete={() => void remove(task)}
         onTagClick={(tag) => setFilters((f) => ({ ...f, tag }))}
+        onRemindersChanged={changed}
       />
     );
   };
