@@ -205,7 +205,7 @@ for (const driver of drivers) {
         // The undo is waiting on the task's row lock (seen by the server, not by a timer).
         for (;;) {
           const waiting = await writer.db.execute(sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
-          if (waiting.rows.length > 0) break;
+          if ((waiting as unknown as { rows: unknown[] }).rows.length > 0) break;
           await new Promise((r) => setImmediate(r));
         }
         release();
