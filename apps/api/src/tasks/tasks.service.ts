@@ -141,6 +141,25 @@ export class TaskService {
     return this.db.transaction((tx) => fn(tx as unknown as Database));
   }
 
+  /**
+   * Runs a change that can bring tasks back (reopen, restore, undo) holding the lock an insert takes
+   * first, so a person's concurrent changes are counted one after the other, as creates are. A change
+   * that leaves more open (or live) tasks than before and more than the cap throws, rolling it back.
+   */
+  private async withinCaps<T>(tx: Database, userId: string, change: () => Promise<T>): Promise<T> {
+    await this.repo.lockCounter(tx, userId);
+    const before = await this.repo.counts(userId, tx);
+    const result = await change();
+    const after = await this.repo.counts(userId, tx);
+    if (after.open > before.open && after.open > TASK_LIMITS.openTasksMax) {
+      throw limitReached(`that would pass ${fmt(TASK_LIMITS.openTasksMax)} open tasks, the most a list can hold; complete or delete some first`);
+    }
+    if (after.total > before.total && after.total > TASK_LIMITS.tasksMax) {
+      throw limitReached(`that would pass ${fmt(TASK_LIMITS.tasksMax)} tasks, the most a list can hold; delete some first`);
+    }
+    return result;
+  }
+
   /** The change-log rows of one batch: the tasks that really changed, before and after. */
   private changeRows(userId: string, ctx: ChangeContext, op: ChangeOp, pairs: { before: TaskRow | null; after: TaskRow }[]): ChangeRow[] {
     const batchId = randomUUID();
@@ -204,11 +223,7 @@ export class TaskService {
     // Read before the transaction: the zone a time without one is meant in, and "today" for a next occurrence.
     const personZone = timed || patch.completed === true ? await this.timeZoneOf(userId) : DEFAULT_TIME_ZONE;
     const { timeZone: _, ...fields } = patch;
-    return this.transaction(async (tx) => {
-      if (patch.completed === false) {
-        const counts = await this.repo.counts(userId, tx);
-        if (counts.open >= TASK_LIMITS.openTasksMax) admitNewOpenTask(counts);
-      }
+    const change = async (tx: Database) => {
       if (patch.completed === true) {
         // A repeating task: the occurrence is recorded and the task moves on, in this transaction (undo puts it back).
         const moved = await this.repo.completeOccurrence(tx, userId, id, async (current) =>
@@ -226,7 +241,11 @@ export class TaskService {
       if (!changed) throw notFound("task");
       await this.repo.logChanges(tx, this.changeRows(userId, ctx, op, [changed]));
       return toTask(changed.after);
-    }).then((task) => this.replanned(userId, [task.id], task));
+    };
+    // Reopening adds an open task: counted under the lock, as a create is.
+    return this.transaction((tx) => (patch.completed === false ? this.withinCaps(tx, userId, () => change(tx)) : change(tx))).then((task) =>
+      this.replanned(userId, [task.id], task),
+    );
   }
 
   /** Moves a task to the Trash: it keeps its number and can be restored for TRASH_DAYS days. */
@@ -241,15 +260,14 @@ export class TaskService {
 
   /** Brings a task back from the Trash, under its own number. */
   async restoreTask(userId: string, id: string, ctx: ChangeContext = {}): Promise<Task> {
-    return this.transaction(async (tx) => {
-      const trashed = await this.repo.findById(userId, id, true, tx);
-      if (!trashed) throw new DomainError("not_found", "that task is not in the Trash");
-      if (!trashed.completed) admitNewOpenTask(await this.repo.counts(userId, tx));
-      const changed = await this.repo.setDeleted(tx, userId, id, false);
-      if (!changed) throw new DomainError("not_found", "that task is not in the Trash");
-      await this.repo.logChanges(tx, this.changeRows(userId, ctx, "restore", [changed]));
-      return toTask(changed.after);
-    }).then((task) => this.replanned(userId, [task.id], task));
+    return this.transaction((tx) =>
+      this.withinCaps(tx, userId, async () => {
+        const changed = await this.repo.setDeleted(tx, userId, id, false);
+        if (!changed) throw new DomainError("not_found", "that task is not in the Trash");
+        await this.repo.logChanges(tx, this.changeRows(userId, ctx, "restore", [changed]));
+        return toTask(changed.after);
+      }),
+    ).then((task) => this.replanned(userId, [task.id], task));
   }
 
   /** After a change has committed: the changed tasks' reminders follow it (moved, cancelled). */
@@ -294,6 +312,7 @@ export class TaskService {
    */
   async updateMany(userId: string, filter: TaskFilter, changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
     return this.transaction(async (tx) => {
+      if (changes.completed === false) await this.repo.lockCounter(tx, userId);
       const selected = await this.repo.selectForChange(tx, userId, filter);
       const touched = selected.filter(
         (t) =>
@@ -305,6 +324,7 @@ export class TaskService {
       );
       const reopened = changes.completed === false ? touched.filter((t) => t.completed).length : 0;
       if (reopened > 0) {
+        // Under the lock an insert takes (taken before the tasks were), so a concurrent reopen or create waits.
         const counts = await this.repo.counts(userId, tx);
         if (counts.open + reopened > TASK_LIMITS.openTasksMax) {
           throw new DomainError("limit_reached", `reopening ${fmt(reopened)} tasks would pass ${fmt(TASK_LIMITS.openTasksMax)} open tasks; narrow the filter`);
@@ -342,22 +362,25 @@ export class TaskService {
    * otherwise the person's latest anywhere. Called again, it reverts the change before.
    */
   async undo(userId: string, ctx: ChangeContext = {}): Promise<UndoResult> {
-    return this.transaction(async (tx) => {
-      const batch = await this.repo.latestBatch(tx, userId, ctx.conversationId);
-      const first = batch[0];
-      if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
-      const reverted: TaskRow[] = [];
-      for (const change of batch) {
-        // An undone completion of a repeating task (it stayed open, moved on): its recorded occurrence goes too.
-        const after = change.after as { completed?: boolean } | null;
-        if (change.op === "complete" && after?.completed === false) await this.repo.forgetLatestCompletion(tx, userId, change.taskId);
-        const row = await this.repo.revert(tx, userId, change);
-        if (row) reverted.push(row);
-      }
-      await this.repo.markUndone(tx, userId, first.batchId, new Date());
-      reverted.sort((a, b) => a.number - b.number);
-      return { result: { op: first.op, count: batch.length, tasks: reverted.slice(0, BULK_SAMPLE).map(toTask) }, ids: reverted.map((r) => r.id) };
-    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+    // An undone completion or deletion brings tasks back: counted under the lock, as a create is.
+    return this.transaction((tx) =>
+      this.withinCaps(tx, userId, async () => {
+        const batch = await this.repo.latestBatch(tx, userId, ctx.conversationId);
+        const first = batch[0];
+        if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
+        const reverted: TaskRow[] = [];
+        for (const change of batch) {
+          // An undone completion of a repeating task (it stayed open, moved on): its recorded occurrence goes too.
+          const after = change.after as { completed?: boolean } | null;
+          if (change.op === "complete" && after?.completed === false) await this.repo.forgetLatestCompletion(tx, userId, change.taskId);
+          const row = await this.repo.revert(tx, userId, change);
+          if (row) reverted.push(row);
+        }
+        await this.repo.markUndone(tx, userId, first.batchId, new Date());
+        reverted.sort((a, b) => a.number - b.number);
+        return { result: { op: first.op, count: batch.length, tasks: reverted.slice(0, BULK_SAMPLE).map(toTask) }, ids: reverted.map((r) => r.id) };
+      }),
+    ).then(({ result, ids }) => this.replanned(userId, ids, result));
   }
 
   /** Removes for good what was deleted more than TRASH_DAYS before `now`, and the change log as old. */
