@@ -100,6 +100,8 @@ export function createApp(deps: AppDeps) {
     concurrency: config.chatConcurrency,
     llmTimeoutMs: config.llmTimeoutMs,
     turnLeaseMs: config.turnLeaseMs,
+    resumePollMs: config.resumePollMs,
+    listen: database.listen,
     lifecycle,
   });
   const readSession = createSessionReader(auth, database.db);

@@ -45,7 +45,7 @@ import { previewApproval, type ApprovalPreview } from "../mcp/mcp.approval.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
 import type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { TurnLimiter } from "./chat.limits.ts";
-import { STREAM_HEADERS, TurnRunner } from "./chat.turns.ts";
+import { STREAM_HEADERS, TurnRunner, type ListenFn } from "./chat.turns.ts";
 import { TurnRepository } from "./turns.repository.ts";
 import { connectTools, toToolCall } from "./chat.tools.ts";
 import { ConversationRepository, toMessage, toSummary, type DecidedApprovals, type HistoryRow, type TurnSlot } from "./conversations.repository.ts";
@@ -243,6 +243,9 @@ export interface ChatServiceOptions {
   llmTimeoutMs?: number;
   /** How long a running turn's lease lasts (renewed every third of it). */
   turnLeaseMs?: number;
+  /** A resume of a turn on another replica: LISTEN for its stored chunks, and the fallback look's interval. */
+  listen?: ListenFn;
+  resumePollMs?: number;
   /** While draining (SIGTERM), no new turn starts here. */
   lifecycle?: { draining: boolean };
 }
@@ -272,7 +275,7 @@ export class ChatService {
     this.llmTimeoutMs = options.llmTimeoutMs ?? 30_000;
     this.turnLeaseMs = options.turnLeaseMs ?? 15_000;
     this.lifecycle = options.lifecycle ?? { draining: false };
-    this.runner = new TurnRunner(this.turnRows, logger, this.turnLeaseMs);
+    this.runner = new TurnRunner(this.turnRows, logger, this.turnLeaseMs, options.listen, options.resumePollMs);
   }
 
   /**
@@ -466,6 +469,8 @@ export class ChatService {
             await this.turnRows.end(slot.assistantId, "failed", turnFailure(outcome.error).code);
             break;
         }
+        // A resume on another replica wakes to the end at once.
+        await this.turnRows.announce(slot.assistantId).catch((err: unknown) => this.logger.warn({ err: describeError(err) }, "announcing a turn's end failed"));
         // Stored: the stream may end (closing the tools below is nobody's wait).
         live.end();
         return outcome;
