@@ -185,6 +185,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     llm: { provider: "offline" },
     llmTimeoutMs: 30_000,
     turnLeaseMs: 15_000,
+    resumePollMs: 2000,
     shutdownTimeoutMs: 5000,
     drainDelayMs: 0,
     push: undefined,

@@ -36,6 +36,22 @@ export const TASK_LIMITS = {
   qMax: 200,
 } as const;
 
+/**
+ * The largest request body the API reads (REST, chat, MCP, auth alike), and the default of what the
+ * web app's proxy passes on to it (its BODY_LIMIT_BYTES).
+ */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** A size as a person reads it: "64 KB", "1,500 bytes". */
+function sizeInWords(bytes: number): string {
+  return bytes >= 1024 && bytes % 1024 === 0 ? `${(bytes / 1024).toLocaleString("en-US")} KB` : `${bytes.toLocaleString("en-US")} bytes`;
+}
+
+/** What a 413 says, wherever it is answered: the limit, in words. */
+export function bodyTooLargeMessage(limitBytes: number): string {
+  return `this request is too large: a request body can be at most ${sizeInWords(limitBytes)}`;
+}
+
 /** Years a due date may have: PostgreSQL has no year 0, and the date picker and sorting assume four digits. */
 export const DUE_YEARS = { min: 1900, max: 9999 } as const;
 

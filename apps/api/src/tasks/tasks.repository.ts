@@ -428,6 +428,17 @@ export class TaskRepository {
   }
 
   /**
+   * Locks the person's counter row (made when missing), the row an insert locks first: while it is
+   * held, no other change of theirs can add an open or live task, so counts read after it stay true.
+   */
+  async lockCounter(tx: Database, userId: string): Promise<void> {
+    await tx
+      .insert(taskCounters)
+      .values({ userId, lastNumber: 0 })
+      .onConflictDoUpdate({ target: taskCounters.userId, set: { lastNumber: sql`${taskCounters.lastNumber}` } });
+  }
+
+  /**
    * Inserts a task under its next number. `admit` sees the person's counts first; the counter row
    * is locked by then, so a person's concurrent inserts are counted one after the other.
    */

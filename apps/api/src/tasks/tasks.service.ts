@@ -143,6 +143,25 @@ export class TaskService {
     return this.db.transaction((tx) => fn(tx as unknown as Database));
   }
 
+  /**
+   * Runs a change that can bring tasks back (reopen, restore, undo) holding the lock an insert takes
+   * first, so a person's concurrent changes are counted one after the other, as creates are. A change
+   * that leaves more open (or live) tasks than before and more than the cap throws, rolling it back.
+   */
+  private async withinCaps<T>(tx: Database, userId: string, change: () => Promise<T>): Promise<T> {
+    await this.repo.lockCounter(tx, userId);
+    const before = await this.repo.counts(userId, tx);
+    const result = await change();
+    const after = await this.repo.counts(userId, tx);
+    if (after.open > before.open && after.open > TASK_LIMITS.openTasksMax) {
+      throw limitReached(`that would pass ${fmt(TASK_LIMITS.openTasksMax)} open tasks, the most a list can hold; complete or delete some first`);
+    }
+    if (after.total > before.total && after.total > TASK_LIMITS.tasksMax) {
+      throw limitReached(`that would pass ${fmt(TASK_LIMITS.tasksMax)} tasks, the most a list can hold; delete some first`);
+    }
+    return result;
+  }
+
   /** The change-log rows of one batch: the tasks that really changed, before and after. */
   private changeRows(userId: string, ctx: ChangeContext, op: ChangeOp, pairs: { before: TaskRow | null; after: TaskRow }[]): ChangeRow[] {
     const batchId = ctx.changeId ?? randomUUID();
@@ -207,11 +226,7 @@ export class TaskService {
     // Read before the transaction: the zone a time without one is meant in, and "today" for a next occurrence.
     const personZone = timed || patch.completed === true ? await this.timeZoneOf(userId) : DEFAULT_TIME_ZONE;
     const { timeZone: _, ...fields } = patch;
-    return this.transaction(async (tx) => {
-      if (patch.completed === false) {
-        const counts = await this.repo.counts(userId, tx);
-        if (counts.open >= TASK_LIMITS.openTasksMax) admitNewOpenTask(counts);
-      }
+    const change = async (tx: Database) => {
       if (patch.completed === true) {
         // A repeating task: the occurrence is recorded and the task moves on, in this transaction (undo puts it back).
         const moved = await this.repo.completeOccurrence(tx, userId, id, async (current) =>
@@ -229,7 +244,11 @@ export class TaskService {
       if (!changed) throw notFound("task");
       await this.repo.logChanges(tx, this.changeRows(userId, ctx, op, [changed]));
       return toTask(changed.after);
-    }).then((task) => this.replanned(userId, [task.id], task));
+    };
+    // Reopening adds an open task: counted under the lock, as a create is.
+    return this.transaction((tx) => (patch.completed === false ? this.withinCaps(tx, userId, () => change(tx)) : change(tx))).then((task) =>
+      this.replanned(userId, [task.id], task),
+    );
   }
 
   /** Moves a task to the Trash: it keeps its number and can be restored for TRASH_DAYS days. */
@@ -244,15 +263,14 @@ export class TaskService {
 
   /** Brings a task back from the Trash, under its own number. */
   async restoreTask(userId: string, id: string, ctx: ChangeContext = {}): Promise<Task> {
-    return this.transaction(async (tx) => {
-      const trashed = await this.repo.findById(userId, id, true, tx);
-      if (!trashed) throw new DomainError("not_found", "that task is not in the Trash");
-      if (!trashed.completed) admitNewOpenTask(await this.repo.counts(userId, tx));
-      const changed = await this.repo.setDeleted(tx, userId, id, false);
-      if (!changed) throw new DomainError("not_found", "that task is not in the Trash");
-      await this.repo.logChanges(tx, this.changeRows(userId, ctx, "restore", [changed]));
-      return toTask(changed.after);
-    }).then((task) => this.replanned(userId, [task.id], task));
+    return this.transaction((tx) =>
+      this.withinCaps(tx, userId, async () => {
+        const changed = await this.repo.setDeleted(tx, userId, id, false);
+        if (!changed) throw new DomainError("not_found", "that task is not in the Trash");
+        await this.repo.logChanges(tx, this.changeRows(userId, ctx, "restore", [changed]));
+        return toTask(changed.after);
+      }),
+    ).then((task) => this.replanned(userId, [task.id], task));
   }
 
   /** After a change has committed: the changed tasks' reminders follow it (moved, cancelled). */
@@ -296,9 +314,11 @@ export class TaskService {
    * would leave as they are (completing a done task) are not touched and not counted.
    */
   async updateMany(userId: string, filter: TaskFilter, changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
-    return this.transaction(async (tx) => this.applyBulk(tx, userId, await this.repo.selectForChange(tx, userId, filter), changes, ctx)).then(
-      ({ result, ids }) => this.replanned(userId, ids, result),
-    );
+    return this.transaction(async (tx) => {
+      // Reopening counts under the lock an insert takes (taken before the tasks are), so a concurrent reopen or create waits.
+      if (changes.completed === false) await this.repo.lockCounter(tx, userId);
+      return this.applyBulk(tx, userId, await this.repo.selectForChange(tx, userId, filter), changes, ctx);
+    }).then(({ result, ids }) => this.replanned(userId, ids, result));
   }
 
   /**
@@ -308,6 +328,8 @@ export class TaskService {
   async updateSelected(userId: string, ids: string[], changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
     const wanted = [...new Set(ids)];
     return this.transaction(async (tx) => {
+      // Reopening counts under the lock an insert takes (taken before the tasks are), so a concurrent reopen or create waits.
+      if (changes.completed === false) await this.repo.lockCounter(tx, userId);
       const selected = await this.repo.selectByIdsForChange(tx, userId, wanted);
       const missing = wanted.length - selected.length;
       if (missing > 0) {
@@ -372,12 +394,15 @@ export class TaskService {
    * otherwise the person's latest anywhere. Called again, it reverts the change before.
    */
   async undo(userId: string, ctx: ChangeContext = {}): Promise<UndoResult> {
-    return this.transaction(async (tx) => {
-      const batch = await this.repo.latestBatch(tx, userId, ctx.conversationId);
-      const first = batch[0];
-      if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
-      return this.revertBatch(tx, userId, batch);
-    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+    // An undone completion or deletion brings tasks back: counted under the lock, as a create is.
+    return this.transaction((tx) =>
+      this.withinCaps(tx, userId, async () => {
+        const batch = await this.repo.latestBatch(tx, userId, ctx.conversationId);
+        const first = batch[0];
+        if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
+        return this.revertBatch(tx, userId, batch);
+      }),
+    ).then(({ result, ids }) => this.replanned(userId, ids, result));
   }
 
   /**
@@ -388,19 +413,22 @@ export class TaskService {
    * Another person's change id is "not found", like a change that never was.
    */
   async undoChange(userId: string, changeId: string): Promise<UndoResult> {
-    return this.transaction(async (tx) => {
-      const batch = await this.repo.batch(tx, userId, changeId);
-      if (batch.length === 0) throw new DomainError("not_found", "there is no such change to undo");
-      if (batch.some((c) => c.undoneAt !== null)) throw new DomainError("undo_conflict", "That change is already undone");
-      const taskIds = [...new Set(batch.map((c) => c.taskId))];
-      // Locked before the check: a write to one of them waits, or has committed and its change is counted.
-      await this.repo.lockTasks(tx, userId, taskIds);
-      if ((await this.repo.laterChanges(tx, userId, Math.max(...batch.map((c) => c.id)), taskIds)) > 0) {
-        const which = taskIds.length === 1 ? "That task has" : "Some of those tasks have";
-        throw new DomainError("undo_conflict", `${which} changed since; undo the later change first`);
-      }
-      return this.revertBatch(tx, userId, batch);
-    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+    // Like undo(): what it brings back is counted under the lock an insert takes.
+    return this.transaction((tx) =>
+      this.withinCaps(tx, userId, async () => {
+        const batch = await this.repo.batch(tx, userId, changeId);
+        if (batch.length === 0) throw new DomainError("not_found", "there is no such change to undo");
+        if (batch.some((c) => c.undoneAt !== null)) throw new DomainError("undo_conflict", "That change is already undone");
+        const taskIds = [...new Set(batch.map((c) => c.taskId))];
+        // Locked before the check: a write to one of them waits, or has committed and its change is counted.
+        await this.repo.lockTasks(tx, userId, taskIds);
+        if ((await this.repo.laterChanges(tx, userId, Math.max(...batch.map((c) => c.id)), taskIds)) > 0) {
+          const which = taskIds.length === 1 ? "That task has" : "Some of those tasks have";
+          throw new DomainError("undo_conflict", `${which} changed since; undo the later change first`);
+        }
+        return this.revertBatch(tx, userId, batch);
+      }),
+    ).then(({ result, ids }) => this.replanned(userId, ids, result));
   }
 
   /** Puts a batch's tasks back exactly as they were before it, and marks it undone. */
