@@ -57,6 +57,7 @@ test("a push reaches the service worker: it shows the task's notification, and c
     createdAt: "2026-12-06T16:30:00.000Z",
     readAt: null,
     dismissedAt: null,
+    snoozedUntil: null,
   };
   const payload = pushPayloadOf(notification);
   const deliver = () => cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: registration.registrationId, data: JSON.stringify(payload) });
