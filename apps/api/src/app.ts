@@ -160,7 +160,7 @@ export function createApp(deps: AppDeps) {
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks, deps.clock));
-  app.route("/api/me/settings", settingsRoutes(tasks.settings));
+  app.route("/api/me/settings", settingsRoutes(tasks));
   app.route("/api", reminderRoutes(reminders));
   app.route("/api/changes", changeRoutes(tasks));
   app.route("/api", chatRoutes(chat));

@@ -94,7 +94,7 @@ export const REMINDER_LIMITS = {
   minutesBeforeMax: 43_200,
   daysBeforeMax: 30,
 } as const;
-export const REMINDER_STATES = ["pending", "fired", "cancelled"] as const;
+export const REMINDER_STATES = ["pending", "fired", "cancelled", "suspended"] as const;
 /** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
 export const MUTATING_TOOL_NAMES: readonly ToolName[] = [
   TOOL_NAMES.add,

@@ -208,7 +208,7 @@ for (const driver of drivers) {
       await alice.patch(`/api/tasks/${task.id}`, { completed: true });
       list = (await alice.get(base)).body;
       assert.equal(list[0].id, rel.id);
-      assert.equal(list[0].state, "cancelled");
+      assert.equal(list[0].state, "suspended", "held while the task is done");
       clock.set("2026-12-25T00:00:00Z");
       const sentBefore = rec.sent.length;
       assert.equal(await scheduler.runDue(), 0);
@@ -218,12 +218,12 @@ for (const driver of drivers) {
       const other = (await alice.post("/api/tasks", { title: "Gym", dueDate: "2026-12-28" })).body;
       await alice.post(`/api/tasks/${other.id}/reminders`, { minutesBefore: 10 });
       assert.equal((await alice.delete(`/api/tasks/${other.id}`)).status, 204);
-      // Deleting moves the task to the Trash: its reminders stay, cancelled (and go with the task when the Trash is purged).
+      // Deleting moves the task to the Trash: its reminders stay, held (and go with the task when the Trash is purged).
       const left = await db.handle.db.execute(sql`select state from reminders where task_id = ${other.id}`);
       assert.deepEqual(
         (left as unknown as { rows: { state: string }[] }).rows.map((r) => r.state),
-        ["cancelled"],
-        "a deleted task's reminders are cancelled",
+        ["suspended"],
+        "a deleted task's reminders are held",
       );
       clock.set("2026-12-28T12:00:00Z");
       assert.equal(await scheduler.runDue(), 0);

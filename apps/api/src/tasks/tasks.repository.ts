@@ -533,6 +533,24 @@ export class TaskRepository {
     return { before, after: after! };
   }
 
+  /** The person's open tasks meant in a time zone (those in the Trash too), locked for a change. */
+  async selectInZone(tx: Database, userId: string, timeZone: string): Promise<TaskRow[]> {
+    return tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), eq(tasks.timeZone, timeZone), eq(tasks.completed, false)))
+      .orderBy(asc(tasks.number))
+      .for("update");
+  }
+
+  /** Moves a task to another zone, its instant recomputed by the caller. */
+  async setZone(tx: Database, userId: string, id: string, values: { timeZone: string; dueAt: Date | null }): Promise<void> {
+    await tx
+      .update(tasks)
+      .set({ ...values, updatedAt: new Date() })
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
+  }
+
   private async lockLive(tx: Database, userId: string, id: string): Promise<TaskRow | undefined> {
     const [row] = await tx
       .select()

@@ -133,6 +133,28 @@ export class TaskService {
     return { ...rest, ...moved, dueAt: dueInstant(moved) };
   }
 
+  /**
+   * Changes the person's time zone. Their open tasks meant in the zone they had move to the new one
+   * keeping their local wall time (floating, as Todoist and Google Tasks do: "09:00" stays 09:00
+   * where the person now is), their instants recomputed; a task given another zone keeps it. The
+   * setting, the moved tasks and the re-planned reminders change in one transaction.
+   */
+  async changeTimeZone(userId: string, timeZone: string): Promise<{ moved: number }> {
+    return this.transaction(async (tx) => {
+      const settings = new SettingsRepository(tx);
+      const old = (await settings.lockTimeZone(userId)) ?? DEFAULT_TIME_ZONE;
+      await settings.setTimeZone(userId, timeZone);
+      if (old === timeZone) return { moved: 0 };
+      const moving = await this.repo.selectInZone(tx, userId, old);
+      for (const task of moving) {
+        await this.repo.setZone(tx, userId, task.id, { timeZone, dueAt: dueInstant({ ...task, timeZone }) });
+      }
+      // Every reminder may move: relative ones of moved tasks, and those placed in the person's zone.
+      await this.reminders?.replanPerson(userId, { tx, timeZone });
+      return { moved: moving.length };
+    });
+  }
+
   /** The completed occurrences of a repeating task (dates it was due, and when each was done). */
   async taskCompletions(userId: string, id: string): Promise<{ dueDate: string | null; completedAt: string }[]> {
     if (!(await this.repo.findById(userId, id))) throw notFound("task");
@@ -163,13 +185,19 @@ export class TaskService {
   }
 
   /** The change-log rows of one batch: the tasks that really changed, before and after. */
-  private changeRows(userId: string, ctx: ChangeContext, op: ChangeOp, pairs: { before: TaskRow | null; after: TaskRow }[]): ChangeRow[] {
+  private changeRows(
+    userId: string,
+    ctx: ChangeContext,
+    op: ChangeOp,
+    pairs: { before: TaskRow | null; after: TaskRow }[],
+    opOf: (taskId: string) => ChangeOp = () => op,
+  ): ChangeRow[] {
     const batchId = ctx.changeId ?? randomUUID();
     return pairs.flatMap(({ before, after }) => {
       const was = before && snapshotOf(before);
       const now = snapshotOf(after);
       if (was && JSON.stringify(was) === JSON.stringify(now)) return [];
-      return [{ userId, conversationId: ctx.conversationId ?? null, batchId, taskId: after.id, op, before: was, after: now }];
+      return [{ userId, conversationId: ctx.conversationId ?? null, batchId, taskId: after.id, op: opOf(after.id), before: was, after: now }];
     });
   }
 
@@ -314,10 +342,12 @@ export class TaskService {
    * would leave as they are (completing a done task) are not touched and not counted.
    */
   async updateMany(userId: string, filter: TaskFilter, changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
+    // Read before the transaction: "today" for the next occurrence of a repeating task it completes.
+    const personZone = changes.completed === true ? await this.timeZoneOf(userId) : DEFAULT_TIME_ZONE;
     return this.transaction(async (tx) => {
       // Reopening counts under the lock an insert takes (taken before the tasks are), so a concurrent reopen or create waits.
       if (changes.completed === false) await this.repo.lockCounter(tx, userId);
-      return this.applyBulk(tx, userId, await this.repo.selectForChange(tx, userId, filter), changes, ctx);
+      return this.applyBulk(tx, userId, await this.repo.selectForChange(tx, userId, filter), changes, ctx, personZone);
     }).then(({ result, ids }) => this.replanned(userId, ids, result));
   }
 
@@ -327,6 +357,7 @@ export class TaskService {
    */
   async updateSelected(userId: string, ids: string[], changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
     const wanted = [...new Set(ids)];
+    const personZone = changes.completed === true ? await this.timeZoneOf(userId) : DEFAULT_TIME_ZONE;
     return this.transaction(async (tx) => {
       // Reopening counts under the lock an insert takes (taken before the tasks are), so a concurrent reopen or create waits.
       if (changes.completed === false) await this.repo.lockCounter(tx, userId);
@@ -336,7 +367,7 @@ export class TaskService {
         const which = missing === 1 ? "1 of these tasks is" : `${fmt(missing)} of these tasks are`;
         throw new DomainError("not_found", `${which} not in your list (deleted, or never yours); nothing changed`);
       }
-      return this.applyBulk(tx, userId, selected, changes, ctx);
+      return this.applyBulk(tx, userId, selected, changes, ctx, personZone);
     }).then(({ result, ids: changed }) => this.replanned(userId, changed, result));
   }
 
@@ -347,6 +378,7 @@ export class TaskService {
     selected: TaskRow[],
     changes: BulkChanges,
     ctx: ChangeContext,
+    personZone: string,
   ): Promise<{ result: BulkResult; ids: string[] }> {
     const touched = selected.filter(
       (t) =>
@@ -371,21 +403,41 @@ export class TaskService {
       ...(changes.delete ? { deletedAt: now } : {}),
     };
     // A new due date moves each task's instant (its own time and zone); clearing it clears the time and the rule too.
+    const timingOf = (t: TaskRow): Partial<TimingValues> => {
+      if (changes.dueDate === null) return { dueTime: null, timeZone: null, dueAt: null, repeat: null };
+      if (changes.dueDate !== undefined) return { dueAt: dueInstant({ dueDate: changes.dueDate, dueTime: t.dueTime, timeZone: t.timeZone }) };
+      return {};
+    };
+    const after: TaskRow[] = [];
+    const advanced = new Set<string>();
     const groups = new Map<string, { ids: string[]; timing: Partial<TimingValues> }>();
     for (const t of touched) {
-      let timing: Partial<TimingValues> = {};
-      if (changes.dueDate === null) timing = { dueTime: null, timeZone: null, dueAt: null, repeat: null };
-      else if (changes.dueDate !== undefined) timing = { dueAt: dueInstant({ dueDate: changes.dueDate, dueTime: t.dueTime, timeZone: t.timeZone }) };
+      const timing = timingOf(t);
+      if (changes.completed === true && !t.completed) {
+        // A repeating task is completed as one would be alone: its occurrence recorded, the same task moved on.
+        const { completed: _, completedAt: __, ...rest } = values;
+        const next = this.nextOccurrenceValues(personZone, t, { ...rest, ...timing, completed: true });
+        const moved = next && (await this.repo.completeOccurrence(tx, userId, t.id, async () => next));
+        if (moved) {
+          const row = changes.addTag === undefined ? moved.after : (await this.repo.updateMany(tx, userId, [t.id], {}, changes.addTag))[0]!;
+          after.push(row);
+          advanced.add(t.id);
+          continue;
+        }
+      }
       const key = JSON.stringify(timing);
       const group = groups.get(key) ?? { ids: [], timing };
       group.ids.push(t.id);
       groups.set(key, group);
     }
-    const after: TaskRow[] = [];
     for (const group of groups.values()) after.push(...(await this.repo.updateMany(tx, userId, group.ids, { ...values, ...group.timing }, changes.addTag)));
     const byId = new Map(touched.map((t) => [t.id, t]));
     const pairs = after.map((a) => ({ before: byId.get(a.id)!, after: a })).sort((x, y) => x.after.number - y.after.number);
-    await this.repo.logChanges(tx, this.changeRows(userId, ctx, "bulk", pairs));
+    // In the one batch, a moved-on repeating task is logged as a completion: undo forgets its recorded occurrence.
+    await this.repo.logChanges(
+      tx,
+      this.changeRows(userId, ctx, "bulk", pairs, (id) => (advanced.has(id) ? "complete" : "bulk")),
+    );
     return { result: { count: pairs.length, tasks: pairs.slice(0, BULK_SAMPLE).map((p) => toTask(p.after)) }, ids: pairs.map((p) => p.after.id) };
   }
 
@@ -448,7 +500,9 @@ export class TaskService {
     const first = batch[0]!;
     await this.repo.markUndone(tx, userId, first.batchId, new Date());
     reverted.sort((a, b) => a.number - b.number);
-    return { result: { op: first.op, count: batch.length, tasks: reverted.slice(0, BULK_SAMPLE).map(toTask) }, ids: reverted.map((r) => r.id) };
+    // A bulk change that moved repeating tasks on logs those rows as completions: the batch is still "bulk".
+    const op = batch.some((c) => c.op === "bulk") ? "bulk" : first.op;
+    return { result: { op, count: batch.length, tasks: reverted.slice(0, BULK_SAMPLE).map(toTask) }, ids: reverted.map((r) => r.id) };
   }
 
   /** Removes for good what was deleted more than TRASH_DAYS before `now`, and the change log as old. */
