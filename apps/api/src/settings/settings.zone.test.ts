@@ -95,5 +95,23 @@ for (const driver of drivers) {
       assert.equal((await me.get(`/api/tasks/${task.id}`)).body.dueAt, task.dueAt);
       assert.deepEqual((await me.get("/api/me/settings")).body, { timeZone: "Europe/Berlin" });
     });
+
+    test("undoing a time edit made before a zone change puts the old wall time back in the new zone", async () => {
+      const me = await signUp(app);
+      assert.equal((await me.patch("/api/me/settings", { timeZone: "Europe/Berlin" })).status, 200);
+      const call = (await me.post("/api/tasks", { title: "Call the bank", dueDate: "2026-12-07T09:00" })).body;
+      const edited = await me.patch(`/api/tasks/${call.id}`, { dueTime: "10:00" });
+      assert.equal(edited.status, 200, edited.text);
+      assert.equal(edited.body.dueAt, "2026-12-07T09:00:00.000Z");
+      assert.equal((await me.patch("/api/me/settings", { timeZone: "America/New_York" })).status, 200);
+      assert.equal((await me.get(`/api/tasks/${call.id}`)).body.dueAt, "2026-12-07T15:00:00.000Z", "10:00 in New York");
+
+      const undone = await me.post("/api/changes/undo");
+      assert.equal(undone.status, 200, undone.text);
+      const back = (await me.get(`/api/tasks/${call.id}`)).body;
+      assert.equal(back.dueTime, "09:00");
+      assert.equal(back.timeZone, "America/New_York");
+      assert.equal(back.dueAt, "2026-12-07T14:00:00.000Z", "09:00 in New York, not 09:00 in Berlin");
+    });
   });
 }

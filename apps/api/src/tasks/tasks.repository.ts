@@ -4,7 +4,7 @@ import type { CreateTask, ListTasksQuery, MyTasksQuery, Task, TaskFilter, Update
 import type { Database } from "../db/client.ts";
 import { reminders, taskChanges, taskCompletions, taskCounters, tasks } from "../db/schema.ts";
 import { titleKey } from "./tasks.match.ts";
-import { describeRule } from "./tasks.time.ts";
+import { describeRule, dueInstant } from "./tasks.time.ts";
 
 export type TaskRow = typeof tasks.$inferSelect;
 /** A row of the tasks list: the task and when its next reminder fires (null: none pending). */
@@ -405,6 +405,13 @@ export class TaskRepository {
       .set({ ...values, updatedAt: new Date() })
       .where(where)
       .returning();
+    // The instant is derived: worked out again from the date, time and zone the task has now (a zone
+    // change since, which the log does not hold, would otherwise leave the old zone's instant).
+    const dueAt = row && dueInstant(row);
+    if (row && (dueAt?.getTime() ?? null) !== (row.dueAt?.getTime() ?? null)) {
+      const [fixed] = await tx.update(tasks).set({ dueAt }).where(where).returning();
+      return fixed;
+    }
     return row;
   }
 
