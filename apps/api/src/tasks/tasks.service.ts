@@ -452,6 +452,8 @@ export class TaskService {
         const batch = await this.repo.latestBatch(tx, userId, ctx.conversationId);
         const first = batch[0];
         if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
+        // A conversation's last change may have been overtaken on the tasks page (or in another chat).
+        await this.refuseIfChangedSince(tx, userId, batch);
         return this.revertBatch(tx, userId, batch);
       }),
     ).then(({ result, ids }) => this.replanned(userId, ids, result));
@@ -471,16 +473,24 @@ export class TaskService {
         const batch = await this.repo.batch(tx, userId, changeId);
         if (batch.length === 0) throw new DomainError("not_found", "there is no such change to undo");
         if (batch.some((c) => c.undoneAt !== null)) throw new DomainError("undo_conflict", "That change is already undone");
-        const taskIds = [...new Set(batch.map((c) => c.taskId))];
-        // Locked before the check: a write to one of them waits, or has committed and its change is counted.
-        await this.repo.lockTasks(tx, userId, taskIds);
-        if ((await this.repo.laterChanges(tx, userId, Math.max(...batch.map((c) => c.id)), taskIds)) > 0) {
-          const which = taskIds.length === 1 ? "That task has" : "Some of those tasks have";
-          throw new DomainError("undo_conflict", `${which} changed since; undo the later change first`);
-        }
+        await this.refuseIfChangedSince(tx, userId, batch);
         return this.revertBatch(tx, userId, batch);
       }),
     ).then(({ result, ids }) => this.replanned(userId, ids, result));
+  }
+
+  /**
+   * Refuses to revert a batch when a later change still in force touched any of its tasks: reverting
+   * under it would silently throw that later change away. The tasks are locked first, so a write
+   * landing meanwhile waits, or has committed and is counted.
+   */
+  private async refuseIfChangedSince(tx: Database, userId: string, batch: { id: number; taskId: string }[]): Promise<void> {
+    const taskIds = [...new Set(batch.map((c) => c.taskId))];
+    await this.repo.lockTasks(tx, userId, taskIds);
+    if ((await this.repo.laterChanges(tx, userId, Math.max(...batch.map((c) => c.id)), taskIds)) > 0) {
+      const which = taskIds.length === 1 ? "That task has" : "Some of those tasks have";
+      throw new DomainError("undo_conflict", `${which} changed since; undo the later change first`);
+    }
   }
 
   /** Puts a batch's tasks back exactly as they were before it, and marks it undone. */

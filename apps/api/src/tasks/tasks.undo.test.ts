@@ -321,6 +321,22 @@ for (const driver of drivers) {
       }
     });
 
+    test("chat: undo refuses a change the tasks page has changed since, and says so; nothing moves", async () => {
+      const me = await signUp(app);
+      const said = await me.post("/api/chat", { message: "add buy stamps", timeZone: "UTC" });
+      assert.equal(said.status, 200, said.text);
+      const chat = said.body.conversationId as string;
+      const stamps = (await all(me)).find((t) => t.title === "Buy stamps")!;
+      assert.equal((await me.patch(`/api/tasks/${stamps.id}`, { completed: true })).status, 200, "ticked off on the tasks page");
+
+      const undo = await me.post("/api/chat", { message: "undo", conversationId: chat, timeZone: "UTC" });
+      assert.equal(undo.status, 200, undo.text);
+      assert.match(undo.body.reply, /changed since/);
+      const now = (await all(me)).find((t) => t.id === stamps.id);
+      assert.ok(now, "the task the chat added is still there");
+      assert.equal(now.completed, true, "and still done");
+    });
+
     test("chat: several added as one change, bulk, undo (this conversation's), restore; never another person's", async () => {
       const alice = await signUp(app);
       const bob = await signUp(app);
