@@ -75,3 +75,35 @@ test("typing 'pay rent friday #home !high' shows date, tag and priority chips; E
   await page.getByTestId("task-item").filter({ hasText: "Buy milk" }).waitFor();
   assert.equal(await chips.count(), 0);
 });
+
+test("an added task shows at once in its group, before the list has reloaded", async (t) => {
+  const browser = await browserFor(t);
+  const page = await browser.context.newPage();
+  await signUp(page, product.webUrl, { name: "Quick Shower", email: uniqueEmail("quickshow") });
+  await page.goto(`${product.webUrl}/tasks`);
+  await page.getByTestId("empty-state").waitFor();
+
+  // From here on the list's reloads are held: a row can only come from the add's own answer.
+  const held: (() => Promise<void>)[] = [];
+  await page.route(
+    (url) => url.pathname === "/api/tasks",
+    (route) => {
+      if (route.request().method() !== "GET") return route.continue();
+      held.push(() => route.continue());
+    },
+  );
+  const box = page.getByRole("form", { name: "Add a task" }).getByLabel("New task title");
+  await box.fill("call mom today");
+  await box.press("Enter");
+  const row = page.getByTestId("task-item").filter({ hasText: "Call mom" });
+  await row.waitFor();
+  assert.ok(held.length > 0, "the list's reload was asked for and is still held");
+  const today = page.locator('[data-testid="task-group"][data-group="today"]');
+  assert.equal(await today.getByTestId("task-item").filter({ hasText: "Call mom" }).count(), 1, "in the Today group");
+
+  const reloaded = page.waitForResponse((res) => new URL(res.url()).pathname === "/api/tasks" && res.request().method() === "GET");
+  await page.unroute((url) => url.pathname === "/api/tasks");
+  for (const release of held) await release();
+  await reloaded;
+  assert.equal(await page.getByTestId("task-item").count(), 1, "the reload does not show it twice");
+});

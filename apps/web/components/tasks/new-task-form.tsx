@@ -10,7 +10,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from "react";
 import { CalendarDays, Flag, Plus } from "lucide-react";
-import type { ParsedTask } from "@todo/contracts";
+import type { ParsedTask, Task } from "@todo/contracts";
 import { toast } from "sonner";
 import { DEFAULT_PRIORITY, type Priority } from "@todo/contracts/constants";
 import { ApiError, tasksApi } from "@/lib/api.client";
@@ -50,7 +50,8 @@ export function NewTaskForm({
   inputRef,
 }: {
   knownTags: string[];
-  onCreated: () => void;
+  /** Called with the stored task at once (the page shows it before it reloads its list). */
+  onCreated: (task: Task) => void;
   /** The title box, for the page's quick-add shortcut. */
   inputRef?: RefObject<HTMLInputElement | null>;
 }) {
@@ -117,7 +118,7 @@ export function NewTaskForm({
       setTags("");
       setPriority(DEFAULT_PRIORITY);
       setParsed(null);
-      onCreated();
+      onCreated(task);
       titleRef.current?.focus();
     } catch (err) {
       if (err instanceof ApiError && err.field) setErrors({ [err.field]: err.message });

@@ -197,6 +197,17 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     void loadRef.current();
   }, []);
 
+  /**
+   * A task just added shows at once, without waiting for the list to reload: in the default view,
+   * where every open task belongs (its group is worked out here); under filters it waits for the
+   * reload, which knows whether it matches.
+   */
+  const added = (task: Task) => {
+    if (!isFiltered(filters))
+      setPage((p) => (p && !p.tasks.some((t) => t.id === task.id) ? { tasks: [...p.tasks, { ...task, nextReminderAt: null }], total: p.total + 1 } : p));
+    changed();
+  };
+
   /** Applies a change to a task wherever it is shown (the list, or the done tasks under their toggle). */
   const patchShown = (id: string, to: (t: ListedTask) => ListedTask) => {
     const apply = (p: { tasks: ListedTask[]; total: number } | null) => p && { ...p, tasks: p.tasks.map((t) => (t.id === id ? to(t) : t)) };
@@ -439,7 +450,7 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
           </div>
         </div>
 
-        <NewTaskForm knownTags={knownTags} onCreated={changed} inputRef={newTitleRef} />
+        <NewTaskForm knownTags={knownTags} onCreated={added} inputRef={newTitleRef} />
 
         {filtersOpen && <TaskFiltersBar filters={filters} knownTags={knownTags} onChange={setFilters} />}
 
