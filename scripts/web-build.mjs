@@ -4,6 +4,7 @@
  * Shared by `npm start` and the e2e harness.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +38,8 @@ export function ensureWebBuild(root, { quiet = false } = {}) {
   const stale = () => !existsSync(buildId) || !existsSync(server) || statSync(buildId).mtimeMs < Math.max(...inputs.map(newestMtime));
   if (!stale()) return false;
 
-  const lock = join(tmpdir(), "todo-web-build.lock");
+  // One lock per checkout: another clone on the same machine builds its own app at the same time.
+  const lock = join(tmpdir(), `todo-web-build-${createHash("sha256").update(root).digest("hex").slice(0, 12)}.lock`);
   const started = Date.now();
   for (;;) {
     try {
