@@ -153,8 +153,8 @@ export class TaskService {
   }
 
   async listTasks(userId: string, query: ListTasksQuery): Promise<TaskPage> {
-    const { rows, total } = await this.repo.list(userId, query);
-    return { tasks: rows.map(toTask), total, limit: query.limit, offset: query.offset };
+    const { tasks, total } = await this.repo.listTasks(userId, query);
+    return { tasks, total, limit: query.limit, offset: query.offset };
   }
 
   /** The person's tasks, oldest first, a page at a time (GET /api/tasks/me). */
