@@ -58,6 +58,11 @@ for (const viewport of [
       await page.getByRole("button", { name: "History" }).click();
       await page.getByRole("dialog").getByRole("link").first().waitFor();
       found.push(...(await audit(page, "chat history sheet")));
+      // The sidebar (hidden here) and the sheet mount the same list: each with ids of its own.
+      const idsIn = (selector: string) => page.locator(`${selector} [id]`).evaluateAll((els) => els.map((e) => e.id));
+      const sheet = new Set(await idsIn('[role="dialog"]'));
+      const shared = (await idsIn('aside[aria-label="Conversations"]')).filter((id) => sheet.has(id));
+      assert.deepEqual(shared, [], "no id is on the page twice");
       await page.keyboard.press("Escape");
     }
 

@@ -165,6 +165,16 @@ test("a model that is down shows the error in place, and Retry gets the reply", 
   await page.locator('[data-role="assistant"]').getByText("You said: hello there").waitFor();
   assert.equal(await error.count(), 0, "the error is gone after a successful retry");
   assert.equal(await page.locator('[data-role="user"]').count(), 1, "retry did not duplicate the message");
+  const asked = model.requests.at(-1)!.messages.filter((m) => m.role === "user");
+  assert.deepEqual(
+    asked.map((m) => m.content),
+    ["hello there"],
+    "the model was asked the message once",
+  );
+  // Nor did the server: the stored conversation has it once.
+  await page.reload();
+  await page.locator('[data-role="assistant"]').getByText("You said: hello there").waitFor();
+  assert.equal(await page.locator('[data-role="user"]').count(), 1, "stored once");
 });
 
 test("Stop ends a reply in progress without an error, and the chat goes on", async (t) => {

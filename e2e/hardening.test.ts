@@ -147,6 +147,7 @@ test("a 200 MB body through the web app: 413 in the JSON shape, and the server's
   assert.ok("status" in declared, JSON.stringify(declared));
   assert.equal(declared.status, 413);
   assert.equal(JSON.parse(declared.body).error.code, "payload_too_large");
+  assert.equal(JSON.parse(declared.body).error.message, "this request is too large: a request body can be at most 64 KB");
   const chunked = await bigPost(product.webUrl, 200 * 1024 * 1024, false);
   // Without a declared length the server stops reading at 64 KB: it answers 413, or the client,
   // still writing, sees the connection closed first.

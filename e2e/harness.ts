@@ -2,10 +2,11 @@
  * Starts the whole product for one test file — the backend on a fresh embedded database (PGlite)
  * and the frontend's production server in front of it — on free ports, and a real Chromium to
  * drive it. Each test file calls startProduct() once and stop() at the end; node runs test files
- * in separate processes, so nothing is shared between files except the frontend build.
+ * in separate processes, so nothing is shared between files except the frontend build and the
+ * freshly migrated database each backend starts on a copy of.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { backendService, frontendService } from "@todo/contracts";
+import { migrationsDigest } from "../apps/api/test/migrations-digest.ts";
 import { ensureWebBuild } from "../scripts/web-build.mjs";
 import { findChromium } from "../scripts/chromium.mjs";
 import { testScreenshotDir } from "../scripts/screenshots.mjs";
@@ -32,6 +34,35 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * An embedded database with the committed migrations applied, made once for every test file of a
+ * run (a directory in the temporary directory named after the migrations, renamed into place
+ * when complete). Each product starts on its own copy: the backend finds its migrations applied, as
+ * on any restart, instead of creating and migrating a database from nothing in every file.
+ */
+async function migratedPgliteDir(): Promise<string> {
+  const dir = join(tmpdir(), `todo-e2e-pglite-${migrationsDigest()}`);
+  if (existsSync(dir)) return dir;
+  // Loaded only here: once made, a test file needs none of the database code.
+  const [{ openDatabase }, { migrateDatabase }] = await Promise.all([import("../apps/api/src/db/client.ts"), import("../apps/api/src/db/migrate.ts")]);
+  const building = mkdtempSync(`${dir}.building-`);
+  try {
+    const database = await openDatabase({ kind: "pglite", dataDir: join(building, "pglite") });
+    try {
+      await migrateDatabase(database);
+    } finally {
+      await database.close();
+    }
+    // Another file may have finished first; its copy is as good as this one.
+    if (!existsSync(dir)) renameSync(join(building, "pglite"), dir);
+  } catch (err) {
+    if (!existsSync(dir)) throw err;
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return dir;
 }
 
 type Service = { child: ChildProcess; log: string[] };
@@ -110,6 +141,8 @@ export async function startProduct(
   ensureWebBuild(repoRoot, { quiet: true });
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), "todo-e2e-data-"));
+  // Where the backend keeps its embedded database (config.ts: DATA_DIR/pglite).
+  cpSync(await migratedPgliteDir(), join(dataDir, "pglite"), { recursive: true });
   const webUrl = `http://127.0.0.1:${webPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const baseEnv = { ...process.env };

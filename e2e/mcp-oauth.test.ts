@@ -170,5 +170,7 @@ test("the web origin passes /mcp on with the same body limit as /api (413 beyond
   const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: { pad: "x".repeat(70 * 1024) } });
   const res = await fetch(mcpUrl, { method: "POST", headers: { "content-type": "application/json" }, body: big });
   assert.equal(res.status, 413);
-  assert.equal(((await res.json()) as { error: { code: string } }).error.code, "payload_too_large");
+  const { error } = (await res.json()) as { error: { code: string; message: string } };
+  assert.equal(error.code, "payload_too_large");
+  assert.equal(error.message, "this request is too large: a request body can be at most 64 KB", "the backend's words");
 });

@@ -218,9 +218,9 @@ test("edit inline, validate, complete and delete with confirmation", async (t) =
   await page.getByTestId("task-item").filter({ hasText: "Walk the dog" }).getByTestId("task-title").waitFor();
   assert.equal(await page.getByText("Something else").count(), 0);
 
-  // Complete, then undo from the toast.
+  // Complete, then undo from the toast: it reverts the change it names (POST /api/changes/{id}/undo).
   await page.getByRole("checkbox", { name: "Mark as done: Walk the dog" }).check();
-  const undone = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api/changes/undo"));
+  const undone = page.waitForResponse((r) => r.request().method() === "POST" && /\/api\/changes\/[0-9a-f-]{36}\/undo$/.test(r.url()));
   await page.getByRole("button", { name: "Undo" }).click();
   assert.equal((await undone).status(), 200, "the undo is saved");
   await page.reload();

@@ -2,6 +2,7 @@
  * createApp(deps): every route and middleware, with its database, logger and language model passed
  * in, so tests build the real app on a test database with a scripted model. No I/O on import.
  */
+import { BODY_LIMIT_BYTES, bodyTooLargeMessage } from "@todo/contracts";
 import type { LanguageModel } from "ai";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
@@ -57,8 +58,6 @@ export interface AppDeps {
 /** Under the idle timeouts of common proxies and load balancers (60 s). */
 const NOTIFICATION_HEARTBEAT_MS = 25_000;
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
-
 /** The authorization server's endpoints an OAuth client calls itself (not the person's browser pages). */
 const OAUTH_CLIENT_ENDPOINTS = new Set(["/api/auth/oauth2/register", "/api/auth/oauth2/token", "/api/auth/oauth2/revoke"]);
 
@@ -101,6 +100,8 @@ export function createApp(deps: AppDeps) {
     concurrency: config.chatConcurrency,
     llmTimeoutMs: config.llmTimeoutMs,
     turnLeaseMs: config.turnLeaseMs,
+    resumePollMs: config.resumePollMs,
+    listen: database.listen,
     lifecycle,
   });
   const readSession = createSessionReader(auth, database.db);
@@ -133,7 +134,7 @@ export function createApp(deps: AppDeps) {
   const limitBody = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,
     onError: () => {
-      throw new DomainError("payload_too_large", `request body is larger than ${BODY_LIMIT_BYTES / 1024} KB`);
+      throw new DomainError("payload_too_large", bodyTooLargeMessage(BODY_LIMIT_BYTES));
     },
   });
   // GET and HEAD bodies are never read; asking for one builds a whole fetch Request (~10% of a GET's CPU).
@@ -159,7 +160,7 @@ export function createApp(deps: AppDeps) {
   app.use("/mcp/*", requireMcpGrant(auth, database.db, readSession, config.mcp) as never);
   app.route("/.well-known", wellKnownRoutes(auth, config.mcp));
   app.route("/api/tasks", taskRoutes(tasks, deps.clock));
-  app.route("/api/me/settings", settingsRoutes(tasks.settings));
+  app.route("/api/me/settings", settingsRoutes(tasks));
   app.route("/api", reminderRoutes(reminders));
   app.route("/api/changes", changeRoutes(tasks));
   app.route("/api", chatRoutes(chat));

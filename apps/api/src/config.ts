@@ -50,6 +50,7 @@ const EnvSchema = z
     LLM_MODEL: optionalString,
     LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     CHAT_TURN_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
+    CHAT_RESUME_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(660_000).default(35_000),
     DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
     REMINDERS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
@@ -124,6 +125,11 @@ export interface Config {
    * of that. A turn whose lease ran out lost its replica and reads as interrupted.
    */
   turnLeaseMs: number;
+  /**
+   * A resume of a turn running on another replica wakes on NOTIFY when chunks are stored; it also
+   * looks every CHAT_RESUME_POLL_MS, in case a notification was lost (a dropped LISTEN connection).
+   */
+  resumePollMs: number;
   /** After the drain delay, the most the process waits for requests and turns (≥ LLM_TIMEOUT_MS + 2 s). */
   shutdownTimeoutMs: number;
   /** After SIGTERM, how long to keep serving while reporting not ready (lets a load balancer notice). */
@@ -303,6 +309,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     llm: chooseLlm(env),
     llmTimeoutMs: env.LLM_TIMEOUT_MS,
     turnLeaseMs: env.CHAT_TURN_LEASE_MS,
+    resumePollMs: env.CHAT_RESUME_POLL_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     drainDelayMs: env.DRAIN_DELAY_MS,
     reminders: {

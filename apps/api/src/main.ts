@@ -82,6 +82,8 @@ async function main() {
     // Open notification streams end now: their browsers reconnect (Last-Event-ID) to a replica that stays.
     void notificationHub.close().catch((err: unknown) => logger.warn({ err: { type: (err as Error)?.name } }, "closing notification streams failed"));
     const turnsEnded = chat.runner.drain().then(() => logger.info("running chat turns ended"));
+    // Resumes of turns on other replicas stop hearing of new chunks; their clients resume elsewhere.
+    void chat.runner.close().catch((err: unknown) => logger.warn({ err: { type: (err as Error)?.name } }, "closing the chat turn listener failed"));
     // Reminders it claimed and has not delivered yet are taken over by another replica when the claim runs out.
     const remindersStopped = scheduler.stop();
     // Keep serving (readiness says 503) until the load balancer has noticed, then stop accepting.

@@ -1,29 +1,36 @@
 /**
  * Test support: real databases (in-memory PGlite always; a fresh PostgreSQL database per suite when
  * TEST_DATABASE_URL names a server), the real app built on them, and small HTTP helpers.
+ * A migrated database is a copy of one migrated template (a PostgreSQL template database, a PGlite
+ * data-dir dump), made once per set of migrations and shared by every test file of a run: the same
+ * schema and rows the migrations make, without running them again for every suite.
  */
 import { PGlite } from "@electric-sql/pglite";
 import type { LanguageModel } from "ai";
 import { randomUUID } from "node:crypto";
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { pino } from "pino";
 import { createApp } from "../src/app.ts";
 import type { Config } from "../src/config.ts";
 import { openPglite, openPostgres, type DatabaseHandle } from "../src/db/client.ts";
 import { migrateDatabase } from "../src/db/migrate.ts";
+import { migrationsDigest } from "./migrations-digest.ts";
 import { OfflineLanguageModel } from "../src/chat/offline/offline.model.ts";
 import { compileTrust } from "../src/http/client-ip.ts";
 
 export const adminUrl = process.env.TEST_DATABASE_URL;
 export const postgresOnly = adminUrl ? {} : { skip: "needs TEST_DATABASE_URL (a PostgreSQL server)" };
 
-/** A brand-new empty PostgreSQL database; returns its URL and a dropper. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/** A brand-new PostgreSQL database, empty or a copy of `template`; returns its URL and a dropper. */
+export async function createPostgresDatabase(template?: string): Promise<{ url: string; drop(): Promise<void> }> {
   if (!adminUrl) throw new Error("TEST_DATABASE_URL is not set");
   const name = `todo_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -36,6 +43,70 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
       await c.end();
     },
   };
+}
+
+const digest = migrationsDigest();
+
+let postgresTemplate: Promise<string> | undefined;
+/**
+ * The migrated PostgreSQL template database for these migrations: made by the first test file that
+ * needs it (under an advisory lock, so files running at once make it once), then only cloned.
+ */
+function migratedPostgresTemplate(): Promise<string> {
+  postgresTemplate ??= (async () => {
+    if (!adminUrl) throw new Error("TEST_DATABASE_URL is not set");
+    const name = `todo_template_${digest}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query("select pg_advisory_lock(727002)");
+      const found = await admin.query("select 1 from pg_database where datname = $1", [name]);
+      if (found.rowCount === 0) {
+        // Migrated under another name and renamed when complete: a template is never half made.
+        const building = `${name}_${randomUUID().replaceAll("-", "").slice(0, 8)}`;
+        await admin.query(`create database ${building}`);
+        try {
+          const url = new URL(adminUrl);
+          url.pathname = `/${building}`;
+          const handle = openPostgres(url.toString(), 0, 1);
+          try {
+            await migrateDatabase(handle);
+          } finally {
+            await handle.close();
+          }
+          await admin.query(`alter database ${building} rename to ${name}`);
+        } catch (err) {
+          await admin.query(`drop database if exists ${building} with (force)`);
+          throw err;
+        }
+      }
+    } finally {
+      await admin.end();
+    }
+    return name;
+  })();
+  return postgresTemplate;
+}
+
+let pgliteTemplate: Promise<Blob> | undefined;
+/**
+ * A dump of a migrated PGlite data directory for these migrations, kept in the temporary directory
+ * for the other test files of the run (written whole, then renamed into place).
+ */
+function migratedPgliteDump(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const file = join(tmpdir(), `todo-pglite-template-${digest}.tar`);
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return new Blob([readFileSync(file)]);
+    const client = new PGlite();
+    await migrateDatabase(openPglite(client));
+    const dump = await client.dumpDataDir("none");
+    await client.close();
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
+    return dump;
+  })();
+  return pgliteTemplate;
 }
 
 export interface TestDatabase {
@@ -54,9 +125,8 @@ export interface Driver {
 const pgliteDriver: Driver = {
   name: "pglite",
   async create({ migrate = true } = {}) {
-    const client = new PGlite();
+    const client = migrate ? new PGlite({ loadDataDir: await migratedPgliteDump() }) : new PGlite();
     const handle = openPglite(client);
-    if (migrate) await migrateDatabase(handle);
     return {
       handle,
       // One process owns an embedded database; a "restart" reuses the same instance.
@@ -69,7 +139,7 @@ const pgliteDriver: Driver = {
 const postgresDriver: Driver = {
   name: "postgres",
   async create({ migrate = true } = {}) {
-    const created = await createPostgresDatabase();
+    const created = await createPostgresDatabase(migrate ? await migratedPostgresTemplate() : undefined);
     const handles: DatabaseHandle[] = [];
     const open = () => {
       const h = openPostgres(created.url, 0, 5);
@@ -77,7 +147,6 @@ const postgresDriver: Driver = {
       return h;
     };
     const handle = open();
-    if (migrate) await migrateDatabase(handle);
     return {
       handle,
       reopen: open,
@@ -116,6 +185,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     llm: { provider: "offline" },
     llmTimeoutMs: 30_000,
     turnLeaseMs: 15_000,
+    resumePollMs: 2000,
     shutdownTimeoutMs: 5000,
     drainDelayMs: 0,
     push: undefined,

@@ -9,6 +9,7 @@ import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
 import { Logo } from "@/components/logo";
 import { NotificationBell } from "@/components/notifications/notification-bell";
+import { SettingsDialog } from "@/components/settings/settings-dialog";
 import { disablePush } from "@/lib/notifications.client";
 
 const NAV = [
@@ -62,6 +63,7 @@ export function AppHeader({ user }: { user: { name: string; email: string } }) {
       </nav>
       <div className="ml-auto flex min-w-0 items-center gap-2">
         <NotificationBell />
+        <SettingsDialog />
         <span className="hidden truncate text-sm text-muted-foreground md:inline" title={user.email}>
           {user.email}
         </span>

@@ -2,7 +2,22 @@
  * The browser's calls to the API, always same-origin (/api/*, proxied by this server). Errors come
  * back in the one shape `{error:{code,message,field?}}` and are thrown as ApiError.
  */
-import type { CreateTaskInput, ErrorCode, ListTasksQuery, ParsedTask, Task, TaskPage, TrashPage, UndoResult, UpdateTaskInput } from "@todo/contracts";
+import type {
+  BulkChanges,
+  BulkResult,
+  CreateTaskInput,
+  ErrorCode,
+  ListTasksQuery,
+  ParsedTask,
+  Reminder,
+  ReminderSpec,
+  Task,
+  TaskPage,
+  TrashPage,
+  UndoResult,
+  UpdateTaskInput,
+} from "@todo/contracts";
+import { CHANGE_ID_HEADER } from "@todo/contracts/constants";
 
 /** One of the API's codes (contracts' ERROR_CODES), or one of Better Auth's (user_already_exists …) on auth routes. */
 export type ApiErrorCode = ErrorCode | (string & {});
@@ -38,6 +53,18 @@ export function toApiError(status: number, text: string, retryAfter?: number): A
 export const networkError = () => new ApiError(0, "network_error", "Can't reach the server. Check your connection and try again.");
 
 export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  return (await apiRequest<T>(path, init)).body;
+}
+
+/** A write's answer and the id of the change it logged (its Change-Id header): the Undo of exactly that change. */
+export type Logged<T> = { body: T; changeId: string | null };
+
+async function apiWrite<T>(path: string, init: RequestInit & { json?: unknown }): Promise<Logged<T>> {
+  const { body, headers } = await apiRequest<T>(path, init);
+  return { body, changeId: headers.get(CHANGE_ID_HEADER) };
+}
+
+async function apiRequest<T>(path: string, init: RequestInit & { json?: unknown }): Promise<{ body: T; headers: Headers }> {
   const { json, ...rest } = init;
   let res: Response;
   try {
@@ -51,13 +78,13 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
   } catch {
     throw networkError();
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { body: undefined as T, headers: res.headers };
   const text = await res.text();
   if (!res.ok) {
     const retryAfter = Number(res.headers.get("retry-after")) || undefined;
     throw toApiError(res.status, text, retryAfter);
   }
-  return (text ? JSON.parse(text) : undefined) as T;
+  return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
 }
 
 export type TaskFilters = Partial<Omit<ListTasksQuery, "limit" | "offset">>;
@@ -78,17 +105,31 @@ export const tasksApi = {
   /** Quick add: what a typed line means (title, due date, tags, priority); stores nothing. */
   parse: (text: string, timeZone?: string) => apiFetch<ParsedTask>("/tasks/parse", { method: "POST", json: { text, ...(timeZone ? { timeZone } : {}) } }),
   update: (id: string, patch: UpdateTaskInput) => apiFetch<Task>(`/tasks/${id}`, { method: "PATCH", json: patch }),
-  remove: (id: string) => apiFetch<void>(`/tasks/${id}`, { method: "DELETE" }),
+  /** The same, with the id of the change (for an Undo toast). */
+  updateLogged: (id: string, patch: UpdateTaskInput) => apiWrite<Task>(`/tasks/${id}`, { method: "PATCH", json: patch }),
+  /** To the Trash; answers the id of the change (for an Undo toast). */
+  remove: (id: string) => apiWrite<void>(`/tasks/${id}`, { method: "DELETE" }),
+  /** One change to the picked tasks, all of them or none (one Undo reverts it). */
+  bulk: (ids: string[], changes: BulkChanges) => apiWrite<BulkResult>("/tasks/bulk/selected", { method: "POST", json: { ids, changes } }),
   /** Brings a deleted task back from the Trash, under its number. */
   restore: (id: string) => apiFetch<Task>(`/tasks/${id}/restore`, { method: "POST" }),
   /** The deleted tasks, most recently deleted first (kept TRASH_DAYS days). */
   trash: () => apiFetch<TrashPage>("/tasks/trash"),
 };
 
+/** A task's reminders: listed, added (at an instant or relative to its due time) and removed one at a time. */
+export const remindersApi = {
+  list: (taskId: string) => apiFetch<Reminder[]>(`/tasks/${taskId}/reminders`),
+  add: (taskId: string, spec: ReminderSpec) => apiFetch<Reminder>(`/tasks/${taskId}/reminders`, { method: "POST", json: spec }),
+  remove: (taskId: string, reminderId: string) => apiFetch<void>(`/tasks/${taskId}/reminders/${reminderId}`, { method: "DELETE" }),
+};
+
 /** The one undo mechanism (the person's change log), shared with the assistant's "undo". */
 export const changesApi = {
   /** Reverts the person's latest change not yet undone, whatever it was. */
   undo: () => apiFetch<UndoResult>("/changes/undo", { method: "POST" }),
+  /** Reverts exactly the change a write named (an Undo toast's), or says why not (undo_conflict). */
+  undoChange: (changeId: string) => apiFetch<UndoResult>(`/changes/${changeId}/undo`, { method: "POST" }),
 };
 
 /** The person's settings: their time zone ("today", overdue and the assistant's dates are in it). */

@@ -97,6 +97,9 @@ describe("summarizeToolCall", () => {
   it("names the task each tool changed", () => {
     const done = (toolName: string, output: unknown) => summarizeToolCall({ toolName, state: "output-available", output }).label;
     assert.equal(done("add_task", ok({ task: task() })), "Added: Buy milk · high");
+    const standup = task({ title: "Standup", repeat: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", repeatText: "every weekday at 09:00" });
+    assert.equal(done("add_task", ok({ task: standup })), "Added: Standup · high · every weekday at 09:00", "a repeating task's rule in words");
+    assert.equal(done("update_task", ok({ task: standup })), "Updated: Standup · high · every weekday at 09:00");
     assert.equal(done("update_task", ok({ task: task({ priority: "low" }) })), "Updated: Buy milk · low");
     assert.equal(done("complete_task", ok({ task: task({ completed: true }) })), "Completed: Buy milk");
     assert.equal(done("complete_task", ok({ task: task({ completed: false }) })), "Reopened: Buy milk");

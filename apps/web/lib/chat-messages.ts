@@ -153,6 +153,8 @@ function failureLabel(toolName: string, code: ErrorCode | undefined): string {
 function taskLine(task: Task): string {
   const bits = [task.title, task.priority];
   if (task.dueDate) bits.push(`due ${formatDue(task.dueDate)}`);
+  // The rule in words, as the API writes it ("every weekday at 09:00"); older stored results have none.
+  if (task.repeatText) bits.push(task.repeatText);
   return bits.join(" · ");
 }
 

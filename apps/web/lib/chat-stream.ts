@@ -239,8 +239,11 @@ export function useChatStream({
   initialMessages: ChatMessage[];
   /** The conversation's latest turn when the page was made. */
   initialTurn?: TurnInfo | null;
-  /** Makes the request for the conversation so far (its last message is the person's). */
-  request: (messages: ChatMessage[], signal: AbortSignal) => Promise<Response>;
+  /**
+   * Makes the request for the conversation so far (its last message is the person's). `retry`: it
+   * asks again for the answer to a message already sent (regenerate), which the server may have stored.
+   */
+  request: (messages: ChatMessage[], signal: AbortSignal, options?: { retry: boolean }) => Promise<Response>;
   /** GET /api/chat/{id}/stream?after=…: the running turn's chunks after `after`; 204 when none runs. */
   resume?: (after: number, signal: AbortSignal) => Promise<Response> | undefined;
   /** POST the answers to the last reply's approvals: the turn that goes on from them (a UI-message stream). */
@@ -401,11 +404,11 @@ export function useChatStream({
     [run],
   );
 
-  /** Asks again for the last reply: drops it (if any) and resends the person's last message. */
+  /** Asks again for the last reply: drops it (if any) and resends the person's last message, as a retry. */
   const regenerate = useCallback(() => {
     const messages = current.current;
     const conversation = messages[messages.length - 1]?.role === "assistant" ? messages.slice(0, -1) : messages;
-    return run(conversation, (signal) => latest.current.request(conversation, signal));
+    return run(conversation, (signal) => latest.current.request(conversation, signal, { retry: true }));
   }, [run]);
 
   const stop = useCallback(() => abort.current?.abort(), []);

@@ -5,10 +5,10 @@
  * bundle has no environment of its own.
  */
 import { isIP } from "node:net";
+import { BODY_LIMIT_BYTES } from "@todo/contracts/constants";
 import { z } from "zod";
 
 const DEFAULT_API_BASE_URL = "http://127.0.0.1:8000";
-const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 const PROXY_KEYWORDS = ["loopback", "linklocal", "uniquelocal"];
 
 /** Unset and empty mean the same: the default. */
@@ -30,8 +30,8 @@ const WebEnvSchema = z.object({
       .default(DEFAULT_API_BASE_URL)
       .transform((u) => u.replace(/\/+$/, "")),
   ),
-  /** The largest request body the proxy passes on (the backend's own limit is 64 KB). */
-  BODY_LIMIT_BYTES: z.preprocess(unsetIfEmpty, z.coerce.number().int().positive("must be a positive number of bytes").default(DEFAULT_BODY_LIMIT_BYTES)),
+  /** The largest request body the proxy passes on (default: the backend's own limit, BODY_LIMIT_BYTES of @todo/contracts). */
+  BODY_LIMIT_BYTES: z.preprocess(unsetIfEmpty, z.coerce.number().int().positive("must be a positive number of bytes").default(BODY_LIMIT_BYTES)),
   /** Proxies whose X-Forwarded-For this server extends rather than replaces (comma-separated). */
   TRUSTED_PROXIES: z
     .string()

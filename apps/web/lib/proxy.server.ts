@@ -4,12 +4,13 @@
  * HttpOnly on the frontend's origin), Origin is kept for the backend's CSRF check, X-Forwarded-For
  * says who really asked (client-address.server.ts; a client's own claim is never passed on), and
  * response bodies are piped through as they arrive so the chat streams. Request bodies are read up
- * to BODY_LIMIT_BYTES (64 KB, the backend's own limit) and refused beyond it without reading more,
+ * to BODY_LIMIT_BYTES (by default the backend's own limit, 64 KB) and refused beyond it without reading more,
  * and session tokens are taken out of auth answers: a page script never sees a bearer token.
  * The MCP endpoint (/mcp) and the OAuth discovery documents (/.well-known/*) go the same way: MCP
  * clients reach the product at this origin, the one people can reach.
  */
 import type { ErrorCode } from "@todo/contracts";
+import { bodyTooLargeMessage } from "@todo/contracts/constants";
 import "server-only";
 import type { NextRequest } from "next/server";
 import { backendUrl } from "./backend.server";
@@ -67,7 +68,7 @@ function errorResponse(status: number, code: ErrorCode, message: string): Respon
   return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
 }
 
-const tooLarge = (limit: number) => errorResponse(413, "payload_too_large", `request body is larger than ${Math.round(limit / 1024)} KB`);
+const tooLarge = (limit: number) => errorResponse(413, "payload_too_large", bodyTooLargeMessage(limit));
 
 /**
  * The request body, read a chunk at a time up to the limit (at most `limit` bytes are ever held);

@@ -23,6 +23,6 @@ describe("keyboard shortcuts", () => {
 
   it("the list in the ? dialog names every key the page answers", () => {
     const keys = TASK_SHORTCUTS.flatMap((s) => s.keys);
-    for (const key of ["q", "n", "/", "↓", "↑", "x", "e", "Del", "?"]) assert.ok(keys.includes(key as never), key);
+    for (const key of ["q", "n", "/", "↓", "↑", "x", "e", "Del", "Space", "Esc", "?"]) assert.ok(keys.includes(key as never), key);
   });
 });

@@ -6,9 +6,11 @@ export const TASK_SHORTCUTS = [
   { keys: ["q", "n"], does: "Add a task (focus the quick add box)" },
   { keys: ["/"], does: "Search and filter" },
   { keys: ["↓", "↑"], does: "Move between tasks" },
-  { keys: ["x"], does: "Complete the focused task (or reopen it)" },
+  { keys: ["x"], does: "Complete the focused task (or reopen it); with tasks selected, complete them" },
   { keys: ["e"], does: "Edit the focused task" },
-  { keys: ["Del"], does: "Delete the focused task" },
+  { keys: ["Del"], does: "Delete the focused task; with tasks selected, delete them (asks first)" },
+  { keys: ["Space"], does: "Select the focused task (with Shift: every task from the last one selected)" },
+  { keys: ["Esc"], does: "Clear the selection" },
   { keys: ["?"], does: "Show these shortcuts" },
 ] as const;
 

@@ -3,7 +3,7 @@
  * The schemas (and zod with them) load on demand — when a form is first focused — rather than
  * with the page, which keeps the tasks page's first load small.
  */
-import type { CreateTaskInput, Priority, UpdateTaskInput } from "@todo/contracts";
+import type { CreateTaskInput, Priority, Task, UpdateTaskInput } from "@todo/contracts";
 
 /** dueTime ("HH:MM") and repeat (an RRULE, "" for none) are sent only by the forms that show them. */
 export type TaskFormValues = { title: string; description: string; priority: Priority; dueDate: string; tags: string; dueTime?: string; repeat?: string };
@@ -54,4 +54,20 @@ export async function validateTaskEdit(values: TaskFormValues): Promise<{ ok: tr
   const { UpdateTaskSchema } = await loadTaskSchemas();
   const result = UpdateTaskSchema.safeParse(toBody(values));
   return result.success ? { ok: true, body: result.data } : { ok: false, errors: firstErrors(result.error.issues) };
+}
+
+/**
+ * Only what the edit changed, so a save never rewrites a field someone else (the assistant, another
+ * tab) changed meanwhile. A new date carries the time with it, so the time stays on the new day.
+ * Null when nothing changed.
+ */
+export function changedFields(task: Task, body: UpdateTaskInput): UpdateTaskInput | null {
+  const patch: Record<string, unknown> = {};
+  const differs = (key: keyof UpdateTaskInput, now: unknown) => key in body && JSON.stringify(body[key] ?? null) !== JSON.stringify(now ?? null);
+  for (const key of ["title", "description", "priority", "dueDate", "dueTime", "repeat"] as const) {
+    if (differs(key, task[key])) patch[key] = body[key] ?? null;
+  }
+  if (body.tags && body.tags.join(",") !== task.tags.join(",")) patch.tags = body.tags;
+  if ("dueDate" in patch && body.dueTime) patch.dueTime = body.dueTime;
+  return Object.keys(patch).length > 0 ? (patch as UpdateTaskInput) : null;
 }

@@ -27,9 +27,16 @@ export const ChatRequestSchema = z
       .optional()
       .describe("Answers to the conversation's pending approvals (instead of a message): the turn goes on from them"),
     conversationId: z.uuid("conversationId must be a conversation id").optional(),
+    retry: z
+      .boolean()
+      .optional()
+      .describe(
+        "Asks again for the answer to `message`, the person's last message in the conversation, after its reply failed: that stored message is answered, not stored a second time (one never stored, or already answered, is stored as new)",
+      ),
     timeZone: TimeZoneSchema.optional().describe("The person's time zone, so 'today' and 'tomorrow' mean their day"),
   })
   .refine((r) => (r.message === undefined) !== (r.approvals === undefined), { message: "send either a message or approvals, not both", path: ["message"] })
+  .refine((r) => r.retry !== true || r.message !== undefined, { message: "a retry asks again for a message: give the message", path: ["retry"] })
   .refine((r) => r.approvals === undefined || r.conversationId !== undefined, {
     message: "approvals answer a conversation's pending calls: give its conversationId",
     path: ["conversationId"],

@@ -36,6 +36,22 @@ export const TASK_LIMITS = {
   qMax: 200,
 } as const;
 
+/**
+ * The largest request body the API reads (REST, chat, MCP, auth alike), and the default of what the
+ * web app's proxy passes on to it (its BODY_LIMIT_BYTES).
+ */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** A size as a person reads it: "64 KB", "1,500 bytes". */
+function sizeInWords(bytes: number): string {
+  return bytes >= 1024 && bytes % 1024 === 0 ? `${(bytes / 1024).toLocaleString("en-US")} KB` : `${bytes.toLocaleString("en-US")} bytes`;
+}
+
+/** What a 413 says, wherever it is answered: the limit, in words. */
+export function bodyTooLargeMessage(limitBytes: number): string {
+  return `this request is too large: a request body can be at most ${sizeInWords(limitBytes)}`;
+}
+
 /** Years a due date may have: PostgreSQL has no year 0, and the date picker and sorting assume four digits. */
 export const DUE_YEARS = { min: 1900, max: 9999 } as const;
 
@@ -78,7 +94,7 @@ export const REMINDER_LIMITS = {
   minutesBeforeMax: 43_200,
   daysBeforeMax: 30,
 } as const;
-export const REMINDER_STATES = ["pending", "fired", "cancelled"] as const;
+export const REMINDER_STATES = ["pending", "fired", "cancelled", "suspended"] as const;
 /** The tools that change tasks (every one but list): after one succeeds, a task list on screen is stale. */
 export const MUTATING_TOOL_NAMES: readonly ToolName[] = [
   TOOL_NAMES.add,
@@ -103,6 +119,15 @@ export const ADD_MANY_MAX = 20;
 
 /** Tasks a bulk change or its preview names in its answer (it counts them all). */
 export const BULK_SAMPLE = 5;
+
+/** The most tasks one bulk change of picked tasks (POST /api/tasks/bulk/selected) names: a page of the list. */
+export const BULK_SELECTED_MAX = 100;
+
+/**
+ * The response header of every task write (REST) naming the change it logged: POST
+ * /api/changes/{id}/undo with it reverts exactly that change (the tasks page's Undo toasts).
+ */
+export const CHANGE_ID_HEADER = "change-id";
 
 /** Notifications (reminders delivered): the bell's list, snoozing and Web Push subscriptions. */
 export const NOTIFICATION_LIMITS = {

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   "limit_reached",
   /** An approval that was already answered (or expired when the conversation moved on): nothing runs again. */
   "approval_decided",
+  /** An undo that cannot run as asked: the change is already undone, or a later change touched its tasks (undo that first). */
+  "undo_conflict",
   "payload_too_large",
   "batch_too_large",
   "unsupported_media_type",

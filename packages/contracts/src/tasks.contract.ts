@@ -2,7 +2,18 @@
  * Task shapes: one schema per shape, used to validate REST bodies, MCP tool inputs and web forms.
  */
 import { z } from "zod";
-import { ADD_MANY_MAX, DEFAULT_PRIORITY, DUE_YEARS, PRIORITIES, SORT_ORDERS, TASK_LIMITS, TASK_NUMBER_MAX, TASK_SORTS, TASK_STATUSES } from "./constants.ts";
+import {
+  ADD_MANY_MAX,
+  BULK_SELECTED_MAX,
+  DEFAULT_PRIORITY,
+  DUE_YEARS,
+  PRIORITIES,
+  SORT_ORDERS,
+  TASK_LIMITS,
+  TASK_NUMBER_MAX,
+  TASK_SORTS,
+  TASK_STATUSES,
+} from "./constants.ts";
 import { storableText } from "./text.contract.ts";
 
 export const PrioritySchema = z.enum(PRIORITIES);
@@ -190,8 +201,14 @@ export const MyTasksQuerySchema = z.strictObject({
 });
 export type MyTasksQuery = z.output<typeof MyTasksQuerySchema>;
 
+/** A task as the list shows it: with when its next reminder fires, for the row's bell. */
+export const ListedTaskSchema = TaskSchema.extend({
+  nextReminderAt: z.iso.datetime().nullable().describe("Read-only: when the task's next pending reminder fires; null: none"),
+});
+export type ListedTask = z.infer<typeof ListedTaskSchema>;
+
 export const TaskPageSchema = z.object({
-  tasks: z.array(TaskSchema),
+  tasks: z.array(ListedTaskSchema),
   total: z.int().describe("How many tasks match the filters, ignoring limit and offset"),
   limit: z.int(),
   offset: z.int(),
@@ -232,6 +249,17 @@ export type BulkChanges = z.output<typeof BulkChangesSchema>;
 
 export const BulkUpdateSchema = z.strictObject({ filter: TaskFilterSchema, changes: BulkChangesSchema });
 export type BulkUpdate = z.output<typeof BulkUpdateSchema>;
+
+/** A bulk change of the tasks a person picked on the tasks page: by id, all of them or none. */
+export const BulkSelectedSchema = z.strictObject({
+  ids: z
+    .array(z.uuid("each id must be a task id (a UUID)"))
+    .min(1, "pick at least one task")
+    .max(BULK_SELECTED_MAX, `at most ${BULK_SELECTED_MAX} tasks at once`)
+    .describe("The tasks to change"),
+  changes: BulkChangesSchema,
+});
+export type BulkSelected = z.output<typeof BulkSelectedSchema>;
 
 /** What a bulk change did (or, as a preview, would do): how many tasks, and the first few. */
 export const BulkResultSchema = z.object({

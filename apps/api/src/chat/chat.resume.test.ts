@@ -59,10 +59,11 @@ for (const driver of drivers) {
       return seen;
     }
 
-    test("another replica resumes the stream from the stored chunks: the rest once, in order; then 204", async () => {
+    test("another replica resumes the stream from the stored chunks: the rest once, in order; then 204", { timeout: 60_000 }, async () => {
       hold();
       const a = buildApp(db.handle, { model: model() }).app;
-      const b = buildApp(db.reopen(), { model: model() }).app;
+      // B looks on its own only every 10 minutes: what it streams, NOTIFY woke it for.
+      const b = buildApp(db.reopen(), { model: model(), config: { resumePollMs: 600_000 } }).app;
       const me = await signUp(a);
       const auth = { authorization: `Bearer ${me.token}` };
       const res = await a.request("/api/chat/stream", {

@@ -35,6 +35,7 @@ import type {
   ToolCall,
 } from "@todo/contracts";
 import { CHAT_LIMITS } from "@todo/contracts/constants";
+import { toStorableText } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
 import { DomainError, notFound } from "../domain-error.ts";
 import { describeError } from "../http/errors.ts";
@@ -44,7 +45,7 @@ import { previewApproval, type ApprovalPreview } from "../mcp/mcp.approval.ts";
 import type { TaskService } from "../tasks/tasks.service.ts";
 import type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { TurnLimiter } from "./chat.limits.ts";
-import { STREAM_HEADERS, TurnRunner } from "./chat.turns.ts";
+import { STREAM_HEADERS, TurnRunner, type ListenFn } from "./chat.turns.ts";
 import { TurnRepository } from "./turns.repository.ts";
 import { connectTools, toToolCall } from "./chat.tools.ts";
 import { ConversationRepository, toMessage, toSummary, type DecidedApprovals, type HistoryRow, type TurnSlot } from "./conversations.repository.ts";
@@ -242,6 +243,9 @@ export interface ChatServiceOptions {
   llmTimeoutMs?: number;
   /** How long a running turn's lease lasts (renewed every third of it). */
   turnLeaseMs?: number;
+  /** A resume of a turn on another replica: LISTEN for its stored chunks, and the fallback look's interval. */
+  listen?: ListenFn;
+  resumePollMs?: number;
   /** While draining (SIGTERM), no new turn starts here. */
   lifecycle?: { draining: boolean };
 }
@@ -271,7 +275,20 @@ export class ChatService {
     this.llmTimeoutMs = options.llmTimeoutMs ?? 30_000;
     this.turnLeaseMs = options.turnLeaseMs ?? 15_000;
     this.lifecycle = options.lifecycle ?? { draining: false };
-    this.runner = new TurnRunner(this.turnRows, logger, this.turnLeaseMs);
+    this.runner = new TurnRunner(this.turnRows, logger, this.turnLeaseMs, options.listen, options.resumePollMs);
+  }
+
+  /**
+   * Whether `message` is the person's last message in the conversation and still waits for its
+   * answer: the latest turn failed or was cut off (or stopped before it said anything). A retry of
+   * it answers that message rather than storing it again.
+   */
+  private async awaitsAnswer(userId: string, conversationId: string, recent: HistoryRow[], message: string): Promise<boolean> {
+    const lastUser = [...recent].reverse().find((m) => m.role === "user");
+    if (lastUser?.content !== toStorableText(message)) return false;
+    const turn = await this.turnRows.latest(userId, conversationId);
+    if (turn?.state === "failed" || turn?.state === "interrupted") return true;
+    return turn?.state === "stopped" && recent.at(-1) === lastUser;
   }
 
   /** Starts a turn within the concurrency limits; `release` must be called when it ends. */
@@ -307,12 +324,15 @@ export class ChatService {
     } else {
       const message = req.message!;
       let title = titleFrom(message);
+      /** A retry of a reply that failed: the person's message is stored already, and is answered as it is. */
+      let stored = false;
       if (req.conversationId) {
         // The caller's own messages in it: one query for a turn of a going conversation, whose title
         // stays as it is (startTurn sets a title on the first turn only).
         const recent = await this.conversations.recentMessages(userId, req.conversationId, HISTORY_LIMIT);
         if (recent.length > 0) {
           history = toModelMessages(recent);
+          if (req.retry) stored = await this.awaitsAnswer(userId, req.conversationId, recent, message);
         } else {
           const conversation = await this.conversations.find(userId, req.conversationId);
           if (conversation) title = conversation.title;
@@ -322,8 +342,8 @@ export class ChatService {
         }
       }
       // The person's message is stored before the model runs: a turn that fails still shows it.
-      slot = await this.conversations.startTurn(userId, req.conversationId ?? randomUUID(), title, message, this.turnLeaseMs);
-      history.push({ role: "user", content: message });
+      slot = await this.conversations.startTurn(userId, req.conversationId ?? randomUUID(), title, stored ? null : message, this.turnLeaseMs);
+      if (!stored) history.push({ role: "user", content: message });
     }
     /** Approved calls run in this turn, by their tool call id: their answers go where they were asked. */
     const approvedAt = new Map((decided?.calls ?? []).flatMap((c) => (c.call.approval ? [[c.call.approval.toolCallId, c.index] as const] : [])));
@@ -449,6 +469,8 @@ export class ChatService {
             await this.turnRows.end(slot.assistantId, "failed", turnFailure(outcome.error).code);
             break;
         }
+        // A resume on another replica wakes to the end at once.
+        await this.turnRows.announce(slot.assistantId).catch((err: unknown) => this.logger.warn({ err: describeError(err) }, "announcing a turn's end failed"));
         // Stored: the stream may end (closing the tools below is nobody's wait).
         live.end();
         return outcome;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { buildApp, drivers, signUp, type TestDatabase } from "../../test/support.ts";
+import { buildApp, Client, drivers, signUp, type TestDatabase } from "../../test/support.ts";
 import { TOOL_HISTORY_TURNS, titleFrom, toModelMessages } from "./chat.service.ts";
 import type { HistoryRow } from "./conversations.repository.ts";
 import { lastRole, startFakeOpenAI, type FakeOpenAI } from "../../test/fake-openai.ts";
@@ -340,20 +340,54 @@ for (const driver of drivers) {
         assert.match(error.errorText, /unavailable/);
         assert.doesNotMatch(error.errorText, /boom/, "the provider's message is not leaked");
         const workingApp = buildApp(db.handle, { model: modelAt(fake.baseURL), clock }).app;
+        const before = fake.requests.length;
         const retried = await workingApp.request("/api/chat", {
           method: "POST",
           headers: { authorization: `Bearer ${me.token}`, "content-type": "application/json" },
-          body: JSON.stringify({ message: "hello", conversationId }),
+          body: JSON.stringify({ message: "hello", conversationId, retry: true }),
         });
         assert.equal(retried.status, 200);
         const stored = await me.get(`/api/conversations/${conversationId}`);
         const messages = stored.body.messages as { role: string; content: string }[];
         assert.deepEqual(
-          messages.map((m) => m.role),
-          ["user", "user", "assistant"],
-          "the failed turn's message (kept), then the retried turn",
+          messages.map((m) => [m.role, m.content]),
+          [
+            ["user", "hello"],
+            ["assistant", "Hello from the model."],
+          ],
+          "the failed turn's message, stored once, then the retried turn's reply",
         );
-        assert.deepEqual([messages[0]!.content, messages[1]!.content], ["hello", "hello"]);
+        const seen = fake.requests[before]!.messages.filter((m) => m.role === "user");
+        assert.deepEqual(
+          seen.map((m) => m.content),
+          ["hello"],
+          "the model is asked the message once",
+        );
+      });
+
+      test("a retry stores the message as new when the last one was answered, and only in the caller's conversation", async () => {
+        const failingApp = buildApp(db.handle, { model: modelAt(failing.baseURL) }).app;
+        const workingApp = buildApp(db.handle, { model: modelAt(fake.baseURL), clock }).app;
+        const me = await signUp(workingApp);
+        const first = await me.post("/api/chat", { message: "hello" });
+        assert.equal(first.status, 200);
+        const { conversationId } = first.body;
+        // The same words again, as a retry of a reply that came: a new message of the person's.
+        assert.equal((await me.post("/api/chat", { message: "hello", conversationId, retry: true })).status, 200);
+        const roles = async () => ((await me.get(`/api/conversations/${conversationId}`)).body.messages as { role: string }[]).map((m) => m.role);
+        assert.deepEqual(await roles(), ["user", "assistant", "user", "assistant"]);
+        // A failed reply, then a retry with other words (what failed was never the last message): stored.
+        const failingMe = new Client(failingApp, me.token);
+        assert.equal((await failingMe.post("/api/chat", { message: "hello there", conversationId })).status, 502);
+        assert.equal((await me.post("/api/chat", { message: "something else", conversationId, retry: true })).status, 200);
+        assert.deepEqual(await roles(), ["user", "assistant", "user", "assistant", "user", "user", "assistant"]);
+        // Someone else's retry of it answers nothing and stores nothing.
+        const other = await signUp(workingApp);
+        const theirs = await other.post("/api/chat", { message: "something else", conversationId, retry: true });
+        assert.equal(theirs.status, 404);
+        assert.equal((await me.get(`/api/conversations/${conversationId}`)).body.messages.length, 7);
+        const bad = await me.post("/api/chat", { retry: true, conversationId });
+        assert.equal(bad.status, 400);
       });
 
       test("streaming with a real model shows tool progress then text", async () => {

@@ -8,16 +8,54 @@
  * The resumable-stream pattern of vercel/ai-chatbot (GET /api/chat/:id/stream), with the database
  * instead of Redis: a resumer names the last chunk it has (`after`, or SSE Last-Event-ID) and gets
  * the rest exactly once, in order. The same code runs on PGlite (one process) and PostgreSQL.
+ * A resume on another replica wakes on NOTIFY (TURN_CHANNEL) as chunks are stored, and looks
+ * again on a slow timer only in case a notification was lost.
  */
 import type { UIMessageChunk } from "ai";
 import { describeError } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
-import type { TurnRepository } from "./turns.repository.ts";
+import { TURN_CHANNEL, type TurnRepository } from "./turns.repository.ts";
 
 /** How long chunks wait to be written together: the delay a resume on another replica may see. */
 const FLUSH_MS = 100;
-/** How often a resume on another replica looks for new chunks. */
+/** How often a resume on another replica looks for new chunks when it cannot LISTEN. */
 const POLL_MS = 100;
+/** Its fallback look while it LISTENs (a notification lost with a dropped connection). */
+const RESUME_POLL_MS = 2000;
+
+/** The database's LISTEN (DatabaseHandle.listen): resolves once listening, with how to stop. */
+export type ListenFn = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+
+/** A follower's wake-up: fired by a notification, waited for with a fallback timeout. A fire before the wait is kept. */
+class Wake {
+  private fired = false;
+  private resolve: (() => void) | undefined;
+
+  fire(): void {
+    this.fired = true;
+    this.resolve?.();
+  }
+
+  /** Forgets fires before now: what the caller is about to read covers them. */
+  reset(): void {
+    this.fired = false;
+  }
+
+  wait(ms: number): Promise<void> {
+    if (this.fired) return Promise.resolve();
+    return new Promise((resolve) => {
+      // Unref'd: a follower waiting alone keeps no process alive (the server's socket does that).
+      const timer = setTimeout(done, ms).unref();
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.resolve = undefined;
+        resolve();
+      }
+      this.resolve = done;
+    });
+  }
+}
 
 const encoder = new TextEncoder();
 const event = (seq: number, chunk: unknown) => `id: ${seq}\ndata: ${JSON.stringify(chunk)}\n\n`;
@@ -145,12 +183,40 @@ export class TurnRunner {
   private readonly live = new Map<string, LiveTurn>();
   private readonly running = new Set<Promise<void>>();
   private heartbeat: NodeJS.Timeout | undefined;
+  /** The resumes following a turn through the database here, by turn id. */
+  private readonly followers = new Map<string, Set<Wake>>();
+  private listening: Promise<() => Promise<void>> | undefined;
 
   constructor(
     private readonly repo: TurnRepository,
     private readonly logger: Logger,
     private readonly leaseMs: number,
+    private readonly listen?: ListenFn,
+    private readonly resumePollMs = RESUME_POLL_MS,
   ) {}
+
+  /** LISTENs once (the first resume from another replica does it); false when it cannot. */
+  private async startListening(): Promise<boolean> {
+    if (!this.listen) return false;
+    this.listening ??= this.listen(TURN_CHANNEL, (turnId) => {
+      for (const wake of this.followers.get(turnId) ?? []) wake.fire();
+    });
+    try {
+      await this.listening;
+      return true;
+    } catch (err) {
+      this.listening = undefined;
+      this.logger.warn({ err: describeError(err) }, "cannot listen for chat turn chunks; resumes poll instead");
+      return false;
+    }
+  }
+
+  /** Stops listening (on shutdown). */
+  async close(): Promise<void> {
+    const stop = await this.listening?.catch(() => undefined);
+    this.listening = undefined;
+    await stop?.();
+  }
 
   /** Registers a turn that has just been stored as running on this replica. */
   open(id: string, userId: string, conversationId: string): LiveTurn {
@@ -204,9 +270,23 @@ export class TurnRunner {
    * (its lease running out counts: then it is marked interrupted, and the stream just ends).
    */
   followStored(turnId: string, afterSeq = -1): ReadableStream<Uint8Array> {
+    const repo = this.repo;
     let next = afterSeq + 1;
     let cancelled = false;
-    const sleep = () => new Promise((r) => setTimeout(r, POLL_MS));
+    const wake = new Wake();
+    let pollMs: number | undefined;
+    const follow = async () => {
+      let set = this.followers.get(turnId);
+      if (!set) this.followers.set(turnId, (set = new Set()));
+      set.add(wake);
+      pollMs = (await this.startListening()) ? this.resumePollMs : POLL_MS;
+    };
+    const unfollow = () => {
+      const set = this.followers.get(turnId);
+      set?.delete(wake);
+      if (set?.size === 0) this.followers.delete(turnId);
+      wake.fire();
+    };
     const emit = (controller: ReadableStreamDefaultController<Uint8Array>, rows: { seq: number; chunk: unknown }[]) => {
       let out = "";
       for (const row of rows) {
@@ -220,23 +300,36 @@ export class TurnRunner {
     };
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
-        for (;;) {
-          if (cancelled) return;
-          if (emit(controller, await this.repo.chunksAfter(turnId, next - 1))) return;
-          const turn = await this.repo.find(turnId);
-          if (turn?.state !== "running") {
-            // A turn's chunks are all written before it ends: read once more, then the stream is whole.
-            emit(controller, await this.repo.chunksAfter(turnId, next - 1));
-            controller.enqueue(encoder.encode(DONE));
-            controller.close();
-            return;
-          }
-          await sleep();
+        // Following before the first read: a notification from then on is not missed.
+        if (pollMs === undefined) await follow();
+        try {
+          await read(controller);
+        } catch (err) {
+          unfollow();
+          throw err;
         }
       },
       cancel: () => {
         cancelled = true;
+        unfollow();
       },
     });
+    async function read(controller: ReadableStreamDefaultController<Uint8Array>) {
+      for (;;) {
+        if (cancelled) return;
+        wake.reset();
+        if (emit(controller, await repo.chunksAfter(turnId, next - 1))) return;
+        const turn = await repo.find(turnId);
+        if (turn?.state !== "running") {
+          // A turn's chunks are all written before it ends: read once more, then the stream is whole.
+          emit(controller, await repo.chunksAfter(turnId, next - 1));
+          controller.enqueue(encoder.encode(DONE));
+          controller.close();
+          unfollow();
+          return;
+        }
+        await wake.wait(pollMs!);
+      }
+    }
   }
 }

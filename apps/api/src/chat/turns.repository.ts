@@ -8,6 +8,9 @@ import type { Database } from "../db/client.ts";
 import { chatTurnChunks, chatTurns, type TURN_STATES } from "../db/schema.ts";
 
 export type TurnState = (typeof TURN_STATES)[number];
+
+/** The NOTIFY channel a turn's stored chunks (and its end) are announced on, by turn id, to every replica. */
+export const TURN_CHANNEL = "chat_turn";
 export type TurnRow = Pick<typeof chatTurns.$inferSelect, "id" | "conversationId" | "state" | "errorCode" | "leaseUntil">;
 
 const turnColumns = {
@@ -87,7 +90,17 @@ export class TurnRepository {
   /** Appends chunks (numbered on from `firstSeq`) as one row. */
   async appendChunks(turnId: string, firstSeq: number, chunks: unknown[]): Promise<void> {
     if (chunks.length === 0) return;
-    await this.db.insert(chatTurnChunks).values({ turnId, seq: firstSeq, chunks });
+    // Announced in the same statement (delivered at commit): a resume on another replica wakes to read them.
+    await this.db.execute(sql`
+      with stored as (
+        insert into ${chatTurnChunks} (turn_id, seq, chunks) values (${turnId}, ${firstSeq}, ${JSON.stringify(chunks)}::jsonb)
+      )
+      select pg_notify(${TURN_CHANNEL}, ${turnId})`);
+  }
+
+  /** Tells the replicas following a turn (through the database) that it changed: its end is stored. */
+  async announce(turnId: string): Promise<void> {
+    await this.db.execute(sql`select pg_notify(${TURN_CHANNEL}, ${turnId})`);
   }
 
   /** The chunks after `afterSeq`, in order, each with its number. */

@@ -43,6 +43,38 @@ describe("migrations", () => {
     });
   }
 
+  for (const driver of drivers) {
+    test(`a test database (a copy of the run's migrated template) is what migrating now makes, on ${driver.name}`, async () => {
+      // What a schema is: every column, index, constraint and applied migration, as text.
+      const shape = async (db: { handle: { db: { execute: (q: ReturnType<typeof sql>) => Promise<unknown> } } }) => {
+        const columns = rowsOf(
+          await db.handle.db.execute(sql`select table_schema, table_name, column_name, data_type, is_nullable, column_default
+            from information_schema.columns where table_schema in ('public', 'drizzle') order by 1, 2, 3`),
+        );
+        const indexes = rowsOf(
+          await db.handle.db.execute(sql`select schemaname, indexname, indexdef from pg_indexes where schemaname in ('public', 'drizzle') order by 1, 2`),
+        );
+        const constraints = rowsOf(
+          await db.handle.db.execute(sql`select conrelid::regclass::text as tbl, conname, pg_get_constraintdef(oid) as def
+            from pg_constraint where connamespace in ('public'::regnamespace, 'drizzle'::regnamespace) order by 1, 2`),
+        );
+        const applied = rowsOf(await db.handle.db.execute(sql`select hash, created_at from drizzle.__drizzle_migrations order by id`));
+        return { columns, indexes, constraints, applied };
+      };
+      const copy = await driver.create();
+      const fresh = await driver.create({ migrate: false });
+      try {
+        await migrateDatabase(fresh.handle);
+        const [copied, migrated] = [await shape(copy), await shape(fresh)];
+        assert.ok(migrated.columns.length > 0 && migrated.applied.length === journal.entries.length);
+        assert.deepEqual(copied, migrated);
+      } finally {
+        await copy.dispose();
+        await fresh.dispose();
+      }
+    });
+  }
+
   test("safe when several replicas migrate a fresh database at once, with one signing key", postgresOnly, async () => {
     const created = await createPostgresDatabase();
     const replicas = Array.from({ length: 4 }, () => openPostgres(created.url, 0, 2));

@@ -385,7 +385,7 @@ export const reminders = pgTable(
     index("reminders_task_idx").on(t.taskId),
     // The scheduler's one query reads this small index only: pending rows in firing order.
     index("reminders_due_idx").on(t.fireAt).where(sql`${t.state} = 'pending'`),
-    check("reminders_state_check", sql`${t.state} in ('pending', 'fired', 'cancelled')`),
+    check("reminders_state_check", sql`${t.state} in ('pending', 'fired', 'cancelled', 'suspended')`),
   ],
 );
 

@@ -3,7 +3,7 @@
  * the only map from an error code to an HTTP status. 4xx carry a message a person can act on; 5xx
  * are logged by what they are and never leak it.
  */
-import type { ErrorCode } from "@todo/contracts";
+import { BODY_LIMIT_BYTES, bodyTooLargeMessage, type ErrorCode } from "@todo/contracts";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -24,6 +24,7 @@ export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   ambiguous: 409,
   limit_reached: 409,
   approval_decided: 409,
+  undo_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
@@ -110,7 +111,7 @@ export function renderError(err: unknown, c: Context, logger: Logger): Response 
   }
   if (err instanceof HTTPException) {
     const status = err.status;
-    if (status === 413) return c.json(errorBody("payload_too_large", err.message || "request body is too large"), 413);
+    if (status === 413) return c.json(errorBody("payload_too_large", bodyTooLargeMessage(BODY_LIMIT_BYTES)), 413);
     if (status === 415) {
       return c.json(errorBody("unsupported_media_type", "send the body as JSON with Content-Type: application/json"), 415);
     }

@@ -153,7 +153,9 @@ export const TASK_TOOLS = {
     run: async (tasks, userId, input) => {
       const page = await tasks.listTasks(userId, { ...input, offset: 0 });
       const text = page.total === 0 ? "No tasks match." : `${page.total} task(s):\n${page.tasks.map(describeTask).join("\n")}`;
-      return { text, structuredContent: { tasks: page.tasks, total: page.total } };
+      // The tool's output stays the task as every other tool gives it (the list's bell field is the web page's).
+      const listed = page.tasks.map(({ nextReminderAt: _, ...task }) => task);
+      return { text, structuredContent: { tasks: listed, total: page.total } };
     },
   }),
   [TOOL_NAMES.complete]: defineTool({

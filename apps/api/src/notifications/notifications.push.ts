@@ -19,6 +19,9 @@ const PUSH_TTL_SECONDS = 24 * 60 * 60;
 /** Where the web app shows a task (what clicking a notification opens). */
 export const taskPath = (taskId: string) => `/tasks?task=${encodeURIComponent(taskId)}`;
 
+/** What a push carries: the notification and the page clicking it opens (the service worker reads it). */
+export const pushPayloadOf = (notification: Notification): PushPayload => ({ type: "notification", notification, url: taskPath(notification.taskId) });
+
 export interface PushResult {
   sent: number;
   removed: number;
@@ -35,8 +38,7 @@ export class PushSender {
 
   async send(userId: string, notification: Notification): Promise<PushResult> {
     const subscriptions = await this.repository.subscriptions(userId);
-    const payload: PushPayload = { type: "notification", notification, url: taskPath(notification.taskId) };
-    const body = JSON.stringify(payload);
+    const body = JSON.stringify(pushPayloadOf(notification));
     const gone: string[] = [];
     let sent = 0;
     let failed = 0;

@@ -81,6 +81,12 @@ export class ReminderRepository {
       .orderBy(asc(reminders.createdAt), asc(reminders.id));
   }
 
+  /** The person's tasks that have reminders. */
+  async taskIdsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.selectDistinct({ taskId: reminders.taskId }).from(reminders).where(eq(reminders.userId, userId));
+    return rows.map((r) => r.taskId);
+  }
+
   async find(userId: string, id: string): Promise<ReminderRow | undefined> {
     const [row] = await this.db
       .select()
@@ -124,11 +130,14 @@ export class ReminderRepository {
     return row;
   }
 
-  /** The task is gone: its reminders that were still to fire never will. */
-  async cancelForTask(userId: string, taskId: string): Promise<void> {
+  /**
+   * The task is completed or in the Trash: its reminders still to fire are held (suspended), and
+   * armed again if it is reopened or restored while their time is still ahead.
+   */
+  async suspendForTask(userId: string, taskId: string): Promise<void> {
     await this.db
       .update(reminders)
-      .set({ state: "cancelled", claimedUntil: null })
+      .set({ state: "suspended", claimedUntil: null })
       .where(and(eq(reminders.userId, userId), eq(reminders.taskId, taskId), eq(reminders.state, "pending")));
   }
 

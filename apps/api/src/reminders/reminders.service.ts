@@ -30,8 +30,16 @@ export interface ReminderServiceOptions {
  * What the task service holds of reminders: the one call it makes after it changed or deleted a
  * task, and what the MCP tools use to set reminders along with a task they add or change.
  */
+/** A transaction to re-plan in, and the person's time zone as that transaction has it. */
+export interface PlanWithin {
+  tx: Database;
+  timeZone: string;
+}
+
 export interface TaskReminders {
   replanTask(userId: string, taskId: string): Promise<void>;
+  /** Re-plans every reminder of the person's live tasks, inside `within.tx` (their time zone changed). */
+  replanPerson(userId: string, within: PlanWithin): Promise<void>;
   /** Throws a validation error when `specs` cannot be set on a task due on `dueDate`. */
   checkSpecs(specs: ReminderSpec[], task: { dueDate: string | null }): void;
   addReminder(userId: string, taskId: string, spec: ReminderSpec): Promise<Reminder>;
@@ -97,10 +105,10 @@ export class ReminderService implements TaskReminders {
     return toReminder((await this.repo.plan(userId, reminderId, { state: "pending", fireAt: until, snoozedUntil: until }))!);
   }
 
-  /** Done with it: a reminder still to fire (or snoozed) never fires; a fired one stays as it is. */
+  /** Done with it: a reminder still to fire (snoozed, or held while its task is done) never fires; a fired one stays as it is. */
   async dismiss(userId: string, reminderId: string): Promise<Reminder> {
     const row = await this.ownReminder(userId, reminderId);
-    if (row.state !== "pending") return toReminder(row);
+    if (row.state !== "pending" && row.state !== "suspended") return toReminder(row);
     return toReminder((await this.repo.plan(userId, reminderId, { state: "cancelled", fireAt: row.fireAt, snoozedUntil: null }))!);
   }
 
@@ -112,20 +120,22 @@ export class ReminderService implements TaskReminders {
 
   /**
    * Re-plans a task's reminders after it changed: completed or deleted, those still to fire are
-   * cancelled; open, each is recomputed from its spec (a relative one follows the due time). A
+   * suspended; open, each is recomputed from its spec (a relative one follows the due time). A
    * relative reminder that already fired is armed again when the due time moved past its firing
-   * (a rescheduled or repeating task reminds again). A cancelled one (dismissed, or its task was
-   * completed) stays cancelled. A snooze holds until it fires.
+   * (a rescheduled or repeating task reminds again). A suspended one (the task was completed or
+   * deleted, and is now reopened or restored) is armed again when its time is still ahead. A
+   * dismissed one stays cancelled. A snooze holds until it fires.
    */
-  async replanTask(userId: string, taskId: string): Promise<void> {
-    const rows = await this.repo.listByTask(userId, taskId);
+  async replanTask(userId: string, taskId: string, within?: PlanWithin): Promise<void> {
+    const repo = within ? new ReminderRepository(within.tx) : this.repo;
+    const rows = await repo.listByTask(userId, taskId);
     if (rows.length === 0) return;
-    const task = await this.repo.findTask(userId, taskId);
+    const task = await repo.findTask(userId, taskId);
     if (!task || task.completed) {
-      await this.repo.cancelForTask(userId, taskId);
+      await repo.suspendForTask(userId, taskId);
       return;
     }
-    const timeZone = await this.timeZoneOf(userId);
+    const timeZone = within?.timeZone ?? (await this.timeZoneOf(userId));
     const now = this.clock().getTime();
     for (const row of rows) {
       const planned = row.snoozedUntil ?? planFireAt(row.spec, task, timeZone);
@@ -134,8 +144,15 @@ export class ReminderService implements TaskReminders {
       if (row.state === "fired") {
         if (!isRelative(row.spec) || !planned || same || planned.getTime() <= now) continue;
         state = "pending";
+      } else if (row.state === "suspended") {
+        if (!planned || planned.getTime() <= now) continue;
+        state = "pending";
       } else if (row.state === "cancelled" || same) continue;
-      await this.repo.plan(userId, row.id, { state, fireAt: planned, snoozedUntil: row.snoozedUntil });
+      await repo.plan(userId, row.id, { state, fireAt: planned, snoozedUntil: row.snoozedUntil });
     }
+  }
+
+  async replanPerson(userId: string, within: PlanWithin): Promise<void> {
+    for (const taskId of await new ReminderRepository(within.tx).taskIdsOf(userId)) await this.replanTask(userId, taskId, within);
   }
 }

@@ -98,6 +98,37 @@ for (const driver of drivers) {
       assert.equal((await alice.get(base)).body.length, 2);
     });
 
+    test("the tasks list carries each task's next pending reminder (nextReminderAt), the owner's only", async () => {
+      const alice = await signUp(built.app);
+      const bob = await signUp(built.app);
+      const reminded = (await alice.post("/api/tasks", { title: "Pay rent", dueDate: "2026-12-06", dueTime: "18:00", timeZone: "UTC" })).body;
+      const plain = (await alice.post("/api/tasks", { title: "Read a book", dueDate: "2026-12-06" })).body;
+      const later = (await alice.post(`/api/tasks/${reminded.id}/reminders`, { minutesBefore: 10 })).body;
+      const sooner = (await alice.post(`/api/tasks/${reminded.id}/reminders`, { minutesBefore: 60 })).body;
+      const bobTask = (await bob.post("/api/tasks", { title: "Bob's errand", dueDate: "2026-12-06" })).body;
+      await bob.post(`/api/tasks/${bobTask.id}/reminders`, { minutesBefore: 5 });
+
+      const listed = async () => {
+        const page = await alice.get("/api/tasks?limit=50");
+        assert.equal(page.status, 200, page.text);
+        return new Map(page.body.tasks.map((t: { id: string; nextReminderAt: string | null }) => [t.id, t.nextReminderAt]));
+      };
+      let next = await listed();
+      assert.equal(next.get(reminded.id), "2026-12-06T17:00:00.000Z", "the earliest pending one");
+      assert.equal(next.get(plain.id), null);
+      assert.equal(next.has(bobTask.id), false, "another person's task (and its reminder) is never listed");
+
+      // Removing the soonest moves it on; removing the last clears it; a dismissed one is not pending.
+      await alice.delete(`/api/tasks/${reminded.id}/reminders/${sooner.id}`);
+      assert.equal((await listed()).get(reminded.id), "2026-12-06T17:50:00.000Z");
+      await alice.post(`/api/reminders/${later.id}/dismiss`, {});
+      next = await listed();
+      assert.equal(next.get(reminded.id), null);
+      const bobs = (await bob.get("/api/tasks")).body.tasks;
+      assert.equal(bobs.length, 1);
+      assert.equal(bobs[0].nextReminderAt, "2026-12-06T08:55:00.000Z", "Bob's list carries his own reminder");
+    });
+
     test("the scheduler fires each due reminder once, at its time and not before", async () => {
       const alice = await signUp(built.app);
       const task = (await alice.post("/api/tasks", { title: "Water plants", dueDate: "2026-12-02" })).body;
@@ -177,7 +208,7 @@ for (const driver of drivers) {
       await alice.patch(`/api/tasks/${task.id}`, { completed: true });
       list = (await alice.get(base)).body;
       assert.equal(list[0].id, rel.id);
-      assert.equal(list[0].state, "cancelled");
+      assert.equal(list[0].state, "suspended", "held while the task is done");
       clock.set("2026-12-25T00:00:00Z");
       const sentBefore = rec.sent.length;
       assert.equal(await scheduler.runDue(), 0);
@@ -187,12 +218,12 @@ for (const driver of drivers) {
       const other = (await alice.post("/api/tasks", { title: "Gym", dueDate: "2026-12-28" })).body;
       await alice.post(`/api/tasks/${other.id}/reminders`, { minutesBefore: 10 });
       assert.equal((await alice.delete(`/api/tasks/${other.id}`)).status, 204);
-      // Deleting moves the task to the Trash: its reminders stay, cancelled (and go with the task when the Trash is purged).
+      // Deleting moves the task to the Trash: its reminders stay, held (and go with the task when the Trash is purged).
       const left = await db.handle.db.execute(sql`select state from reminders where task_id = ${other.id}`);
       assert.deepEqual(
         (left as unknown as { rows: { state: string }[] }).rows.map((r) => r.state),
-        ["cancelled"],
-        "a deleted task's reminders are cancelled",
+        ["suspended"],
+        "a deleted task's reminders are held",
       );
       clock.set("2026-12-28T12:00:00Z");
       assert.equal(await scheduler.runDue(), 0);

@@ -15,6 +15,12 @@ export class SettingsRepository {
     return row?.timeZone ?? null;
   }
 
+  /** The stored time zone, its row locked until the transaction ends (a zone change reads, then writes it). */
+  async lockTimeZone(userId: string): Promise<string | null> {
+    const [row] = await this.db.select({ timeZone: userSettings.timeZone }).from(userSettings).where(eq(userSettings.userId, userId)).for("update");
+    return row?.timeZone ?? null;
+  }
+
   async setTimeZone(userId: string, timeZone: string): Promise<void> {
     await this.db
       .insert(userSettings)

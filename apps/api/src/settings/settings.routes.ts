@@ -3,7 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ErrorBodySchema, SettingsSchema, UpdateSettingsSchema } from "@todo/contracts";
 import type { z } from "zod";
 import { createRouter } from "../http/app-env.ts";
-import type { SettingsRepository } from "./settings.repository.ts";
+import type { TaskService } from "../tasks/tasks.service.ts";
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 const errors = {
@@ -27,17 +27,17 @@ const patchRoute = createRoute({
   path: "/",
   tags,
   security,
-  summary: "Change the caller's settings (their IANA time zone)",
+  summary: "Change the caller's settings (their IANA time zone; their timed tasks in the old zone keep their local time in the new one)",
   request: { body: { required: true, ...json(UpdateSettingsSchema) } },
   responses: { 200: { description: "The settings", ...json(SettingsSchema) }, ...errors },
 });
 
-export function settingsRoutes(settings: SettingsRepository) {
+export function settingsRoutes(tasks: TaskService) {
   return createRouter()
-    .openapi(getRoute, async (c) => c.json({ timeZone: await settings.timeZone(c.var.userId) }, 200))
+    .openapi(getRoute, async (c) => c.json({ timeZone: await tasks.settings.timeZone(c.var.userId) }, 200))
     .openapi(patchRoute, async (c) => {
       const { timeZone } = c.req.valid("json");
-      await settings.setTimeZone(c.var.userId, timeZone);
+      await tasks.changeTimeZone(c.var.userId, timeZone);
       return c.json({ timeZone }, 200);
     });
 }

@@ -9,11 +9,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
-import { PRIORITIES, TASK_SORTS, type ListTasksQuery, type Task } from "@todo/contracts";
+import { PRIORITIES, TASK_SORTS, type ListedTask, type ListTasksQuery } from "@todo/contracts";
 import type { Database } from "../db/client.ts";
-import { tasks } from "../db/schema.ts";
+import { reminders, tasks } from "../db/schema.ts";
 import { buildApp, drivers, signUp, type TestDatabase } from "../../test/support.ts";
-import { TaskRepository, toTask } from "./tasks.repository.ts";
+import { TaskRepository, toTask, type ListedTaskRow } from "./tasks.repository.ts";
 import { TaskService } from "./tasks.service.ts";
 
 const RUNS = Number(process.env.DIFFERENTIAL_RUNS ?? 150);
@@ -43,27 +43,51 @@ async function seed(db: Database, userId: string, n: number, start: number): Pro
       return text === null ? null : sql`${text}::timestamptz + make_interval(secs => ${i * 61})`;
     };
     const completed = i % 3 === 0;
-    await db.insert(tasks).values({
+    const [task] = await db
+      .insert(tasks)
+      .values({
+        userId,
+        number: i,
+        title,
+        titleKey: ` ${title.toLowerCase()} `,
+        description: i % 2 ? "" : `notes on ${pick(TITLES, i, 3)}`,
+        completed,
+        priority: pick(PRIORITIES, i, 1),
+        dueDate: pick(DATES, i, 2),
+        dueTime: pick(TIMES, i, 3),
+        timeZone: pick(ZONES, i, 2),
+        dueAt: instant(1),
+        repeat: pick(RULES, i, 5),
+        tags: TAGS.filter((_, t) => (i + t) % 5 === 0 && i % 6 !== 0),
+        completedAt: completed ? instant(3) : null,
+        deletedAt: i % 7 === 0 ? sql`now()` : null,
+        createdAt: sql`'2026-11-01 12:00:00.000001+00'::timestamptz + make_interval(secs => ${(i % 9) * 3600.4567891})`,
+        updatedAt: sql`'2026-11-29 12:00:00+00'::timestamptz + make_interval(secs => ${i * 0.0009999})`,
+      })
+      .returning({ id: tasks.id });
+    // Reminders: none, one pending, several (the earliest pending counts, not a fired one), only a
+    // cancelled one, or a pending one without an instant.
+    const reminder = (state: "pending" | "fired" | "cancelled", at: string | null) => ({
       userId,
-      number: i,
-      title,
-      titleKey: ` ${title.toLowerCase()} `,
-      description: i % 2 ? "" : `notes on ${pick(TITLES, i, 3)}`,
-      completed,
-      priority: pick(PRIORITIES, i, 1),
-      dueDate: pick(DATES, i, 2),
-      dueTime: pick(TIMES, i, 3),
-      timeZone: pick(ZONES, i, 2),
-      dueAt: instant(1),
-      repeat: pick(RULES, i, 5),
-      tags: TAGS.filter((_, t) => (i + t) % 5 === 0 && i % 6 !== 0),
-      completedAt: completed ? instant(3) : null,
-      deletedAt: i % 7 === 0 ? sql`now()` : null,
-      createdAt: sql`'2026-11-01 12:00:00.000001+00'::timestamptz + make_interval(secs => ${(i % 9) * 3600.4567891})`,
-      updatedAt: sql`'2026-11-29 12:00:00+00'::timestamptz + make_interval(secs => ${i * 0.0009999})`,
+      taskId: task!.id,
+      spec: sql`'{}'::jsonb`,
+      state,
+      fireAt: at === null ? null : sql`${at}::timestamptz + make_interval(secs => ${i * 59})`,
     });
+    const kinds = [
+      [],
+      [reminder("pending", "2026-12-01 08:00:00.123456+00")],
+      [reminder("pending", "2026-12-02 09:00:00.999999+00"), reminder("pending", "2026-12-01 07:30:00.000001+00"), reminder("fired", "2026-11-01 00:00:00+00")],
+      [reminder("cancelled", "2026-12-01 08:00:00+00")],
+      [reminder("pending", null)],
+    ];
+    const mine = kinds[i % kinds.length]!;
+    if (mine.length > 0) await db.insert(reminders).values(mine as never);
   }
 }
+
+/** The page as the service gave it before the lean read: Drizzle's rows through `toTask`. */
+const asListed = (row: ListedTaskRow): ListedTask => ({ ...toTask(row), nextReminderAt: row.nextReminderAt?.toISOString() ?? null });
 
 /** A filter in about one query of four, so that most pages still hold tasks. */
 const sometimes = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
@@ -126,7 +150,7 @@ for (const driver of drivers) {
         fc.asyncProperty(queryArb, async (query) => {
           const lean = await service.listTasks(me, query);
           const { rows, total } = await repo.list(me, query);
-          const reference: Task[] = rows.map(toTask);
+          const reference = rows.map(asListed);
           assert.deepStrictEqual(lean, { tasks: reference, total, limit: query.limit, offset: query.offset });
           // Same fields in the same order, so the JSON answer is byte for byte the same.
           assert.equal(JSON.stringify(lean.tasks), JSON.stringify(reference));
@@ -143,9 +167,11 @@ for (const driver of drivers) {
     test("the unfiltered first page: every seeded field, the Trash and the other person left out", async () => {
       const page = await service.listTasks(me, { status: "all", sort: "created", limit: 100, offset: 0 });
       assert.equal(page.total, 60 - Math.floor(60 / 7));
-      assert.deepStrictEqual(page.tasks, (await repo.list(me, { status: "all", sort: "created", limit: 100, offset: 0 })).rows.map(toTask));
+      assert.deepStrictEqual(page.tasks, (await repo.list(me, { status: "all", sort: "created", limit: 100, offset: 0 })).rows.map(asListed));
       // The seed reached every kind of value the mapping handles.
       assert.ok(page.tasks.some((t) => t.dueAt?.endsWith(".999Z")));
+      assert.ok(page.tasks.some((t) => t.nextReminderAt?.endsWith(".000Z")) && page.tasks.some((t) => t.nextReminderAt?.endsWith(".123Z")));
+      assert.ok(page.tasks.some((t) => t.nextReminderAt === null));
       assert.ok(page.tasks.some((t) => t.repeatText !== null && t.repeatText !== t.repeat));
       for (const tag of TAGS)
         assert.ok(

@@ -1,13 +1,20 @@
 /** Task persistence. Every query is scoped by the owner's user id; nothing here decides rules. */
 import { and, asc, desc, eq, gt, gte, ilike, inArray, isNotNull, isNull, like, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import type { CreateTask, ListTasksQuery, MyTasksQuery, Task, TaskFilter, UpdateTask } from "@todo/contracts";
+import type { CreateTask, ListedTask, ListTasksQuery, MyTasksQuery, Task, TaskFilter, UpdateTask } from "@todo/contracts";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.ts";
-import { taskChanges, taskCompletions, taskCounters, tasks } from "../db/schema.ts";
+import { reminders, taskChanges, taskCompletions, taskCounters, tasks } from "../db/schema.ts";
 import { titleKey } from "./tasks.match.ts";
 import { describeRule } from "./tasks.time.ts";
 
 export type TaskRow = typeof tasks.$inferSelect;
+/** A row of the tasks list: the task and when its next reminder fires (null: none pending). */
+export type ListedTaskRow = TaskRow & { nextReminderAt: Date | null };
+
+/** The earliest pending reminder of the row's task: one lookup in reminders_task_idx per listed task. */
+// Written out qualified: drizzle leaves column names bare in a one-table select, which would bind them to reminders here.
+const pendingReminderAt = sql`(select min(r.fire_at) from reminders r where r.task_id = ${tasks}.id and r.state = 'pending')`;
+const nextReminderAt = sql<Date | null>`${pendingReminderAt}`.mapWith(reminders.fireAt);
 
 /** The time fields the service derives on every write (dueAt from the other three). */
 export interface TimingValues {
@@ -175,7 +182,7 @@ function ordering(q: ListTasksQuery): SQL[] {
 }
 
 /** An instant as `Date.toISOString()` writes it (UTC, milliseconds), formatted by the database. */
-const isoText = (column: AnyPgColumn) => sql<string | null>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const isoText = (column: AnyPgColumn | SQL) => sql<string | null>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * The list's columns already in the API's shape, named as the API names them: the lean read maps
@@ -199,6 +206,7 @@ const LEAN_FIELDS = {
   updatedAt: isoText(tasks.updatedAt).as("updatedAt"),
   completedAt: isoText(tasks.completedAt).as("completedAt"),
   deletedAt: isoText(tasks.deletedAt).as("deletedAt"),
+  nextReminderAt: isoText(pendingReminderAt).as("nextReminderAt"),
   // int4, so both drivers give a number (a bigint count comes back as a string or a BigInt).
   total: sql<number>`(count(*) over())::int`.as("total"),
 };
@@ -221,11 +229,12 @@ interface LeanRow {
   updatedAt: string;
   completedAt: string | null;
   deletedAt: string | null;
+  nextReminderAt: string | null;
   total: number;
 }
 
-/** A lean row as the task `toTask` would give for the same row (same fields, same order). */
-function toListedTask(row: LeanRow): Task {
+/** A lean row as the list gives it (`toTask`'s fields in its order, then nextReminderAt). */
+function toListedTask(row: LeanRow): ListedTask {
   return {
     id: row.id,
     number: row.number,
@@ -244,6 +253,7 @@ function toListedTask(row: LeanRow): Task {
     updatedAt: row.updatedAt,
     completedAt: row.completedAt,
     deletedAt: row.deletedAt,
+    nextReminderAt: row.nextReminderAt,
   };
 }
 
@@ -268,7 +278,7 @@ function listStatements(db: Database, q: ListTasksQuery, name: string) {
       .prepare(`tasks_lean_${name}`),
     // The total rides along as a window count: one round trip for the page and its size.
     page: db
-      .select({ task: tasks, total: sql<number>`count(*) over()`.mapWith(Number) })
+      .select({ task: tasks, nextReminderAt, total: sql<number>`count(*) over()`.mapWith(Number) })
       .from(tasks)
       .where(where)
       .orderBy(...ordering(q))
@@ -299,7 +309,7 @@ export class TaskRepository {
    * A page of the person's tasks already as the API gives them, and how many match: what `list`
    * then `toTask` give, without Drizzle's per-value mapping (GET /api/tasks and list_tasks).
    */
-  async listTasks(userId: string, q: ListTasksQuery): Promise<{ tasks: Task[]; total: number }> {
+  async listTasks(userId: string, q: ListTasksQuery): Promise<{ tasks: ListedTask[]; total: number }> {
     const statements = this.statementsFor(q);
     const values = { ...filterValues(userId, q), limit: q.limit, offset: q.offset };
     const page = await rawRows<LeanRow>(statements.lean, values);
@@ -309,11 +319,11 @@ export class TaskRepository {
   }
 
   /** The same page as rows through Drizzle's mapping: the reference `listTasks` is checked against. */
-  async list(userId: string, q: ListTasksQuery): Promise<{ rows: TaskRow[]; total: number }> {
+  async list(userId: string, q: ListTasksQuery): Promise<{ rows: ListedTaskRow[]; total: number }> {
     const statements = this.statementsFor(q);
     const values = { ...filterValues(userId, q), limit: q.limit, offset: q.offset };
     const page = await statements.page.execute(values);
-    if (page.length > 0 || q.offset === 0) return { rows: page.map((p) => p.task), total: page[0]?.total ?? 0 };
+    if (page.length > 0 || q.offset === 0) return { rows: page.map((p) => ({ ...p.task, nextReminderAt: p.nextReminderAt })), total: page[0]?.total ?? 0 };
     const [count] = await statements.count.execute(values);
     return { rows: [], total: count?.n ?? 0 };
   }
@@ -395,6 +405,16 @@ export class TaskRepository {
       .for("update");
   }
 
+  /** The person's live tasks among `ids`, locked for a change, in number order (another's or a deleted one is absent). */
+  async selectByIdsForChange(tx: Database, userId: string, ids: string[]): Promise<TaskRow[]> {
+    return tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids), isNull(tasks.deletedAt)))
+      .orderBy(asc(tasks.number))
+      .for("update");
+  }
+
   /** How many live tasks a filter selects, and the first few of them (in number order). */
   async preview(userId: string, filter: TaskFilter, sample: number): Promise<{ rows: TaskRow[]; total: number }> {
     const page = await this.db
@@ -448,6 +468,38 @@ export class TaskRepository {
       .for("update");
   }
 
+  /** One batch of the person's changes (none when it is not theirs), locked, its rows newest first. */
+  async batch(tx: Database, userId: string, batchId: string): Promise<(typeof taskChanges.$inferSelect)[]> {
+    return tx
+      .select()
+      .from(taskChanges)
+      .where(and(eq(taskChanges.userId, userId), eq(taskChanges.batchId, batchId)))
+      .orderBy(desc(taskChanges.id))
+      .for("update");
+  }
+
+  /**
+   * Locks the person's tasks among `ids` (live or in the Trash) in number order, as every write does,
+   * so that a change checked against them cannot be overtaken by a write landing meanwhile.
+   */
+  async lockTasks(tx: Database, userId: string, ids: string[]): Promise<void> {
+    await tx
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids)))
+      .orderBy(asc(tasks.number))
+      .for("update");
+  }
+
+  /** How many of the person's changes after change `afterId`, not undone, touched any of these tasks. */
+  async laterChanges(tx: Database, userId: string, afterId: number, taskIds: string[]): Promise<number> {
+    const [row] = await tx
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(taskChanges)
+      .where(and(eq(taskChanges.userId, userId), gt(taskChanges.id, afterId), isNull(taskChanges.undoneAt), inArray(taskChanges.taskId, taskIds)));
+    return row?.n ?? 0;
+  }
+
   /**
    * Puts one logged change back: an added task is removed, any other change has the fields it
    * changed set back to what they were. Answers the task as it is now (an undone add: as it was).
@@ -484,6 +536,17 @@ export class TaskRepository {
       const changes = await tx.delete(taskChanges).where(lt(taskChanges.createdAt, cutoff)).returning({ id: taskChanges.id });
       return { tasks: gone.length, changes: changes.length };
     });
+  }
+
+  /**
+   * Locks the person's counter row (made when missing), the row an insert locks first: while it is
+   * held, no other change of theirs can add an open or live task, so counts read after it stay true.
+   */
+  async lockCounter(tx: Database, userId: string): Promise<void> {
+    await tx
+      .insert(taskCounters)
+      .values({ userId, lastNumber: 0 })
+      .onConflictDoUpdate({ target: taskCounters.userId, set: { lastNumber: sql`${taskCounters.lastNumber}` } });
   }
 
   /**
@@ -579,6 +642,24 @@ export class TaskRepository {
       .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
       .returning();
     return { before, after: after! };
+  }
+
+  /** The person's open tasks meant in a time zone (those in the Trash too), locked for a change. */
+  async selectInZone(tx: Database, userId: string, timeZone: string): Promise<TaskRow[]> {
+    return tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), eq(tasks.timeZone, timeZone), eq(tasks.completed, false)))
+      .orderBy(asc(tasks.number))
+      .for("update");
+  }
+
+  /** Moves a task to another zone, its instant recomputed by the caller. */
+  async setZone(tx: Database, userId: string, id: string, values: { timeZone: string; dueAt: Date | null }): Promise<void> {
+    await tx
+      .update(tasks)
+      .set({ ...values, updatedAt: new Date() })
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
   }
 
   private async lockLive(tx: Database, userId: string, id: string): Promise<TaskRow | undefined> {

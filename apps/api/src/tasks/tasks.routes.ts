@@ -1,8 +1,12 @@
 /** REST routes for tasks: validate, take the user from the session, call the task service. */
+import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import {
+  BULK_SELECTED_MAX,
   BulkResultSchema,
+  BulkSelectedSchema,
   BulkUpdateSchema,
+  CHANGE_ID_HEADER,
   CreateTaskSchema,
   ErrorBodySchema,
   ListTasksQuerySchema,
@@ -20,10 +24,12 @@ import {
 } from "@todo/contracts";
 import { localDate } from "../chat/offline/offline.dates.ts";
 import { parseQuickAdd } from "../chat/offline/offline.intent.ts";
-import { createRouter } from "../http/app-env.ts";
+import { createRouter, type AppEnv } from "../http/app-env.ts";
+import type { Context } from "hono";
 import type { TaskService } from "./tasks.service.ts";
 
 const IdParams = z.object({ id: z.uuid("id must be a task id (a UUID)") });
+const ChangeIdParams = z.object({ id: z.uuid("id must be a change id (a UUID, the Change-Id header of the write)") });
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 const errors = {
   400: { description: "Invalid input", ...json(ErrorBodySchema) },
@@ -31,6 +37,19 @@ const errors = {
   404: { description: "No such task for this user", ...json(ErrorBodySchema) },
   409: { description: "A per-person limit is reached (limit_reached)", ...json(ErrorBodySchema) },
 } as const;
+
+/** Every task write answers the id of the change it logged, for an undo of exactly that change. */
+const changeIdHeader = {
+  headers: z.object({ [CHANGE_ID_HEADER]: z.uuid().describe("The logged change: POST /api/changes/{id}/undo reverts exactly it") }),
+};
+
+/** Runs a write under a new change id and, once it has succeeded, names that id in the response. */
+async function withChange<T>(c: Context<AppEnv>, write: (ctx: { changeId: string }) => Promise<T>): Promise<T> {
+  const ctx = { changeId: randomUUID() };
+  const result = await write(ctx);
+  c.header(CHANGE_ID_HEADER, ctx.changeId);
+  return result;
+}
 
 const tags = ["tasks"];
 const security = [{ bearerAuth: [] }];
@@ -63,7 +82,7 @@ const createTaskRoute = createRoute({
   security,
   summary: "Create a task",
   request: { body: { required: true, ...json(CreateTaskSchema) } },
-  responses: { 201: { description: "The new task", ...json(TaskSchema) }, ...errors },
+  responses: { 201: { description: "The new task", ...json(TaskSchema), ...changeIdHeader }, ...errors },
 });
 
 const getRoute = createRoute({
@@ -83,7 +102,7 @@ const updateRoute = createRoute({
   security,
   summary: "Change some fields of a task",
   request: { params: IdParams, body: { required: true, ...json(UpdateTaskSchema) } },
-  responses: { 200: { description: "The updated task", ...json(TaskSchema) }, ...errors },
+  responses: { 200: { description: "The updated task", ...json(TaskSchema), ...changeIdHeader }, ...errors },
 });
 
 const deleteRoute = createRoute({
@@ -93,7 +112,7 @@ const deleteRoute = createRoute({
   security,
   summary: "Delete a task",
   request: { params: IdParams },
-  responses: { 204: { description: "Deleted" }, ...errors },
+  responses: { 204: { description: "Deleted (to the Trash)", ...changeIdHeader }, ...errors },
 });
 
 const trashRoute = createRoute({
@@ -113,7 +132,7 @@ const restoreRoute = createRoute({
   security,
   summary: "Bring a deleted task back from the Trash (it keeps its number)",
   request: { params: IdParams },
-  responses: { 200: { description: "The restored task", ...json(TaskSchema) }, ...errors },
+  responses: { 200: { description: "The restored task", ...json(TaskSchema), ...changeIdHeader }, ...errors },
 });
 
 const bulkRoute = createRoute({
@@ -123,7 +142,18 @@ const bulkRoute = createRoute({
   security,
   summary: "Change every task a filter selects (the filters of GET /api/tasks), as one undoable change",
   request: { body: { required: true, ...json(BulkUpdateSchema) } },
-  responses: { 200: { description: "How many tasks changed, and the first few", ...json(BulkResultSchema) }, ...errors },
+  responses: { 200: { description: "How many tasks changed, and the first few", ...json(BulkResultSchema), ...changeIdHeader }, ...errors },
+});
+
+const bulkSelectedRoute = createRoute({
+  method: "post",
+  path: "/bulk/selected",
+  tags,
+  security,
+  summary: "Change the tasks picked by id (the tasks page's selection), as one undoable change",
+  description: `At most ${BULK_SELECTED_MAX} ids. All of them or none: when any is not the caller's live task, nothing changes (404).`,
+  request: { body: { required: true, ...json(BulkSelectedSchema) } },
+  responses: { 200: { description: "How many tasks changed, and the first few", ...json(BulkResultSchema), ...changeIdHeader }, ...errors },
 });
 
 const previewRoute = createRoute({
@@ -155,9 +185,27 @@ const undoRoute = createRoute({
   responses: { 200: { description: "What was undone", ...json(UndoResultSchema) }, ...errors },
 });
 
-/** The change log's surface: POST /api/changes/undo. */
+const undoChangeRoute = createRoute({
+  method: "post",
+  path: "/{id}/undo",
+  tags: ["changes"],
+  security,
+  summary: "Undo exactly the change a write named (its Change-Id header), not the latest one",
+  description:
+    "409 undo_conflict when it is already undone, or when a later change not undone touched any of its tasks (undo that one first). 404 for an id that is not the caller's change.",
+  request: { params: ChangeIdParams },
+  responses: {
+    200: { description: "What was undone", ...json(UndoResultSchema) },
+    ...errors,
+    409: { description: "Already undone, or its tasks changed since (undo_conflict)", ...json(ErrorBodySchema) },
+  },
+});
+
+/** The change log's surface: POST /api/changes/undo (the latest) and POST /api/changes/{id}/undo (that one). */
 export function changeRoutes(service: TaskService) {
-  return createRouter().openapi(undoRoute, async (c) => c.json(await service.undo(c.var.userId), 200));
+  return createRouter()
+    .openapi(undoRoute, async (c) => c.json(await service.undo(c.var.userId), 200))
+    .openapi(undoChangeRoute, async (c) => c.json(await service.undoChange(c.var.userId, c.req.valid("param").id), 200));
 }
 
 export function taskRoutes(service: TaskService, clock: () => Date = () => new Date()) {
@@ -170,10 +218,14 @@ export function taskRoutes(service: TaskService, clock: () => Date = () => new D
     .openapi(trashRoute, async (c) => c.json(await service.listTrash(c.var.userId), 200))
     .openapi(bulkRoute, async (c) => {
       const { filter, changes } = c.req.valid("json");
-      return c.json(await service.updateMany(c.var.userId, filter, changes), 200);
+      return c.json(await withChange(c, (ctx) => service.updateMany(c.var.userId, filter, changes, ctx)), 200);
+    })
+    .openapi(bulkSelectedRoute, async (c) => {
+      const { ids, changes } = c.req.valid("json");
+      return c.json(await withChange(c, (ctx) => service.updateSelected(c.var.userId, ids, changes, ctx)), 200);
     })
     .openapi(previewRoute, async (c) => c.json(await service.previewBulk(c.var.userId, c.req.valid("json").filter), 200))
-    .openapi(restoreRoute, async (c) => c.json(await service.restoreTask(c.var.userId, c.req.valid("param").id), 200))
+    .openapi(restoreRoute, async (c) => c.json(await withChange(c, (ctx) => service.restoreTask(c.var.userId, c.req.valid("param").id, ctx)), 200))
     .openapi(meRoute, async (c) => {
       const query = c.req.valid("query");
       const page = await service.myTasks(c.var.userId, query);
@@ -182,11 +234,13 @@ export function taskRoutes(service: TaskService, clock: () => Date = () => new D
       return c.json(page, 200);
     })
     .openapi(listRoute, async (c) => c.json(await service.listTasks(c.var.userId, c.req.valid("query")), 200))
-    .openapi(createTaskRoute, async (c) => c.json(await service.createTask(c.var.userId, c.req.valid("json")), 201))
+    .openapi(createTaskRoute, async (c) => c.json(await withChange(c, (ctx) => service.createTask(c.var.userId, c.req.valid("json"), ctx)), 201))
     .openapi(getRoute, async (c) => c.json(await service.getTask(c.var.userId, c.req.valid("param").id), 200))
-    .openapi(updateRoute, async (c) => c.json(await service.updateTask(c.var.userId, c.req.valid("param").id, c.req.valid("json")), 200))
+    .openapi(updateRoute, async (c) =>
+      c.json(await withChange(c, (ctx) => service.updateTask(c.var.userId, c.req.valid("param").id, c.req.valid("json"), ctx)), 200),
+    )
     .openapi(deleteRoute, async (c) => {
-      await service.deleteTask(c.var.userId, c.req.valid("param").id);
+      await withChange(c, (ctx) => service.deleteTask(c.var.userId, c.req.valid("param").id, ctx));
       return c.body(null, 204);
     });
 }

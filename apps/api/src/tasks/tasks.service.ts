@@ -43,6 +43,8 @@ const touchesTime = (p: TimingPatch) => p.dueDate !== undefined || p.dueTime !==
 /** Who made a change: the conversation whose assistant made it (undo in a chat reverts that conversation's changes). */
 export interface ChangeContext {
   conversationId?: string | undefined;
+  /** The id the change is logged under, chosen by the caller to hand back (REST's Change-Id header); else a new one. */
+  changeId?: string | undefined;
 }
 
 /** What the change log names a change: a bulk change is one batch of op "bulk" whatever it did. */
@@ -131,6 +133,28 @@ export class TaskService {
     return { ...rest, ...moved, dueAt: dueInstant(moved) };
   }
 
+  /**
+   * Changes the person's time zone. Their open tasks meant in the zone they had move to the new one
+   * keeping their local wall time (floating, as Todoist and Google Tasks do: "09:00" stays 09:00
+   * where the person now is), their instants recomputed; a task given another zone keeps it. The
+   * setting, the moved tasks and the re-planned reminders change in one transaction.
+   */
+  async changeTimeZone(userId: string, timeZone: string): Promise<{ moved: number }> {
+    return this.transaction(async (tx) => {
+      const settings = new SettingsRepository(tx);
+      const old = (await settings.lockTimeZone(userId)) ?? DEFAULT_TIME_ZONE;
+      await settings.setTimeZone(userId, timeZone);
+      if (old === timeZone) return { moved: 0 };
+      const moving = await this.repo.selectInZone(tx, userId, old);
+      for (const task of moving) {
+        await this.repo.setZone(tx, userId, task.id, { timeZone, dueAt: dueInstant({ ...task, timeZone }) });
+      }
+      // Every reminder may move: relative ones of moved tasks, and those placed in the person's zone.
+      await this.reminders?.replanPerson(userId, { tx, timeZone });
+      return { moved: moving.length };
+    });
+  }
+
   /** The completed occurrences of a repeating task (dates it was due, and when each was done). */
   async taskCompletions(userId: string, id: string): Promise<{ dueDate: string | null; completedAt: string }[]> {
     if (!(await this.repo.findById(userId, id))) throw notFound("task");
@@ -141,14 +165,39 @@ export class TaskService {
     return this.db.transaction((tx) => fn(tx as unknown as Database));
   }
 
+  /**
+   * Runs a change that can bring tasks back (reopen, restore, undo) holding the lock an insert takes
+   * first, so a person's concurrent changes are counted one after the other, as creates are. A change
+   * that leaves more open (or live) tasks than before and more than the cap throws, rolling it back.
+   */
+  private async withinCaps<T>(tx: Database, userId: string, change: () => Promise<T>): Promise<T> {
+    await this.repo.lockCounter(tx, userId);
+    const before = await this.repo.counts(userId, tx);
+    const result = await change();
+    const after = await this.repo.counts(userId, tx);
+    if (after.open > before.open && after.open > TASK_LIMITS.openTasksMax) {
+      throw limitReached(`that would pass ${fmt(TASK_LIMITS.openTasksMax)} open tasks, the most a list can hold; complete or delete some first`);
+    }
+    if (after.total > before.total && after.total > TASK_LIMITS.tasksMax) {
+      throw limitReached(`that would pass ${fmt(TASK_LIMITS.tasksMax)} tasks, the most a list can hold; delete some first`);
+    }
+    return result;
+  }
+
   /** The change-log rows of one batch: the tasks that really changed, before and after. */
-  private changeRows(userId: string, ctx: ChangeContext, op: ChangeOp, pairs: { before: TaskRow | null; after: TaskRow }[]): ChangeRow[] {
-    const batchId = randomUUID();
+  private changeRows(
+    userId: string,
+    ctx: ChangeContext,
+    op: ChangeOp,
+    pairs: { before: TaskRow | null; after: TaskRow }[],
+    opOf: (taskId: string) => ChangeOp = () => op,
+  ): ChangeRow[] {
+    const batchId = ctx.changeId ?? randomUUID();
     return pairs.flatMap(({ before, after }) => {
       const was = before && snapshotOf(before);
       const now = snapshotOf(after);
       if (was && JSON.stringify(was) === JSON.stringify(now)) return [];
-      return [{ userId, conversationId: ctx.conversationId ?? null, batchId, taskId: after.id, op, before: was, after: now }];
+      return [{ userId, conversationId: ctx.conversationId ?? null, batchId, taskId: after.id, op: opOf(after.id), before: was, after: now }];
     });
   }
 
@@ -204,11 +253,7 @@ export class TaskService {
     // Read before the transaction: the zone a time without one is meant in, and "today" for a next occurrence.
     const personZone = timed || patch.completed === true ? await this.timeZoneOf(userId) : DEFAULT_TIME_ZONE;
     const { timeZone: _, ...fields } = patch;
-    return this.transaction(async (tx) => {
-      if (patch.completed === false) {
-        const counts = await this.repo.counts(userId, tx);
-        if (counts.open >= TASK_LIMITS.openTasksMax) admitNewOpenTask(counts);
-      }
+    const change = async (tx: Database) => {
       if (patch.completed === true) {
         // A repeating task: the occurrence is recorded and the task moves on, in this transaction (undo puts it back).
         const moved = await this.repo.completeOccurrence(tx, userId, id, async (current) =>
@@ -226,7 +271,11 @@ export class TaskService {
       if (!changed) throw notFound("task");
       await this.repo.logChanges(tx, this.changeRows(userId, ctx, op, [changed]));
       return toTask(changed.after);
-    }).then((task) => this.replanned(userId, [task.id], task));
+    };
+    // Reopening adds an open task: counted under the lock, as a create is.
+    return this.transaction((tx) => (patch.completed === false ? this.withinCaps(tx, userId, () => change(tx)) : change(tx))).then((task) =>
+      this.replanned(userId, [task.id], task),
+    );
   }
 
   /** Moves a task to the Trash: it keeps its number and can be restored for TRASH_DAYS days. */
@@ -241,15 +290,14 @@ export class TaskService {
 
   /** Brings a task back from the Trash, under its own number. */
   async restoreTask(userId: string, id: string, ctx: ChangeContext = {}): Promise<Task> {
-    return this.transaction(async (tx) => {
-      const trashed = await this.repo.findById(userId, id, true, tx);
-      if (!trashed) throw new DomainError("not_found", "that task is not in the Trash");
-      if (!trashed.completed) admitNewOpenTask(await this.repo.counts(userId, tx));
-      const changed = await this.repo.setDeleted(tx, userId, id, false);
-      if (!changed) throw new DomainError("not_found", "that task is not in the Trash");
-      await this.repo.logChanges(tx, this.changeRows(userId, ctx, "restore", [changed]));
-      return toTask(changed.after);
-    }).then((task) => this.replanned(userId, [task.id], task));
+    return this.transaction((tx) =>
+      this.withinCaps(tx, userId, async () => {
+        const changed = await this.repo.setDeleted(tx, userId, id, false);
+        if (!changed) throw new DomainError("not_found", "that task is not in the Trash");
+        await this.repo.logChanges(tx, this.changeRows(userId, ctx, "restore", [changed]));
+        return toTask(changed.after);
+      }),
+    ).then((task) => this.replanned(userId, [task.id], task));
   }
 
   /** After a change has committed: the changed tasks' reminders follow it (moved, cancelled). */
@@ -293,48 +341,103 @@ export class TaskService {
    * would leave as they are (completing a done task) are not touched and not counted.
    */
   async updateMany(userId: string, filter: TaskFilter, changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
+    // Read before the transaction: "today" for the next occurrence of a repeating task it completes.
+    const personZone = changes.completed === true ? await this.timeZoneOf(userId) : DEFAULT_TIME_ZONE;
     return this.transaction(async (tx) => {
-      const selected = await this.repo.selectForChange(tx, userId, filter);
-      const touched = selected.filter(
-        (t) =>
-          changes.delete === true ||
-          (changes.completed !== undefined && t.completed !== changes.completed) ||
-          (changes.priority !== undefined && t.priority !== changes.priority) ||
-          (changes.dueDate !== undefined && t.dueDate !== changes.dueDate) ||
-          (changes.addTag !== undefined && !t.tags.includes(changes.addTag)),
-      );
-      const reopened = changes.completed === false ? touched.filter((t) => t.completed).length : 0;
-      if (reopened > 0) {
-        const counts = await this.repo.counts(userId, tx);
-        if (counts.open + reopened > TASK_LIMITS.openTasksMax) {
-          throw new DomainError("limit_reached", `reopening ${fmt(reopened)} tasks would pass ${fmt(TASK_LIMITS.openTasksMax)} open tasks; narrow the filter`);
+      // Reopening counts under the lock an insert takes (taken before the tasks are), so a concurrent reopen or create waits.
+      if (changes.completed === false) await this.repo.lockCounter(tx, userId);
+      return this.applyBulk(tx, userId, await this.repo.selectForChange(tx, userId, filter), changes, ctx, personZone);
+    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+  }
+
+  /**
+   * The same change for the tasks a person picked (the tasks page's selection): all of them or, when
+   * any is not theirs or no longer there, none.
+   */
+  async updateSelected(userId: string, ids: string[], changes: BulkChanges, ctx: ChangeContext = {}): Promise<BulkResult> {
+    const wanted = [...new Set(ids)];
+    const personZone = changes.completed === true ? await this.timeZoneOf(userId) : DEFAULT_TIME_ZONE;
+    return this.transaction(async (tx) => {
+      // Reopening counts under the lock an insert takes (taken before the tasks are), so a concurrent reopen or create waits.
+      if (changes.completed === false) await this.repo.lockCounter(tx, userId);
+      const selected = await this.repo.selectByIdsForChange(tx, userId, wanted);
+      const missing = wanted.length - selected.length;
+      if (missing > 0) {
+        const which = missing === 1 ? "1 of these tasks is" : `${fmt(missing)} of these tasks are`;
+        throw new DomainError("not_found", `${which} not in your list (deleted, or never yours); nothing changed`);
+      }
+      return this.applyBulk(tx, userId, selected, changes, ctx, personZone);
+    }).then(({ result, ids: changed }) => this.replanned(userId, changed, result));
+  }
+
+  /** One bulk change of the selected (locked) tasks, logged as one batch: the code path of update_tasks and the tasks page. */
+  private async applyBulk(
+    tx: Database,
+    userId: string,
+    selected: TaskRow[],
+    changes: BulkChanges,
+    ctx: ChangeContext,
+    personZone: string,
+  ): Promise<{ result: BulkResult; ids: string[] }> {
+    const touched = selected.filter(
+      (t) =>
+        changes.delete === true ||
+        (changes.completed !== undefined && t.completed !== changes.completed) ||
+        (changes.priority !== undefined && t.priority !== changes.priority) ||
+        (changes.dueDate !== undefined && t.dueDate !== changes.dueDate) ||
+        (changes.addTag !== undefined && !t.tags.includes(changes.addTag)),
+    );
+    const reopened = changes.completed === false ? touched.filter((t) => t.completed).length : 0;
+    if (reopened > 0) {
+      const counts = await this.repo.counts(userId, tx);
+      if (counts.open + reopened > TASK_LIMITS.openTasksMax) {
+        throw new DomainError("limit_reached", `reopening ${fmt(reopened)} tasks would pass ${fmt(TASK_LIMITS.openTasksMax)} open tasks; narrow the filter`);
+      }
+    }
+    const now = new Date();
+    const values = {
+      ...(changes.completed === undefined ? {} : { completed: changes.completed, completedAt: changes.completed ? now : null }),
+      ...(changes.priority === undefined ? {} : { priority: changes.priority }),
+      ...(changes.dueDate === undefined ? {} : { dueDate: changes.dueDate }),
+      ...(changes.delete ? { deletedAt: now } : {}),
+    };
+    // A new due date moves each task's instant (its own time and zone); clearing it clears the time and the rule too.
+    const timingOf = (t: TaskRow): Partial<TimingValues> => {
+      if (changes.dueDate === null) return { dueTime: null, timeZone: null, dueAt: null, repeat: null };
+      if (changes.dueDate !== undefined) return { dueAt: dueInstant({ dueDate: changes.dueDate, dueTime: t.dueTime, timeZone: t.timeZone }) };
+      return {};
+    };
+    const after: TaskRow[] = [];
+    const advanced = new Set<string>();
+    const groups = new Map<string, { ids: string[]; timing: Partial<TimingValues> }>();
+    for (const t of touched) {
+      const timing = timingOf(t);
+      if (changes.completed === true && !t.completed) {
+        // A repeating task is completed as one would be alone: its occurrence recorded, the same task moved on.
+        const { completed: _, completedAt: __, ...rest } = values;
+        const next = this.nextOccurrenceValues(personZone, t, { ...rest, ...timing, completed: true });
+        const moved = next && (await this.repo.completeOccurrence(tx, userId, t.id, async () => next));
+        if (moved) {
+          const row = changes.addTag === undefined ? moved.after : (await this.repo.updateMany(tx, userId, [t.id], {}, changes.addTag))[0]!;
+          after.push(row);
+          advanced.add(t.id);
+          continue;
         }
       }
-      const now = new Date();
-      const values = {
-        ...(changes.completed === undefined ? {} : { completed: changes.completed, completedAt: changes.completed ? now : null }),
-        ...(changes.priority === undefined ? {} : { priority: changes.priority }),
-        ...(changes.dueDate === undefined ? {} : { dueDate: changes.dueDate }),
-        ...(changes.delete ? { deletedAt: now } : {}),
-      };
-      // A new due date moves each task's instant (its own time and zone); clearing it clears the time and the rule too.
-      const groups = new Map<string, { ids: string[]; timing: Partial<TimingValues> }>();
-      for (const t of touched) {
-        let timing: Partial<TimingValues> = {};
-        if (changes.dueDate === null) timing = { dueTime: null, timeZone: null, dueAt: null, repeat: null };
-        else if (changes.dueDate !== undefined) timing = { dueAt: dueInstant({ dueDate: changes.dueDate, dueTime: t.dueTime, timeZone: t.timeZone }) };
-        const key = JSON.stringify(timing);
-        const group = groups.get(key) ?? { ids: [], timing };
-        group.ids.push(t.id);
-        groups.set(key, group);
-      }
-      const after: TaskRow[] = [];
-      for (const group of groups.values()) after.push(...(await this.repo.updateMany(tx, userId, group.ids, { ...values, ...group.timing }, changes.addTag)));
-      const byId = new Map(touched.map((t) => [t.id, t]));
-      const pairs = after.map((a) => ({ before: byId.get(a.id)!, after: a })).sort((x, y) => x.after.number - y.after.number);
-      await this.repo.logChanges(tx, this.changeRows(userId, ctx, "bulk", pairs));
-      return { result: { count: pairs.length, tasks: pairs.slice(0, BULK_SAMPLE).map((p) => toTask(p.after)) }, ids: pairs.map((p) => p.after.id) };
-    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+      const key = JSON.stringify(timing);
+      const group = groups.get(key) ?? { ids: [], timing };
+      group.ids.push(t.id);
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) after.push(...(await this.repo.updateMany(tx, userId, group.ids, { ...values, ...group.timing }, changes.addTag)));
+    const byId = new Map(touched.map((t) => [t.id, t]));
+    const pairs = after.map((a) => ({ before: byId.get(a.id)!, after: a })).sort((x, y) => x.after.number - y.after.number);
+    // In the one batch, a moved-on repeating task is logged as a completion: undo forgets its recorded occurrence.
+    await this.repo.logChanges(
+      tx,
+      this.changeRows(userId, ctx, "bulk", pairs, (id) => (advanced.has(id) ? "complete" : "bulk")),
+    );
+    return { result: { count: pairs.length, tasks: pairs.slice(0, BULK_SAMPLE).map((p) => toTask(p.after)) }, ids: pairs.map((p) => p.after.id) };
   }
 
   /**
@@ -342,22 +445,63 @@ export class TaskService {
    * otherwise the person's latest anywhere. Called again, it reverts the change before.
    */
   async undo(userId: string, ctx: ChangeContext = {}): Promise<UndoResult> {
-    return this.transaction(async (tx) => {
-      const batch = await this.repo.latestBatch(tx, userId, ctx.conversationId);
-      const first = batch[0];
-      if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
-      const reverted: TaskRow[] = [];
-      for (const change of batch) {
-        // An undone completion of a repeating task (it stayed open, moved on): its recorded occurrence goes too.
-        const after = change.after as { completed?: boolean } | null;
-        if (change.op === "complete" && after?.completed === false) await this.repo.forgetLatestCompletion(tx, userId, change.taskId);
-        const row = await this.repo.revert(tx, userId, change);
-        if (row) reverted.push(row);
-      }
-      await this.repo.markUndone(tx, userId, first.batchId, new Date());
-      reverted.sort((a, b) => a.number - b.number);
-      return { result: { op: first.op, count: batch.length, tasks: reverted.slice(0, BULK_SAMPLE).map(toTask) }, ids: reverted.map((r) => r.id) };
-    }).then(({ result, ids }) => this.replanned(userId, ids, result));
+    // An undone completion or deletion brings tasks back: counted under the lock, as a create is.
+    return this.transaction((tx) =>
+      this.withinCaps(tx, userId, async () => {
+        const batch = await this.repo.latestBatch(tx, userId, ctx.conversationId);
+        const first = batch[0];
+        if (!first) throw new DomainError("not_found", ctx.conversationId ? "there is nothing to undo in this conversation" : "there is nothing to undo");
+        return this.revertBatch(tx, userId, batch);
+      }),
+    ).then(({ result, ids }) => this.replanned(userId, ids, result));
+  }
+
+  /**
+   * Reverts one named change (the one an Undo toast names), not the person's latest. It must not be
+   * undone yet, and no later change still in force may have touched any of its tasks: reverting
+   * under one would silently throw that later change away, so the person undoes the later one first
+   * (an undone later change is no obstacle: its tasks are back as this change left them).
+   * Another person's change id is "not found", like a change that never was.
+   */
+  async undoChange(userId: string, changeId: string): Promise<UndoResult> {
+    // Like undo(): what it brings back is counted under the lock an insert takes.
+    return this.transaction((tx) =>
+      this.withinCaps(tx, userId, async () => {
+        const batch = await this.repo.batch(tx, userId, changeId);
+        if (batch.length === 0) throw new DomainError("not_found", "there is no such change to undo");
+        if (batch.some((c) => c.undoneAt !== null)) throw new DomainError("undo_conflict", "That change is already undone");
+        const taskIds = [...new Set(batch.map((c) => c.taskId))];
+        // Locked before the check: a write to one of them waits, or has committed and its change is counted.
+        await this.repo.lockTasks(tx, userId, taskIds);
+        if ((await this.repo.laterChanges(tx, userId, Math.max(...batch.map((c) => c.id)), taskIds)) > 0) {
+          const which = taskIds.length === 1 ? "That task has" : "Some of those tasks have";
+          throw new DomainError("undo_conflict", `${which} changed since; undo the later change first`);
+        }
+        return this.revertBatch(tx, userId, batch);
+      }),
+    ).then(({ result, ids }) => this.replanned(userId, ids, result));
+  }
+
+  /** Puts a batch's tasks back exactly as they were before it, and marks it undone. */
+  private async revertBatch(
+    tx: Database,
+    userId: string,
+    batch: { batchId: string; taskId: string; op: string; before: unknown; after: unknown }[],
+  ): Promise<{ result: UndoResult; ids: string[] }> {
+    const reverted: TaskRow[] = [];
+    for (const change of batch) {
+      // An undone completion of a repeating task (it stayed open, moved on): its recorded occurrence goes too.
+      const after = change.after as { completed?: boolean } | null;
+      if (change.op === "complete" && after?.completed === false) await this.repo.forgetLatestCompletion(tx, userId, change.taskId);
+      const row = await this.repo.revert(tx, userId, change);
+      if (row) reverted.push(row);
+    }
+    const first = batch[0]!;
+    await this.repo.markUndone(tx, userId, first.batchId, new Date());
+    reverted.sort((a, b) => a.number - b.number);
+    // A bulk change that moved repeating tasks on logs those rows as completions: the batch is still "bulk".
+    const op = batch.some((c) => c.op === "bulk") ? "bulk" : first.op;
+    return { result: { op, count: batch.length, tasks: reverted.slice(0, BULK_SAMPLE).map(toTask) }, ids: reverted.map((r) => r.id) };
   }
 
   /** Removes for good what was deleted more than TRASH_DAYS before `now`, and the change log as old. */

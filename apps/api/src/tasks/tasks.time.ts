@@ -7,6 +7,7 @@
  * (Temporal's "compatible" choice, also what calendar apps do).
  */
 import rrulePkg from "rrule";
+import { describeRule } from "@todo/contracts/repeat";
 import { DomainError } from "../domain-error.ts";
 
 const { RRule, Frequency } = rrulePkg;
@@ -129,16 +130,8 @@ function ruleFrom(text: string, start: number): InstanceType<typeof RRule> {
   return new RRule({ ...options, dtstart: new Date(start) });
 }
 
-/** The rule in words: "every weekday at 09:00", "every 2 weeks on Monday, Thursday". */
-export function describeRule(text: string, dueTime: string | null): string {
-  let words: string;
-  try {
-    words = RRule.fromString(text.replace(/^RRULE:/i, "")).toText();
-  } catch {
-    words = text;
-  }
-  return dueTime ? `${words} at ${dueTime}` : words;
-}
+/** The rule in words: one formatter, shared with the web app's rule editor. */
+export { describeRule };
 
 export interface Occurrence {
   dueDate: string;

@@ -6,7 +6,7 @@
  */
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { createContext, useCallback, useContext, useMemo, useRef, useState } from "react";
+import { createContext, useCallback, useContext, useId, useMemo, useRef, useState } from "react";
 import { History, MessageSquarePlus, Pencil, Search, Trash2 } from "lucide-react";
 import { CHAT_LIMITS } from "@todo/contracts/constants";
 import { toast } from "sonner";
@@ -49,6 +49,7 @@ export function ChatShell({ initialConversations, children }: { initialConversat
 
   const ctx = useMemo(() => ({ refresh, startNewChat }), [refresh, startNewChat]);
 
+  // One list, shown in the sidebar on desktop and in the sheet on phones (each mount its own ids).
   const list = (
     <ConversationList
       conversations={conversations}
@@ -104,6 +105,8 @@ function ConversationList({
 }) {
   const pathname = usePathname();
   const router = useRouter();
+  /** The sidebar and the sheet each mount this list: ids are made per mount, so none is on the page twice. */
+  const ids = useId();
   const [pendingDelete, setPendingDelete] = useState<ConversationSummary | null>(null);
   const [query, setQuery] = useState("");
   const [renaming, setRenaming] = useState<{ id: string; title: string } | null>(null);
@@ -151,11 +154,11 @@ function ConversationList({
       </div>
       {conversations.length > 0 && (
         <div className="relative px-3 pb-2">
-          <label htmlFor="chat-search" className="sr-only">
+          <label htmlFor={`${ids}-search`} className="sr-only">
             Search chats
           </label>
           <Search className="pointer-events-none absolute left-5 top-1/2 size-4 -translate-y-[calc(50%+4px)] text-muted-foreground" aria-hidden />
-          <Input id="chat-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search chats" className="h-9 pl-8" />
+          <Input id={`${ids}-search`} type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search chats" className="h-9 pl-8" />
         </div>
       )}
       {conversations.length === 0 ? (
@@ -167,8 +170,8 @@ function ConversationList({
       ) : (
         <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
           {groupConversations(found, new Date()).map((group) => (
-            <section key={group.label} aria-labelledby={`history-${group.label.replace(/\s+/g, "-")}`} className="mb-2" data-testid="history-group">
-              <h3 id={`history-${group.label.replace(/\s+/g, "-")}`} className="px-2 pb-1 pt-2 text-xs font-medium text-muted-foreground">
+            <section key={group.label} aria-labelledby={`${ids}-${group.label.replace(/\s+/g, "-")}`} className="mb-2" data-testid="history-group">
+              <h3 id={`${ids}-${group.label.replace(/\s+/g, "-")}`} className="px-2 pb-1 pt-2 text-xs font-medium text-muted-foreground">
                 {group.label}
               </h3>
               <ul className="space-y-0.5">

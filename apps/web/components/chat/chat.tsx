@@ -71,7 +71,7 @@ export function Chat({
   const approvedChange = useRef(false);
 
   /** POST /api/chat/stream for this conversation: the person's message, or their answers to approvals. */
-  async function post(body: { message: string } | { approvals: { id: string; approved: boolean; reason?: string }[] }, signal: AbortSignal) {
+  async function post(body: { message: string; retry?: boolean } | { approvals: { id: string; approved: boolean; reason?: string }[] }, signal: AbortSignal) {
     const send = () =>
       fetch("/api/chat/stream", {
         method: "POST",
@@ -101,7 +101,8 @@ export function Chat({
   const { messages, sendMessage, status, error, regenerate, stop, clearError, prependMessages, addToolApprovalResponse } = useChatStream({
     initialMessages,
     initialTurn,
-    request: (messages, signal) => post({ message: lastUserText(messages) }, signal),
+    // A retry names itself: the server answers the message it stored rather than storing it twice.
+    request: (messages, signal, options) => post({ message: lastUserText(messages), ...(options?.retry ? { retry: true } : {}) }, signal),
     respond: (approvals, signal) => {
       if (approvals.some((a) => a.approved)) approvedChange.current = true;
       return post({ approvals }, signal);

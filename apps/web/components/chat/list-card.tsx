@@ -77,6 +77,7 @@ export function ListCard({ tasks: listed, total }: { tasks: Task[]; total: numbe
                             {overdue ? ` · overdue, due ${formatDue(task.dueDate)}` : ` · due ${formatDue(task.dueDate)}`}
                           </span>
                         )}
+                        {task.repeatText && <span className="text-muted-foreground"> · {task.repeatText}</span>}
                       </span>
                     </label>
                   </li>

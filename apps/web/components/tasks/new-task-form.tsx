@@ -15,6 +15,7 @@ import { toast } from "sonner";
 import { DEFAULT_PRIORITY, type Priority } from "@todo/contracts/constants";
 import { ApiError, tasksApi } from "@/lib/api.client";
 import { loadTaskSchemas, parseTags, validateNewTask, type TaskFormErrors } from "@/lib/task-form";
+import { REPEAT_PRESETS } from "@/lib/repeat-rule";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/cn";
 import { Button } from "@/components/ui/button";
@@ -42,17 +43,6 @@ async function readLine(text: string): Promise<ParsedTask | null> {
     return null;
   }
 }
-
-/** Repeat presets: RFC 5545 rules the API pins to the task's first date (weekly on its weekday…). */
-const REPEAT_PRESETS = [
-  ["", "Does not repeat"],
-  ["FREQ=DAILY", "Every day"],
-  ["FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "Every weekday"],
-  ["FREQ=WEEKLY", "Every week"],
-  ["FREQ=WEEKLY;INTERVAL=2", "Every 2 weeks"],
-  ["FREQ=MONTHLY", "Every month"],
-  ["FREQ=YEARLY", "Every year"],
-] as const;
 
 export function NewTaskForm({
   knownTags,

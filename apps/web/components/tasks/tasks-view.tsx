@@ -5,12 +5,14 @@
  * filters folded behind a button until used (a filter in the address opens them). Other views
  * (all or done tasks, another sort) are one flat list. It refetches when filters change, when the
  * assistant (or another tab) announces a change, and on focus. Keyboard: see lib/shortcuts.ts.
+ * Select (or Space on a task) picks tasks, Shift for a range, for the bulk bar (bulk-bar.tsx). Every
+ * Undo toast reverts exactly the change it names (POST /api/changes/{id}/undo), not the latest one.
  */
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ChevronDown, Keyboard, ListFilter, Loader2, MessageSquare, SearchX, Trash2 } from "lucide-react";
+import { CheckSquare, ChevronDown, Keyboard, ListFilter, Loader2, MessageSquare, SearchX, Trash2 } from "lucide-react";
 import { toast } from "sonner";
-import type { Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
+import type { BulkChanges, ListedTask, Task, TaskPage, UpdateTaskInput } from "@todo/contracts";
 import { TRASH_DAYS } from "@todo/contracts/constants";
 import { ApiError, adoptBrowserTimeZone, changesApi, tasksApi } from "@/lib/api.client";
 import { announceTasksChanged, onTasksChanged } from "@/lib/tasks-sync";
@@ -18,18 +20,21 @@ import { DEFAULT_FILTERS, filtersInUse, filtersToSearch, isFiltered, isGroupedVi
 import { groupTasks, todayIn } from "@/lib/task-groups";
 import { isTypingTarget, TASK_SHORTCUTS } from "@/lib/shortcuts";
 import { cn } from "@/lib/cn";
+import { formatDue } from "@/lib/dates";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
+import { BulkBar } from "./bulk-bar";
 import { NewTaskForm } from "./new-task-form";
 import { TaskFiltersBar } from "./task-filters-bar";
 import { TaskItem } from "./task-item";
 import { TrashView } from "./trash-view";
 
 const PAGE_SIZE = 50;
+const UNDO_TOAST_MS = 10_000;
 
 export function TasksView({ initialFilters, initialPage }: { initialFilters: ViewFilters; initialPage: TaskPage | null }) {
   const [filters, setFilters] = useState(initialFilters);
-  const [page, setPage] = useState<{ tasks: Task[]; total: number } | null>(initialPage);
+  const [page, setPage] = useState<{ tasks: ListedTask[]; total: number } | null>(initialPage);
   const [loading, setLoading] = useState(initialPage === null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [knownTags, setKnownTags] = useState<string[]>([]);
@@ -39,10 +44,19 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   const shownRef = useRef(PAGE_SIZE);
   const [filtersOpen, setFiltersOpen] = useState(() => filtersInUse(initialFilters) > 0);
   const [showDone, setShowDone] = useState(false);
-  const [done, setDone] = useState<{ tasks: Task[]; total: number } | null>(null);
+  const [done, setDone] = useState<{ tasks: ListedTask[]; total: number } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [showTrash, setShowTrash] = useState(false);
   const [activeId, setActiveId] = useState<string | null>(null);
+  // Selection mode: the picked tasks' ids, and the last one picked (a Shift range runs from it).
+  const [selecting, setSelecting] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const anchorRef = useRef<string | null>(null);
+  const orderRef = useRef<string[]>([]);
+  const [bulkBusy, setBulkBusy] = useState(false);
+  const [confirmingBulkDelete, setConfirmingBulkDelete] = useState(false);
+  const selectionRef = useRef({ selecting, count: selected.size });
+  selectionRef.current = { selecting, count: selected.size };
   const newTitleRef = useRef<HTMLInputElement>(null);
   const grouped = isGroupedView(filters);
 
@@ -119,6 +133,20 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     function onKey(e: KeyboardEvent) {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
       if (document.querySelector('[role="dialog"], [role="alertdialog"]')) return;
+      // With tasks selected, x and Delete act on them (a row hands these keys on while selecting).
+      if (selectionRef.current.selecting) {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          clearSelectionRef.current();
+          return;
+        }
+        if (selectionRef.current.count > 0 && (e.key === "x" || e.key === "Delete")) {
+          e.preventDefault();
+          if (e.key === "x") void bulkRef.current({ completed: true });
+          else setConfirmingBulkDelete(true);
+          return;
+        }
+      }
       const rows = Array.from(document.querySelectorAll<HTMLElement>("[data-task-row]"));
       const at = rows.findIndex((row) => row.contains(document.activeElement));
       switch (e.key) {
@@ -170,18 +198,18 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   }, []);
 
   /** Applies a change to a task wherever it is shown (the list, or the done tasks under their toggle). */
-  const patchShown = (id: string, to: (t: Task) => Task) => {
-    const apply = (p: { tasks: Task[]; total: number } | null) => p && { ...p, tasks: p.tasks.map((t) => (t.id === id ? to(t) : t)) };
+  const patchShown = (id: string, to: (t: ListedTask) => ListedTask) => {
+    const apply = (p: { tasks: ListedTask[]; total: number } | null) => p && { ...p, tasks: p.tasks.map((t) => (t.id === id ? to(t) : t)) };
     setPage(apply);
     setDone(apply);
   };
 
-  async function update(task: Task, patch: UpdateTaskInput, success?: string): Promise<boolean> {
+  async function update(task: ListedTask, patch: UpdateTaskInput, success?: string): Promise<boolean> {
     // Optimistic: show the change now, put it back if the server says no.
-    patchShown(task.id, (t) => ({ ...t, ...patch }) as Task);
+    patchShown(task.id, (t) => ({ ...t, ...patch }) as ListedTask);
     try {
       const saved = await tasksApi.update(task.id, patch);
-      patchShown(task.id, () => saved);
+      patchShown(task.id, (t) => ({ ...saved, nextReminderAt: t.nextReminderAt }));
       if (success) toast.success(success);
       changed();
       return true;
@@ -192,22 +220,28 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
     }
   }
 
-  async function toggle(task: Task) {
+  async function toggle(task: ListedTask) {
     const done = !task.completed;
-    const ok = await update(task, { completed: done });
-    if (ok && done) {
-      toast.success(`Completed “${task.title}”`, { action: { label: "Undo", onClick: () => void undo() } });
+    patchShown(task.id, (t) => ({ ...t, completed: done }));
+    try {
+      const { body: saved, changeId } = await tasksApi.updateLogged(task.id, { completed: done });
+      patchShown(task.id, (t) => ({ ...saved, nextReminderAt: t.nextReminderAt }));
+      if (done) toast.success(`Completed “${task.title}”`, undoAction(changeId));
+      changed();
+    } catch (err) {
+      patchShown(task.id, () => task);
+      toast.error(err instanceof ApiError ? err.message : "Could not save the task.");
     }
   }
 
   async function remove(task: Task) {
-    const drop = (p: { tasks: Task[]; total: number } | null) =>
+    const drop = (p: { tasks: ListedTask[]; total: number } | null) =>
       p?.tasks.some((t) => t.id === task.id) ? { tasks: p.tasks.filter((t) => t.id !== task.id), total: p.total - 1 } : p;
     setPage(drop);
     setDone(drop);
     try {
-      await tasksApi.remove(task.id);
-      toast.success(`Deleted “${task.title}”`, { description: `In the Trash for ${TRASH_DAYS} days.`, action: { label: "Undo", onClick: () => void undo() } });
+      const { changeId } = await tasksApi.remove(task.id);
+      toast.success(`Deleted “${task.title}”`, { description: `In the Trash for ${TRASH_DAYS} days.`, ...undoAction(changeId) });
       changed();
     } catch (err) {
       toast.error(err instanceof ApiError ? err.message : "Could not delete the task.");
@@ -216,12 +250,17 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
   }
 
   /**
-   * Undo (of a complete, a delete, …): the one undo mechanism the assistant's "undo" uses too, the
-   * person's change log, which reverts their latest change exactly (a deleted task comes back under its number).
+   * A toast's Undo: the one undo mechanism the assistant's "undo" uses too, the person's change log,
+   * asked to revert exactly the change this toast names (a deleted task comes back under its number).
+   * If a later change touched the same tasks the API says so (undo_conflict) and nothing is reverted.
    */
-  async function undo() {
+  const undoAction = (changeId: string | null) =>
+    // Longer than a plain toast's 4 s: time to reach its Undo (hovering the toasts holds them too).
+    changeId ? { duration: UNDO_TOAST_MS, action: { label: "Undo", onClick: () => void undo(changeId) } } : {};
+
+  async function undo(changeId: string) {
     try {
-      const undone = await changesApi.undo();
+      const undone = await changesApi.undoChange(changeId);
       const first = undone.tasks[0];
       toast.success(undone.count === 1 && first ? `Undone: “${first.title}” is back as it was` : `Undone: ${undone.count} tasks are back as they were`);
       changed();
@@ -229,6 +268,58 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
       toast.error(err instanceof ApiError ? err.message : "Could not undo.");
     }
   }
+
+  /** Picks or unpicks a task; `range`: every task shown from the last one picked to this one takes that one's new state. */
+  function select(id: string, range: boolean) {
+    // Read now: the updater below runs later, after the anchor has moved to this task.
+    const order = orderRef.current;
+    const from = anchorRef.current ? order.indexOf(anchorRef.current) : -1;
+    const to = order.indexOf(id);
+    setSelecting(true);
+    setSelected((prev) => {
+      const next = new Set(prev);
+      const on = !prev.has(id);
+      if (range && from !== -1 && to !== -1) {
+        for (const rangeId of order.slice(Math.min(from, to), Math.max(from, to) + 1)) {
+          if (on) next.add(rangeId);
+          else next.delete(rangeId);
+        }
+      } else if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+    anchorRef.current = id;
+  }
+
+  function clearSelection() {
+    setSelecting(false);
+    setSelected(new Set());
+    anchorRef.current = null;
+  }
+  const clearSelectionRef = useRef(clearSelection);
+  clearSelectionRef.current = clearSelection;
+
+  /** One bulk change of the picked tasks (one request, one change-log entry), then a toast with its Undo. */
+  async function bulk(changes: BulkChanges) {
+    const ids = orderRef.current.filter((id) => selected.has(id));
+    if (ids.length === 0 || bulkBusy) return;
+    setBulkBusy(true);
+    try {
+      const { body, changeId } = await tasksApi.bulk(ids, changes);
+      const n = body.count === 1 ? "1 task" : `${body.count} tasks`;
+      if (body.count === 0) toast.info("Nothing to change: they are that way already");
+      else toast.success(bulkDone(changes, n), { ...(changes.delete ? { description: `In the Trash for ${TRASH_DAYS} days.` } : {}), ...undoAction(changeId) });
+      clearSelection();
+      changed();
+    } catch (err) {
+      toast.error(err instanceof ApiError ? err.message : "Could not change the tasks.");
+      void loadRef.current();
+    } finally {
+      setBulkBusy(false);
+    }
+  }
+  const bulkRef = useRef(bulk);
+  bulkRef.current = bulk;
 
   const filtered = isFiltered(filters);
   const tasks = page?.tasks ?? [];
@@ -249,18 +340,27 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
           ? `Showing ${tasks.length} of ${total} ${noun}s`
           : `${total} ${total === 1 ? noun : `${noun}s`}`;
 
-  const item = (task: Task, index: number) => (
-    <TaskItem
-      key={task.id}
-      task={task}
-      tabIndex={task.id === activeId || (activeId === null && index === 0) ? 0 : -1}
-      onRowFocus={() => setActiveId(task.id)}
-      onToggle={() => void toggle(task)}
-      onSave={(patch) => update(task, patch, "Task saved")}
-      onDelete={() => void remove(task)}
-      onTagClick={(tag) => setFilters((f) => ({ ...f, tag }))}
-    />
-  );
+  const order: string[] = [];
+  orderRef.current = order;
+  const item = (task: ListedTask, index: number) => {
+    order.push(task.id);
+    return (
+      <TaskItem
+        key={task.id}
+        task={task}
+        selecting={selecting}
+        selected={selected.has(task.id)}
+        onSelect={(range) => select(task.id, range)}
+        tabIndex={task.id === activeId || (activeId === null && index === 0) ? 0 : -1}
+        onRowFocus={() => setActiveId(task.id)}
+        onToggle={() => void toggle(task)}
+        onSave={(patch) => update(task, patch, "Task saved")}
+        onDelete={() => void remove(task)}
+        onTagClick={(tag) => setFilters((f) => ({ ...f, tag }))}
+        onRemindersChanged={changed}
+      />
+    );
+  };
 
   let index = 0;
   const list = grouped ? (
@@ -305,12 +405,26 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
             >
               <ListFilter aria-hidden /> Filters{inUse > 0 && ` (${inUse})`}
             </Button>
+            {!showTrash && (
+              <Button
+                variant={selecting ? "secondary" : "outline"}
+                size="sm"
+                aria-pressed={selecting}
+                data-testid="select-toggle"
+                onClick={() => (selecting ? clearSelection() : setSelecting(true))}
+              >
+                <CheckSquare aria-hidden /> Select
+              </Button>
+            )}
             <Button
               variant={showTrash ? "secondary" : "outline"}
               size="sm"
               aria-pressed={showTrash}
               data-testid="trash-toggle"
-              onClick={() => setShowTrash((t) => !t)}
+              onClick={() => {
+                clearSelection();
+                setShowTrash((t) => !t);
+              }}
             >
               <Trash2 aria-hidden /> Trash
             </Button>
@@ -336,6 +450,17 @@ export function TasksView({ initialFilters, initialPage }: { initialFilters: Vie
               Retry
             </Button>
           </div>
+        )}
+
+        {selecting && !showTrash && (
+          <BulkBar
+            count={selected.size}
+            busy={bulkBusy}
+            confirmingDelete={confirmingBulkDelete}
+            onConfirmingDelete={setConfirmingBulkDelete}
+            onApply={(changes) => void bulk(changes)}
+            onClear={clearSelection}
+          />
         )}
 
         {showTrash ? (
@@ -436,4 +561,15 @@ function EmptyState({ icon, title, body, action }: { icon: React.ReactNode; titl
       {action && <div className="mt-2">{action}</div>}
     </div>
   );
+}
+
+/** The toast after a bulk change: "Completed 5 tasks". */
+function bulkDone(changes: BulkChanges, n: string): string {
+  if (changes.delete) return `Deleted ${n}`;
+  if (changes.completed === true) return `Completed ${n}`;
+  if (changes.completed === false) return `Reopened ${n}`;
+  if (changes.dueDate) return `Moved ${n} to ${formatDue(changes.dueDate)}`;
+  if (changes.priority) return `Set ${n} to ${changes.priority} priority`;
+  if (changes.addTag) return `Tagged ${n} #${changes.addTag}`;
+  return `Changed ${n}`;
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "reminders" DROP CONSTRAINT "reminders_state_check";--> statement-breakpoint
+ALTER TABLE "reminders" ADD CONSTRAINT "reminders_state_check" CHECK ("reminders"."state" in ('pending', 'fired', 'cancelled', 'suspended'));
