@@ -1,6 +1,6 @@
 /**
  * The lean list read against the Drizzle read it shortcuts: over varied tasks (every field, times
- * with microseconds, zones, repeat rules, odd tags, nulls, some in the Trash, another person's
+ * with microseconds, zones, repeat rules, odd tags, reminders pending or not, nulls, some in the Trash, another person's
  * alongside) and generated list queries (every filter, sort, order, limit and offset), the service's
  * page must be exactly — values, fields and their order — the Drizzle rows through `toTask`, with the
  * same total. The database's own time zone is not UTC (+05:30), so instants must not depend on it.
