@@ -202,8 +202,7 @@ export class TaskService {
   }
 
   async listTasks(userId: string, query: ListTasksQuery): Promise<TaskPage> {
-    const { rows, total } = await this.repo.list(userId, query);
-    const tasks = rows.map((row) => ({ ...toTask(row), nextReminderAt: row.nextReminderAt?.toISOString() ?? null }));
+    const { tasks, total } = await this.repo.listTasks(userId, query);
     return { tasks, total, limit: query.limit, offset: query.offset };
   }
 
