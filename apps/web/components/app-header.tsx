@@ -55,7 +55,8 @@ export function AppHeader({ user }: { user: { name: string; email: string } }) {
                 active && "bg-muted text-foreground",
               )}
             >
-              <Icon className="size-4" aria-hidden />
+              {/* On a phone the words alone: the header fits 375 px whatever fonts the device has. */}
+              <Icon className="hidden size-4 sm:block" aria-hidden />
               {label}
             </Link>
           );
