@@ -142,28 +142,37 @@ function bigPost(
 
 test("a 200 MB body through the web app: 413 in the JSON shape, and the server's memory stays put", async () => {
   const pid = product.frontendPid;
-  // Warm-up: each route once with a body just over the limit, so what is measured below is what
-  // 200 MB bodies add, not the first render's code and caches (which Node 24 makes larger).
   const mb = 1024 * 1024;
+  /** Three 200 MB bodies: declared, chunked, and to a page route as a server action. */
+  const trio = async () => {
+    const declared = await bigPost(product.webUrl, 200 * mb, true);
+    assert.ok("status" in declared, JSON.stringify(declared));
+    assert.equal(declared.status, 413);
+    assert.equal(JSON.parse(declared.body).error.code, "payload_too_large");
+    assert.equal(JSON.parse(declared.body).error.message, "this request is too large: a request body can be at most 64 KB");
+    const chunked = await bigPost(product.webUrl, 200 * mb, false);
+    // Without a declared length the server stops reading at 64 KB: it answers 413, or the client,
+    // still writing, sees the connection closed first.
+    if ("status" in chunked) assert.equal(chunked.status, 413);
+    // A page route with a server-action header reads no body either (the app has no server actions).
+    const action = await bigPost(product.webUrl.replace(/\/?$/, ""), 200 * mb, true, "/sign-in", { "next-action": "0".repeat(40) });
+    if ("status" in action) assert.ok(action.status < 500, `POST /sign-in with next-action → ${action.status} ${action.body.slice(0, 200)}`);
+  };
+  // Warm-up: each route once with a body just over the limit (the first render's code and caches).
   await bigPost(product.webUrl, mb, true);
   await bigPost(product.webUrl, mb, false);
   await bigPost(product.webUrl.replace(/\/?$/, ""), mb, true, "/sign-in", { "next-action": "0".repeat(40) });
   const before = rssMb(pid);
-  const declared = await bigPost(product.webUrl, 200 * 1024 * 1024, true);
-  assert.ok("status" in declared, JSON.stringify(declared));
-  assert.equal(declared.status, 413);
-  assert.equal(JSON.parse(declared.body).error.code, "payload_too_large");
-  assert.equal(JSON.parse(declared.body).error.message, "this request is too large: a request body can be at most 64 KB");
-  const chunked = await bigPost(product.webUrl, 200 * 1024 * 1024, false);
-  // Without a declared length the server stops reading at 64 KB: it answers 413, or the client,
-  // still writing, sees the connection closed first.
-  if ("status" in chunked) assert.equal(chunked.status, 413);
-  // A page route with a server-action header reads no body either (the app has no server actions).
-  const action = await bigPost(product.webUrl.replace(/\/?$/, ""), 200 * 1024 * 1024, true, "/sign-in", { "next-action": "0".repeat(40) });
-  if ("status" in action) assert.ok(action.status < 500, `POST /sign-in with next-action → ${action.status} ${action.body.slice(0, 200)}`);
-  const grown = rssMb(pid) - before;
-  console.log(`# web RSS: ${before.toFixed(0)} MB before, ${(before + grown).toFixed(0)} MB after three 200 MB POSTs`);
-  assert.ok(grown < 64, `the web server grew by ${grown.toFixed(0)} MB`);
+  await trio();
+  const first = rssMb(pid);
+  await trio();
+  const second = rssMb(pid);
+  console.log(`# web RSS: ${before.toFixed(0)} MB before, ${first.toFixed(0)} MB after three 200 MB POSTs, ${second.toFixed(0)} MB after three more`);
+  // Reading a body in would cost at least its 200 MB. What it may cost is the garbage of the bytes
+  // discarded before the connection closes, which the young generation absorbs (Node 24's is
+  // larger than Node 20's): a one-off step that the second round does not repeat.
+  assert.ok(first - before < 150, `the web server grew by ${(first - before).toFixed(0)} MB: less than one body`);
+  assert.ok(second - first < 32, `then by ${(second - first).toFixed(0)} MB more: it stays put`);
   assert.equal((await fetch(`${product.webUrl}/api/health`)).status, 200);
 });
 
