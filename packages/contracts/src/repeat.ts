@@ -11,7 +11,8 @@ const { RRule } = (rruleModule as unknown as { default?: typeof rruleModule }).d
 export function describeRule(text: string, dueTime: string | null): string {
   let words: string;
   try {
-    words = RRule.fromString(text.replace(/^RRULE:/i, "")).toText();
+    // The app's one date style ("4 Feb 2027"), not rrule's "February 4, 2027".
+    words = RRule.fromString(text.replace(/^RRULE:/i, "")).toText(undefined, undefined, (year, month, day) => `${day} ${month.slice(0, 3)} ${year}`);
   } catch {
     words = text;
   }

@@ -135,5 +135,6 @@ describe("recurrence", () => {
     assert.equal(describeRule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "09:00"), "every weekday at 09:00");
     assert.equal(describeRule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH", null), "every 2 weeks on Monday, Thursday");
     assert.equal(describeRule("FREQ=MONTHLY;BYDAY=-1FR", null), "every month on the last Friday");
+    assert.equal(describeRule("FREQ=WEEKLY;BYDAY=MO;UNTIL=20270204T000000Z", null), "every week on Monday until 4 Feb 2027", "the app's date style");
   });
 });
