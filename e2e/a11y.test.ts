@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
-import { ask, browserFor, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
+import { animationsSettled, ask, browserFor, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
 
 let product: Product;
 
@@ -21,6 +21,7 @@ after(async () => {
 
 /** The violations axe finds on the page as it is now, one readable line per affected element. */
 async function audit(page: Page, screen: string): Promise<string[]> {
+  await animationsSettled(page);
   const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return violations.flatMap((v) => v.nodes.map((n) => `${screen}: ${v.id} (${v.impact}) ${n.target.join(" ")} — ${n.failureSummary?.replace(/\s+/g, " ")}`));
 }

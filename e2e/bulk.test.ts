@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
-import { browserFor, screenshot, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
+import { animationsSettled, browserFor, screenshot, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
 
 let product: Product;
 
@@ -62,6 +62,7 @@ async function until<T>(read: () => Promise<T>, want: T, what: string) {
 
 /** The page's WCAG 2.1 A/AA violations, the toasts included. */
 async function audit(page: Page): Promise<string[]> {
+  await animationsSettled(page);
   const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(" ")} — ${n.failureSummary?.replace(/\s+/g, " ")}`));
 }

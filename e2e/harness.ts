@@ -298,3 +298,14 @@ export async function screenshot(page: Page, name: string) {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
 }
+
+/**
+ * Waits for the page's finite animations (a toast sliding in, a dialog fading out) to end, so that
+ * an accessibility audit sees the colours people see, not a half-faded frame. Endless ones (a
+ * spinner) are left running. A string, so the page runs it as written.
+ */
+export async function animationsSettled(page: Page): Promise<void> {
+  await page.evaluate(
+    "Promise.all(document.getAnimations().filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => null))).then(() => undefined)",
+  );
+}

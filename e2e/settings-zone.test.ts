@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
-import { ask, browserFor, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
+import { animationsSettled, ask, browserFor, signUp, startProduct, uniqueEmail, type Product } from "./harness.ts";
 
 let product: Product;
 before(async () => {
@@ -70,6 +70,8 @@ test("Settings: search a time zone, see its local time, save it; a task at 09:00
   const shown = (await dialog.getByTestId("zone-local-time").innerText()).trim();
   const after = new Date();
   assert.ok([tokyoTime(before), tokyoTime(after)].map((s) => `Local time there: ${s}`).includes(shown), shown);
+
+  await animationsSettled(page);
 
   const { violations } = await new AxeBuilder({ page }).include('[role="dialog"]').withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   assert.deepEqual(

@@ -18,7 +18,7 @@ import { prepareDatabase } from "../apps/api/src/bootstrap.ts";
 import { OfflineLanguageModel } from "../apps/api/src/chat/offline/offline.model.ts";
 import { loadConfig } from "../apps/api/src/config.ts";
 import { openPglite } from "../apps/api/src/db/client.ts";
-import { browserFor, type InProcessBackend, type Product, screenshot, signUp, startProduct, uniqueEmail } from "./harness.ts";
+import { animationsSettled, browserFor, type InProcessBackend, type Product, screenshot, signUp, startProduct, uniqueEmail } from "./harness.ts";
 
 let product: Product;
 let built: ReturnType<typeof createApp>;
@@ -65,6 +65,7 @@ const readTask = (page: Page, title: string) =>
 
 /** The page's WCAG 2.1 A/AA violations, sonner's toasts left out (as in the other e2e files). */
 async function audit(page: Page): Promise<string[]> {
+  await animationsSettled(page);
   const { violations } = await new AxeBuilder({ page }).exclude("[data-sonner-toaster]").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(" ")} — ${n.failureSummary?.replace(/\s+/g, " ")}`));
 }
