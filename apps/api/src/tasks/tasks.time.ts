@@ -41,6 +41,11 @@ function floatingOf(instant: number, timeZone: string): number {
   return d.getTime() + (instant % 1000);
 }
 
+/** A zone's offset from UTC at an instant, in minutes (what chrono takes as its reference zone). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  return Math.round((floatingOf(instant.getTime(), timeZone) - instant.getTime()) / 60_000);
+}
+
 const DAY_MS = 86_400_000;
 
 /** The instant a floating (local wall) time is in a zone; skipped times move forward, repeated ones take the first. */

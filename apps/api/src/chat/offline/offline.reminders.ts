@@ -5,31 +5,15 @@
  */
 import type { ReminderSpec } from "@todo/contracts";
 import * as chrono from "chrono-node";
+import { zoneOffsetMinutes } from "../../tasks/tasks.time.ts";
 import { localDate } from "./offline.dates.ts";
-
-/** Offset in minutes of the zone at an instant (chrono's reference). */
-function offsetAt(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Math.round(
-    (Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute")) - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000,
-  );
-}
 
 /**
  * The instant a sentence names with a time of day ("sunday at 6", "tomorrow at 9:30am"), or none
  * when it names no time. A bare hour from 1 to 7 is the evening ("at 6" is 18:00), as people mean it.
  */
 export function findReminderTime(text: string, now: Date, timeZone: string): { at: string; date: string } | undefined {
-  const ref = { instant: now, timezone: offsetAt(now, timeZone) };
+  const ref = { instant: now, timezone: zoneOffsetMinutes(now, timeZone) };
   let [hit] = chrono.parse(text, ref, { forwardDate: true });
   if (!hit?.start.isCertain("hour")) return undefined;
   const hour = hit.start.get("hour") ?? 0;
